@@ -1,0 +1,133 @@
+"""The Chinese analyzer shared by indexing and querying.
+
+Han text is indexed as overlapping character bigrams (a lone Han character as a unigram),
+the approach of Lucene's ``cjk_bigram``: every substring of two or more characters is then
+findable, phrases match adjacent text, and each token carries its ordinal position and exact
+character offsets so highlighting marks the matched text. Whitespace between two Han
+characters is transparent (PDF extraction breaks lines mid-word). Runs of ASCII letters and
+digits (户号 3301234567, S11-M-630, 10kV) become single lowercased tokens. Full-width ASCII
+is folded to half-width character by character, so offsets stay true.
+
+This module's import path is pickled into every index: do not rename or move it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh.analysis import Token, Tokenizer
+
+_SPACES = frozenset(" \t\r\n\f\v\u3000\u00a0")
+
+
+def is_han(ch: str) -> bool:
+    """True for CJK unified ideographs (basic block, extension A, compatibility)."""
+    code = ord(ch)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
+
+
+def fold(ch: str) -> str:
+    """Fold one full-width ASCII character to half-width and lowercase it (length-preserving)."""
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        ch = chr(code - 0xFEE0)
+    return ch.lower()
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """Yield ``(token_text, startchar, endchar)`` in order; the basis of the tokenizer."""
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = fold(text[i])
+        if is_han(ch):
+            i = yield from _han_run(text, i)
+        elif _is_word(ch):
+            start = i
+            while i < n and _is_word(fold(text[i])):
+                i += 1
+            yield "".join(fold(c) for c in text[start:i]), start, i
+        else:
+            i += 1
+
+
+def _han_run(text: str, i: int) -> Iterator[tuple[str, int, int]]:
+    """Bigram one run of Han characters (whitespace inside the run is skipped); return its end."""
+    chars: list[int] = [i]  # offsets of the run's Han characters
+    j = i + 1
+    while j < len(text):
+        if is_han(text[j]):
+            chars.append(j)
+            j += 1
+            continue
+        k = j
+        while k < len(text) and text[k] in _SPACES:
+            k += 1
+        if k > j and k < len(text) and is_han(text[k]):
+            j = k
+            continue
+        break
+    if len(chars) == 1:
+        yield text[i], i, i + 1
+    for a, b in zip(chars, chars[1:]):
+        yield text[a] + text[b], a, b + 1
+    return chars[-1] + 1
+
+
+class BigramTokenizer(Tokenizer):
+    """Whoosh tokenizer over :func:`raw_tokens` with ordinal positions and character offsets."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        for pos, (text, start, end) in enumerate(raw_tokens(value), start_pos):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
+
+
+def ChineseAnalyzer() -> BigramTokenizer:  # noqa: N802 - named like Whoosh's analyzer factories
+    """The analyzer for every full-text field, at index and at query time."""
+    return BigramTokenizer()
+
+
+def tokenize(text: str) -> list[str]:
+    """Token texts of ``text`` (for tests and query analysis)."""
+    return [t for t, _, _ in raw_tokens(text)]

@@ -1,0 +1,57 @@
+"""Customer master data (客户基础信息) exported from the marketing system."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.errors import TableError
+from indexer.tables import read_table
+
+COLUMNS = ("户号", "户名", "用户分类", "用电类别", "电压等级", "供电单位", "用电地址", "联系电话", "证件号码")
+FILENAMES = ("customers.csv", "customers.xlsx")
+
+
+@dataclass(frozen=True)
+class Customer:
+    account_no: str
+    name: str
+    customer_class: str
+    elec_type: str
+    volt_level: str
+    org: str
+    address: str
+    phone: str
+    id_number: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: dict[str, str]) -> "Customer":
+        values = [row.get(col, "") for col in COLUMNS]
+        extra = {k: v for k, v in row.items() if k not in COLUMNS}
+        return cls(*values, extra=extra)
+
+    def to_dict(self) -> dict[str, object]:
+        """The record as exported, in Chinese column names (extra columns kept)."""
+        return {**dict(zip(COLUMNS, self._values())), **self.extra}
+
+    def _values(self) -> tuple[str, ...]:
+        return (self.account_no, self.name, self.customer_class, self.elec_type,
+                self.volt_level, self.org, self.address, self.phone, self.id_number)
+
+
+def find_customers_file(root: Path) -> Path | None:
+    return next((root / n for n in FILENAMES if (root / n).is_file()), None)
+
+
+def load_customers(root: Path) -> dict[str, Customer]:
+    """Customers by 户号; an archive without a customers file has none."""
+    path = find_customers_file(root)
+    if path is None:
+        return {}
+    customers: dict[str, Customer] = {}
+    for line, row in enumerate(read_table(path, COLUMNS), start=2):
+        if not row.get("户号"):
+            raise TableError(f"{path} 第 {line} 行：户号为空")
+        customers[row["户号"]] = Customer.from_row(row)
+    return customers

@@ -1,0 +1,102 @@
+"""Building the index record of one file from its facts, text, the catalog and customers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePosixPath
+
+from indexer import doctypes, infer
+from indexer.catalog import CatalogEntry
+from indexer.customers import Customer
+from indexer.schema import STATUS_OK
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the file system says about one file."""
+
+    path: str  # relative to the archive root, forward slashes
+    size: int
+    mtime: int  # st_mtime_ns
+    sha256: str = ""
+
+    @property
+    def file_type(self) -> str:
+        return PurePosixPath(self.path).suffix.lower().lstrip(".")
+
+
+def doc_id_for(relpath: str) -> str:
+    """A stable document id: the same relative path always gives the same id."""
+    return hashlib.sha256(relpath.encode("utf-8")).hexdigest()[:16]
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def file_record(facts: FileFacts, status: str, error: str = "") -> dict[str, object]:
+    """The fields every record has, searchable or not."""
+    return {
+        "doc_id": doc_id_for(facts.path),
+        "path": facts.path,
+        "status": status,
+        "error": error,
+        "file_type": facts.file_type,
+        "size": facts.size,
+        "mtime": facts.mtime,
+        "sha256": facts.sha256,
+    }
+
+
+def document_record(
+    facts: FileFacts,
+    text: str,
+    pages: int,
+    customers: dict[str, Customer],
+    catalog: dict[str, CatalogEntry],
+) -> dict[str, object]:
+    """The full record of a searchable document; catalog values win over inference."""
+    entry = catalog.get(facts.path)
+    account = (entry and entry.account_no) or infer.account_from_path(facts.path) \
+        or infer.account_from_text(text) or ""
+    doc_type = (entry and entry.doc_type and doctypes.lookup(entry.doc_type)) \
+        or infer.doc_type_from(facts.path, text)
+    code = doc_type.code if doc_type else ""
+    doc_date = (entry and entry.date and infer.parse_date(entry.date)) \
+        or infer.date_from(facts.path, text)
+    hazard = infer.hazard_facts(code, text)
+    record = file_record(facts, STATUS_OK)
+    record.update(
+        title=(entry and entry.title) or infer.title_line(text) or facts.path.rsplit("/", 1)[-1],
+        content=text,
+        pages=pages,
+        account_no=account,
+        doc_type=code,
+        doc_type_name=doc_type.name if doc_type else "",
+        doc_date=_iso(doc_date),
+        year=str(doc_date.year) if doc_date else "",
+        archive_no=(entry.archive_no if entry else ""),
+        retention=(entry.retention if entry else ""),
+        hazard_found=hazard.found,
+        hazard_status=hazard.status,
+        rectify_deadline=_iso(hazard.deadline),
+    )
+    record.update(customer_fields(customers.get(account)))
+    return record
+
+
+def customer_fields(customer: Customer | None) -> dict[str, str]:
+    """The customer's fields joined into each of their documents' records."""
+    if customer is None:
+        return dict.fromkeys(("customer_name", "address", "org", "customer_class",
+                              "elec_type", "volt_level"), "")
+    return {
+        "customer_name": customer.name,
+        "address": customer.address,
+        "org": customer.org,
+        "customer_class": customer.customer_class,
+        "elec_type": customer.elec_type,
+        "volt_level": customer.volt_level,
+    }
