@@ -1,0 +1,32 @@
+# Two commands: `make demo` (set up, build the sample archive, index it, serve it) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE := data/sample-archive
+INDEX := data/index
+
+.PHONY: demo test install bench clean
+
+$(BIN)/archive-search: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/archive-search
+
+$(SAMPLE)/customers.csv: | install
+	$(BIN)/archive-search sample $(SAMPLE)
+
+demo: install $(SAMPLE)/customers.csv
+	$(BIN)/archive-search index $(SAMPLE) --index $(INDEX)
+	$(BIN)/archive-search search 明远 --index $(INDEX) --limit 3
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/bench_search.py
+
+clean:
+	rm -rf $(VENV) $(INDEX) $(SAMPLE)
