@@ -165,6 +165,6 @@ def _label(name: str, value: str) -> str:
 def _hit(hit: Any, pattern: Any) -> dict[str, Any]:
     stored = hit.fields()
     item = {name: stored.get(name, "") for name in HIT_FIELDS}
-    item["score"] = round(hit.score or 0.0, 3)
+    item["score"] = round(hit.score, 3) if isinstance(hit.score, float) else None
     item["snippet"] = snippet(stored.get("content", ""), pattern)
     return item
