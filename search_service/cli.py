@@ -73,6 +73,8 @@ def _add_index(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("root", type=Path, help="档案根目录（含 customers.csv）")
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--workers", type=int, default=None, help="抽取文本的进程数（默认为 CPU 核数）")
+    sub.add_argument("--batch-size", type=int, default=1000,
+                     help="每处理多少个文件提交一次（中断后已提交的部分保留）")
     sub.add_argument("--quiet", action="store_true", help="不显示进度条")
     sub.add_argument("--retry-failed", action="store_true",
                      help="重试此前失败的文件（例如安装 LibreOffice 或放宽限制之后）")
@@ -126,9 +128,12 @@ def cmd_index(args: argparse.Namespace) -> int:
     from indexer.extract import Limits
     from indexer.workers import TaskLimits
 
+    if args.batch_size < 1 or (args.workers is not None and args.workers < 1):
+        raise InputError("--batch-size 和 --workers 必须为正整数")
     if args.max_size_mb < 1 or args.timeout <= 0 or args.memory_mb < 256:
         raise InputError("--max-size-mb、--timeout 须为正数，--memory-mb 至少 256")
     options = {"workers": args.workers, "progress": not args.quiet,
+               "batch_size": args.batch_size,
                "retry_failed": args.retry_failed,
                "limits": Limits(max_bytes=args.max_size_mb * 2**20),
                "task_limits": TaskLimits(seconds=args.timeout, memory_bytes=args.memory_mb * 2**20)}
@@ -234,10 +239,12 @@ def format_hits(total: int, hits: list[dict]) -> str:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from indexer.sample import generate
+    from indexer.sample import MIN_CUSTOMERS, generate
 
-    if args.customers < 1:
-        raise InputError("--customers 必须为正整数")
+    if args.customers < MIN_CUSTOMERS:
+        raise InputError(f"--customers 至少为 {MIN_CUSTOMERS}")
+    if args.root.exists() and any(args.root.iterdir()):
+        raise InputError(f"输出目录 {args.root} 不是空目录，示例档案只写入新目录或空目录")
     summary = generate(args.root, customers=args.customers, seed=args.seed, progress=True)
     print(f"示例档案已生成：{summary.root}（客户 {summary.customers} 户，文档 "
           f"{summary.documents} 份，其中故意损坏 {summary.broken} 份）")
