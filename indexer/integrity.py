@@ -55,11 +55,12 @@ def verify(root: Path, index_dir: Path, workers: int | None = None,
     root, index_dir = root.resolve(), index_dir.resolve()
     check_root(root)
     known = known_files(open_index(index_dir))
-    present = {f.path for f in scan(root, exclude=index_dir)}
+    on_disk = {f.path: f.fs_path or f.path for f in scan(root, exclude=index_dir)}
+    present = set(on_disk)
     report = IntegrityReport()
     report.problems += [Problem(p, MISSING) for p in sorted(set(known) - present)]
     report.problems += [Problem(p, UNINDEXED) for p in sorted(present - set(known))]
-    checks = [(path, known[path]) for path in sorted(present & set(known))]
+    checks = [(path, on_disk[path], known[path]) for path in sorted(present & set(known))]
     task = _Check(root)
     for finished in supervised(task, checks, workers or os.cpu_count() or 1,
                                limits or TaskLimits(seconds=60)):
@@ -79,13 +80,13 @@ class _Check:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def __call__(self, item: tuple[str, KnownFile], on_page: object) -> Problem | None:
+    def __call__(self, item: tuple[str, str, KnownFile], on_page: object) -> Problem | None:
         return check_file(self.root, *item)
 
 
-def check_file(root: Path, relpath: str, known: KnownFile) -> Problem | None:
+def check_file(root: Path, relpath: str, fs_path: str, known: KnownFile) -> Problem | None:
     """The problem with one indexed file, or None when it is as indexed."""
-    path = root / relpath
+    path = root / fs_path
     try:
         digest = sha256_of(path)
     except FileNotFoundError:

@@ -96,8 +96,22 @@ def scan(root: Path, exclude: Path | None = None) -> list[FileFacts]:
                 stat = (here / name).stat()
             except OSError:
                 continue  # vanished between listing and stat
-            found.append(FileFacts(rel, stat.st_size, stat.st_mtime_ns))
+            found.append(FileFacts(readable(rel), stat.st_size, stat.st_mtime_ns,
+                                   fs_path=rel if readable(rel) != rel else ""))
     return sorted(found, key=lambda f: f.path)
+
+
+def readable(name: str) -> str:
+    """A file name as text: names that are not UTF-8 on disk (old Windows shares write GBK)
+    are decoded as GB18030, so they can be indexed, shown and searched."""
+    parts = []
+    for part in name.split("/"):
+        try:
+            part.encode("utf-8")
+        except UnicodeEncodeError:
+            part = os.fsencode(part).decode("gb18030", errors="replace")
+        parts.append(part)
+    return "/".join(parts)
 
 
 def sha256_of(path: Path) -> str:
@@ -111,9 +125,9 @@ def sha256_of(path: Path) -> str:
 def process_file(root: Path, facts: FileFacts, limits: Limits | None = None,
                  cache: OcrCache | None = None, on_page: Progress | None = None) -> Outcome:
     """Hash and extract one file (runs in a worker process; never raises for a bad file)."""
-    path = root / facts.path
+    path = root / (facts.fs_path or facts.path)
     try:
-        facts = FileFacts(facts.path, facts.size, facts.mtime, _hash_regular(path))
+        facts = replace(facts, sha256=_hash_regular(path))
         cached = cache.get(facts.sha256) if cache else None
         extracted = cached or extract(path, limits, on_page)
         _check_unchanged(path, facts)

@@ -28,6 +28,7 @@ class FileFacts:
     size: int
     mtime: int  # st_mtime_ns
     sha256: str = ""
+    fs_path: str = ""  # the name on disk when it is not valid UTF-8 (``path`` then shows it decoded)
 
     @property
     def file_type(self) -> str:

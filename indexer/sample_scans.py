@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from indexer.customers import Customer
 from indexer.errors import InputError
 
 FONT_CANDIDATES = (
@@ -38,12 +39,31 @@ def cjk_font_path() -> str:
     raise InputError("生成扫描件需要中文字体：apt-get install fonts-wqy-zenhei")
 
 
-def add_scans(root: Path, rng: random.Random, customers: Sequence[Customer]) -> int:
+@dataclass(frozen=True)
+class Subject:
+    """What a scanned form shows of its customer."""
+
+    account_no: str
+    name: str
+    org: str
+    address: str
+    volt_level: str
+
+    @classmethod
+    def of(cls, customer: Any) -> Subject:
+        """From :class:`indexer.customers.Customer` or the sample generator's customer."""
+        return cls(getattr(customer, "account_no", None) or customer.number, customer.name,
+                   getattr(customer, "org", None) or customer.unit, customer.address,
+                   getattr(customer, "volt_level", None) or customer.voltage)
+
+
+def add_scans(root: Path, rng: random.Random, customers: Sequence[Any]) -> int:
     """Write one scanned inspection sheet per customer (every fifth also a contract page);
-    returns the number of files written."""
+    returns the number of files written. Indexing reads each page by OCR (~1 s a page on
+    this kind of machine), so pass a share of the customers, not all of them."""
     font_path = cjk_font_path()
     written = 0
-    for n, customer in enumerate(customers):
+    for n, customer in enumerate(map(Subject.of, customers)):
         folder = root / customer.org / f"{customer.account_no}_{customer.name}" / SUBFOLDER
         folder.mkdir(parents=True, exist_ok=True)
         day = date(2019, 1, 1) + timedelta(days=rng.randrange(5 * 365))
@@ -57,7 +77,7 @@ def add_scans(root: Path, rng: random.Random, customers: Sequence[Customer]) -> 
     return written
 
 
-def inspection_sheet(customer: Customer, day: date, rng: random.Random,
+def inspection_sheet(customer: Subject, day: date, rng: random.Random,
                      font_path: str) -> Image.Image:
     rows = [("户号", customer.account_no), ("户名", customer.name),
             ("用电地址", customer.address), ("电压等级", customer.volt_level),
@@ -66,7 +86,7 @@ def inspection_sheet(customer: Customer, day: date, rng: random.Random,
     return form("用电检查工作单", rows, customer, rng, font_path)
 
 
-def contract_page(customer: Customer, day: date, rng: random.Random,
+def contract_page(customer: Subject, day: date, rng: random.Random,
                   font_path: str) -> Image.Image:
     rows = [("户号", customer.account_no), ("用电人", customer.name),
             ("合同容量", f"{rng.choice((50, 200, 315, 630))}kVA"),
@@ -74,7 +94,7 @@ def contract_page(customer: Customer, day: date, rng: random.Random,
     return form("供用电合同 签署页", rows, customer, rng, font_path)
 
 
-def form(title: str, rows: list[tuple[str, str]], customer: Customer, rng: random.Random,
+def form(title: str, rows: list[tuple[str, str]], customer: Subject, rng: random.Random,
          font_path: str) -> Image.Image:
     """A clean page: title, a two-column bordered table, a stamp and a signature."""
     page = Image.new("RGB", PAGE, "white")

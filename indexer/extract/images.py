@@ -18,16 +18,13 @@ OCR_LONG_SIDE = 2400  # pages are scaled down to this before OCR (RapidOCR works
 def extract_image(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
     if not limits.ocr:
         raise UnsupportedFileError("图片需要 OCR 识别，但本次运行关闭了 OCR")
-    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    Image.MAX_IMAGE_PIXELS = None  # check_pixels below checks every frame against our limit
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                check_pixels(image.width, image.height, limits)
-                frames = (_prepare(frame) for frame in ImageSequence.Iterator(image))
+                frames = (_prepare(frame, limits) for frame in ImageSequence.Iterator(image))
                 texts, confidence = ocr_pages(frames, on_page)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise BombError(f"图片尺寸异常（{exc}），疑似解压炸弹，未处理") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise CorruptFileError(f"图片文件损坏或不完整（{exc}）") from exc
     return Extracted("\n\n".join(texts), len(texts), SOURCE_OCR, confidence)
@@ -39,8 +36,9 @@ def check_pixels(width: int, height: int, limits: Limits) -> None:
                         "疑似解压炸弹，未处理")
 
 
-def _prepare(frame: Image.Image) -> Image.Image:
+def _prepare(frame: Image.Image, limits: Limits) -> Image.Image:
     """A greyscale copy no longer than OCR_LONG_SIDE on its long side."""
+    check_pixels(frame.width, frame.height, limits)  # before decoding a single pixel
     page = frame.convert("L")
     scale = OCR_LONG_SIDE / max(page.size)
     if scale < 1:
