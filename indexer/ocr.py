@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image
 
 MIN_LINE_SCORE = 0.5  # lines the recogniser is less sure of are dropped (RapidOCR's default)
+_threads = {"count": -1}  # onnxruntime threads per process; -1 lets it use every core
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,20 @@ class OcrPage:
     rotation: int  # degrees the scan was turned counter-clockwise from upright
 
 
+def set_threads(count: int) -> None:
+    """Threads for this process's engine: with one worker per core, one thread each is
+    fastest (no oversubscription). Call before the first OCR."""
+    _threads["count"] = count
+    engine.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def engine() -> Any:
     """This process's RapidOCR engine (loading the models costs ~1 s)."""
     from rapidocr import RapidOCR
 
-    engine = RapidOCR(params={"Global.log_level": "error"})
+    engine = RapidOCR(params={"Global.log_level": "error",
+                              "EngineConfig.onnxruntime.intra_op_num_threads": _threads["count"]})
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
     return engine
 

@@ -165,11 +165,21 @@ def _check_unchanged(path: Path, facts: FileFacts) -> None:
         raise FileAccessError("文件在索引过程中被修改，下次运行将重新处理")
 
 
-def _warm_up() -> None:
-    """Import the format libraries once per worker, before its first deadline starts."""
-    import docx  # noqa: F401
-    import openpyxl  # noqa: F401
-    import pypdf  # noqa: F401
+class WarmUp:
+    """A worker's start: import the format libraries before its first deadline starts, and
+    share the cores out among the workers' OCR engines."""
+
+    def __init__(self, workers: int) -> None:
+        self.ocr_threads = max(1, (os.cpu_count() or 1) // workers)
+
+    def __call__(self) -> None:
+        import docx  # noqa: F401
+        import openpyxl  # noqa: F401
+        import pypdf  # noqa: F401
+
+        from indexer import ocr
+
+        ocr.set_threads(self.ocr_threads)
 
 
 class BatchWriter:
@@ -273,8 +283,9 @@ def run_index(
             bar.set_postfix_str(f"OCR {summary.ocr_pages} 页", refresh=False)
 
         task = _Task(root, limits or Limits(), cache)
-        for finished in supervised(task, todo, workers or os.cpu_count() or 1, task_limits,
-                                   on_progress=page_done, warm_up=_warm_up):
+        workers = workers or os.cpu_count() or 1
+        for finished in supervised(task, todo, workers, task_limits, on_progress=page_done,
+                                   warm_up=WarmUp(workers)):
             outcome = _outcome_of(finished, task_limits)
             _write_outcome(outcome, known.get(outcome.facts.path), customers, catalog,
                            writer, summary)

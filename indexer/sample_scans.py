@@ -12,7 +12,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +71,8 @@ def add_scans(root: Path, rng: random.Random, customers: Sequence[Any]) -> int:
         if n % 5 == 4:
             pages.append(contract_page(customer, day, rng, font_path))
         scans = [scanned(page, rng) for page in pages]
-        save(scans, folder / f"用电检查工作单_{day:%Y%m%d}", rng.choice(
-            ("jpg", "jpg", "jpg", "png", "pdf", "tif")) if len(scans) == 1 else "tif")
+        fmt = rng.choice(("jpg", "jpg", "jpg", "png", "pdf", "tif")) if len(scans) == 1 else "tif"
+        save(scans, folder / f"用电检查工作单_{day:%Y%m%d}", fmt, day)
         written += 1
     return written
 
@@ -148,15 +148,23 @@ def scanned(page: Image.Image, rng: random.Random) -> Image.Image:
     """Make a clean page look scanned: tilt, grey paper, noise, blur, sometimes turned."""
     tilted = page.rotate(rng.uniform(-3, 3), resample=Image.BICUBIC, expand=True,
                          fillcolor=(235, 235, 230))
-    small = (tilted.width // 4, tilted.height // 4)  # coarse noise is cheap and looks like paper
-    noise = Image.effect_noise(small, rng.uniform(8, 20)).resize(tilted.size).convert("RGB")
+    noise = paper_noise(tilted.size, rng)
     paper = Image.blend(tilted, noise, 0.08).filter(ImageFilter.GaussianBlur(0.6))
     turn = rng.choices((0, 90, 180, 270), weights=(70, 10, 10, 10))[0]
     return paper.rotate(turn, expand=True) if turn else paper
 
 
-def save(pages: list[Image.Image], stem: Path, fmt: str) -> Path:
-    """Save as JPG/PNG (one page), multi-page TIFF or an image-only PDF."""
+def paper_noise(size: tuple[int, int], rng: random.Random) -> Image.Image:
+    """Coarse grey noise drawn from ``rng`` (cheap, and the same for the same seed)."""
+    import numpy as np
+
+    source = np.random.default_rng(rng.randrange(2**32))
+    small = source.normal(128, rng.uniform(8, 20), (size[1] // 4, size[0] // 4))
+    return Image.fromarray(small.clip(0, 255).astype("uint8")).resize(size).convert("RGB")
+
+
+def save(pages: list[Image.Image], stem: Path, fmt: str, scanned_on: date) -> Path:
+    """Save as JPG/PNG (one page), multi-page TIFF or an image-only PDF dated ``scanned_on``."""
     path = stem.with_suffix(f".{fmt}")
     first, rest = pages[0], pages[1:]
     if fmt == "jpg":
@@ -167,5 +175,7 @@ def save(pages: list[Image.Image], stem: Path, fmt: str) -> Path:
         first.convert("L").save(path, save_all=True, compression="tiff_deflate",
                                 append_images=[p.convert("L") for p in rest])
     else:
-        first.save(path, save_all=True, append_images=rest, resolution=150)
+        when = datetime.combine(scanned_on, time(9, 30))
+        first.save(path, save_all=True, append_images=rest, resolution=150,
+                   creationDate=when.timetuple(), modDate=when.timetuple())
     return path

@@ -26,7 +26,7 @@ def is_garbled(text: str) -> bool:
         common = sum(1 for c in han if _in_gb2312(c))
         if common < MIN_COMMON_HAN_SHARE * len(han):
             return True
-    mojibake = sum(1 for c in chars if "\u00c0" <= c <= "\u00ff")
+    mojibake = sum(1 for c in chars if "\u0080" <= c <= "\u00ff")  # GBK read as Latin-1
     return mojibake > 0.3 * len(chars)
 
 
