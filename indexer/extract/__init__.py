@@ -47,6 +47,11 @@ class Limits:
     soffice_timeout: float = 120.0
 
 
+def size_text(size: int) -> str:
+    """A byte count for people: 512 KB, 3.2 MB."""
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 1024:.0f} KB"
+
+
 PageHook = Callable[[], None]  # called after each page that cost real work (OCR)
 
 
@@ -59,8 +64,8 @@ def extract(path: Path, limits: Limits | None = None, on_page: PageHook | None =
     if size == 0:
         raise EmptyFileError("文件为空（0 字节）")
     if size > limits.max_bytes:
-        raise FileTooLargeError(f"文件过大（{size / 2**20:.0f} MB，上限 "
-                                f"{limits.max_bytes / 2**20:.0f} MB），未处理")
+        raise FileTooLargeError(f"文件过大（{size_text(size)}，上限 {size_text(limits.max_bytes)}），"
+                                "未处理")
     kind = sniff(path)
     hook = on_page or (lambda: None)
     extractors: dict[str, Callable[[Path, Limits, PageHook], Extracted]] = {

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from indexer.errors import BombError, CorruptFileError, ExtractionError
-from indexer.extract import Extracted, Limits, PageHook
+from indexer.extract import Extracted, Limits, PageHook, size_text
 from indexer.tables import decode_text
 
 
@@ -22,8 +22,8 @@ def check_zip(path: Path, limits: Limits) -> None:
         raise CorruptFileError(f"文件的压缩结构损坏（{exc}）") from exc
     total = sum(m.file_size for m in members)
     if total > limits.max_unzipped:
-        raise BombError(f"解压后大小异常（{total / 2**20:.0f} MB，上限 "
-                        f"{limits.max_unzipped / 2**20:.0f} MB），疑似压缩炸弹，未处理")
+        raise BombError(f"解压后大小异常（{size_text(total)}，上限 {size_text(limits.max_unzipped)}），"
+                        "疑似压缩炸弹，未处理")
     for member in members:
         if member.file_size > 2**20 and member.file_size > limits.max_zip_ratio * max(
                 member.compress_size, 1):
