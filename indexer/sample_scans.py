@@ -170,7 +170,7 @@ def save(pages: list[Image.Image], stem: Path, fmt: str, scanned_on: date) -> Pa
     if fmt == "jpg":
         first.save(path, quality=70)
     elif fmt == "png":
-        first.convert("L").save(path, optimize=True)
+        first.convert("L").save(path)
     elif fmt == "tif":
         first.convert("L").save(path, save_all=True, compression="tiff_deflate",
                                 append_images=[p.convert("L") for p in rest])

@@ -12,7 +12,7 @@ from indexer.errors import BombError, CorruptFileError, UnsupportedFileError
 from indexer.extract import SOURCE_OCR, Extracted, Limits, PageHook
 
 KINDS = ("jpeg", "png", "tiff", "bmp", "gif")
-OCR_LONG_SIDE = 2400  # pages are scaled down to this before OCR (RapidOCR works at ≤2000)
+OCR_LONG_SIDE = 2000  # pages are scaled down to this before OCR (RapidOCR detects at ≤2000)
 
 
 def extract_image(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
