@@ -283,9 +283,9 @@ def run_index(
             bar.set_postfix_str(f"OCR {summary.ocr_pages} 页", refresh=False)
 
         task = _Task(root, limits or Limits(), cache)
-        workers = workers or os.cpu_count() or 1
+        workers = min(workers or os.cpu_count() or 1, len(todo))
         for finished in supervised(task, todo, workers, task_limits, on_progress=page_done,
-                                   warm_up=WarmUp(workers)):
+                                   warm_up=WarmUp(workers)) if todo else ():
             outcome = _outcome_of(finished, task_limits)
             _write_outcome(outcome, known.get(outcome.facts.path), customers, catalog,
                            writer, summary)
