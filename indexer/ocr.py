@@ -9,8 +9,8 @@ and the lines are put back in reading order of the upright page.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
-from functools import lru_cache
 from statistics import median
 from typing import Any
 
@@ -19,6 +19,8 @@ from PIL import Image
 
 MIN_LINE_SCORE = 0.5  # lines the recogniser is less sure of are dropped (RapidOCR's default)
 _threads = {"count": -1}  # onnxruntime threads per process; -1 lets it use every core
+_engines: dict[int, Any] = {}  # by process id: a forked worker must never touch (nor free)
+# the engine it inherited, whose onnxruntime threads did not survive the fork
 
 
 @dataclass(frozen=True)
@@ -34,18 +36,19 @@ def set_threads(count: int) -> None:
     """Threads for this process's engine: with one worker per core, one thread each is
     fastest (no oversubscription). Call before the first OCR."""
     _threads["count"] = count
-    engine.cache_clear()
 
 
-@lru_cache(maxsize=1)
 def engine() -> Any:
     """This process's RapidOCR engine (loading the models costs ~1 s)."""
     from rapidocr import RapidOCR
 
-    engine = RapidOCR(params={"Global.log_level": "error",
-                              "EngineConfig.onnxruntime.intra_op_num_threads": _threads["count"]})
-    logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-    return engine
+    pid = os.getpid()
+    if pid not in _engines:
+        _engines[pid] = RapidOCR(params={
+            "Global.log_level": "error",
+            "EngineConfig.onnxruntime.intra_op_num_threads": _threads["count"]})
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    return _engines[pid]
 
 
 def ocr_image(image: Image.Image) -> OcrPage:
