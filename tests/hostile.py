@@ -81,16 +81,26 @@ def docx_with(path: Path, document_xml: bytes) -> Path:
     return path
 
 
-def zip_bomb_docx(path: Path, padding_mb: int = 40) -> Path:
-    """A DOCX whose document.xml inflates to ``padding_mb`` MB of whitespace (~1000:1)."""
-    source = make_docx(path.with_suffix(".src.docx"), "用电检查工作单", [("户号", "3301000001")])
+def _inflated(source: Path, target: Path, member: str, after: bytes, padding_mb: int) -> Path:
+    """``source`` with ``padding_mb`` MB of whitespace (compressing ~1000:1) in one XML member."""
     with zipfile.ZipFile(source) as archive:
-        xml = archive.read("word/document.xml")
-    head, tail = xml.split(b"<w:body>", 1)
-    padded = head + b"<w:body>" + b" " * (padding_mb * 2**20) + tail
-    _rewrite_zip(source, path, {"word/document.xml": padded})
+        xml = archive.read(member)
+    head, tail = xml.split(after, 1)
+    _rewrite_zip(source, target, {member: head + after + b" " * (padding_mb * 2**20) + tail})
     source.unlink()
-    return path
+    return target
+
+
+def zip_bomb_docx(path: Path, padding_mb: int = 40) -> Path:
+    """A DOCX whose document.xml inflates to ``padding_mb`` MB (a zip bomb)."""
+    source = make_docx(path.with_suffix(".src.docx"), "用电检查工作单", [("户号", "3301000001")])
+    return _inflated(source, path, "word/document.xml", b"<w:body>", padding_mb)
+
+
+def zip_bomb_xlsx(path: Path, padding_mb: int = 40) -> Path:
+    """An XLSX whose first sheet inflates to ``padding_mb`` MB (a zip bomb)."""
+    source = xlsx(path.with_suffix(".src.xlsx"), {"设备清单": [["户号", "3301000001"]]})
+    return _inflated(source, path, "xl/worksheets/sheet1.xml", b"<sheetData>", padding_mb)
 
 
 def xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:

@@ -57,6 +57,8 @@ def _text_layer(path: Path) -> list[str]:
         raise CorruptFileError("PDF 结构异常（对象引用循环或嵌套过深），无法解析") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             AssertionError, NotImplementedError, OSError, ZeroDivisionError) as exc:
+        if "cyclic" in str(exc).lower():
+            raise CorruptFileError("PDF 结构异常（页面树存在循环引用），无法解析") from exc
         raise CorruptFileError(f"PDF 文件损坏或不完整（{type(exc).__name__}: {exc}）") from exc
 
 

@@ -27,6 +27,7 @@ from tests.hostile import (
     xlsx,
     xlsx_with_sheet_xml,
     zip_bomb_docx,
+    zip_bomb_xlsx,
 )
 from tests.scans import page_image, scan_file
 
@@ -36,8 +37,9 @@ CUSTOMER = "城东供电所/3301000001_杭州明远纺织有限公司"
 BAD_FILES = {
     "加密.pdf": (lambda p: encrypted_pdf(p, "123456"), "需要密码"),
     "截断.pdf": (truncated_pdf, "损坏或不完整"),
-    "循环.pdf": (recursive_pdf, "cyclic"),
+    "循环.pdf": (recursive_pdf, "循环引用"),
     "炸弹.docx": (lambda p: zip_bomb_docx(p, 20), "压缩炸弹"),
+    "炸弹.xlsx": (lambda p: zip_bomb_xlsx(p, 20), "压缩炸弹"),
     "坏XML.docx": (lambda p: docx_with(p, b"<w:document><w:body>"), "XML 格式错误"),
     "坏XML.xlsx": (lambda p: xlsx_with_sheet_xml(p, b"<worksheet><row>"), "XML 格式错误"),
     "空文件.pdf": (lambda p: p.write_bytes(b"") or p, "0 字节"),

@@ -43,3 +43,16 @@ def test_ocr_finds_account_numbers_and_names_on_sample_scans(tmp_path: Path) -> 
         found += (customer.account_no in text) + (customer.name in text)
     accuracy = found / (2 * len(roster))
     assert accuracy >= MIN_FIELD_ACCURACY, f"OCR found {accuracy:.0%} of 户号/户名"
+
+
+def test_sample_generators_customers_are_accepted(tmp_path: Path) -> None:
+    from faker import Faker
+
+    from indexer.sample import People, make_customers
+
+    fake = Faker("zh_CN")
+    fake.seed_instance(0)
+    roster = make_customers(People(random.Random(0), fake), 2)
+    assert add_scans(tmp_path, random.Random(0), roster) == 2
+    for customer in roster:
+        assert len(list((tmp_path / customer.folder / SUBFOLDER).iterdir())) == 1

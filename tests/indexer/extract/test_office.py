@@ -5,7 +5,7 @@ import pytest
 from indexer.errors import BombError, CorruptFileError, EmptyFileError, FileTooLargeError
 from indexer.extract import Limits, extract
 from tests.factories import make_pdf
-from tests.hostile import docx_with, xlsx, xlsx_with_sheet_xml, zip_bomb_docx
+from tests.hostile import docx_with, xlsx, xlsx_with_sheet_xml, zip_bomb_docx, zip_bomb_xlsx
 
 
 def test_xlsx_sheet_names_and_cells(tmp_path: Path) -> None:
@@ -24,9 +24,11 @@ def test_xlsx_with_only_empty_sheets_is_empty(tmp_path: Path) -> None:
         extract(xlsx(tmp_path / "空表.xlsx", {"Sheet1": []}))
 
 
-def test_zip_bomb_docx_is_refused_before_parsing(tmp_path: Path) -> None:
-    with pytest.raises(BombError, match="压缩炸弹"):
-        extract(zip_bomb_docx(tmp_path / "炸弹.docx", padding_mb=20))
+@pytest.mark.parametrize("build", [zip_bomb_docx, zip_bomb_xlsx])
+def test_zip_bomb_is_refused_before_parsing(tmp_path: Path, build) -> None:  # noqa: ANN001
+    path = build(tmp_path / "炸弹", padding_mb=20)
+    with pytest.raises(BombError, match="压缩比异常.*疑似压缩炸弹"):
+        extract(path)
 
 
 def test_total_unzipped_size_is_limited(tmp_path: Path) -> None:
