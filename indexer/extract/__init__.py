@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from indexer.errors import EmptyFileError, FileTooLargeError
@@ -70,7 +71,8 @@ def extract(path: Path, limits: Limits | None = None, on_page: PageHook | None =
     hook = on_page or (lambda: None)
     extractors: dict[str, Callable[[Path, Limits, PageHook], Extracted]] = {
         "pdf": pdf.extract_pdf, "docx": office.extract_docx, "xlsx": office.extract_xlsx,
-        "text": office.extract_txt, **dict.fromkeys(legacy.KINDS, legacy.extract_legacy),
+        "text": office.extract_txt,
+        **{k: partial(legacy.extract_legacy, kind=k) for k in legacy.KINDS},
         **dict.fromkeys(images.KINDS, images.extract_image),
     }
     result = extractors[kind](path, limits, hook)

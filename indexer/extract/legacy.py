@@ -20,11 +20,10 @@ HINT = ("需要安装 LibreOffice 才能读取 .doc/.xls/.wps 文件："
         "archive-search index --retry-failed")
 
 
-def extract_legacy(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
+def extract_legacy(path: Path, limits: Limits, on_page: PageHook, kind: str) -> Extracted:
+    """Convert a ``kind`` file (doc, xls, wps, rtf) with LibreOffice, then read the result."""
     from indexer.extract import office
-    from indexer.filetypes import sniff
 
-    kind = sniff(path)
     binary = limits.soffice
     if not binary or not Path(binary).is_file() and not shutil.which(binary):
         raise NeedsLibreOfficeError(f"{kind.upper()} 格式{HINT}")

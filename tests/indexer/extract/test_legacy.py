@@ -64,3 +64,13 @@ def test_without_libreoffice_the_file_says_what_to_install(tmp_path: Path, suffi
     with pytest.raises(NeedsLibreOfficeError, match="需要安装 LibreOffice") as caught:
         extract(path, Limits(soffice=str(tmp_path / "no-such-soffice")))
     assert caught.value.status == "unsupported" and "--retry-failed" in caught.value.message
+
+
+@needs_soffice
+def test_rtf_is_converted_and_read(tmp_path: Path) -> None:
+    words = "情况说明 户号：3301000001"
+    escaped = "".join(f"\\u{ord(c)}?" if ord(c) > 127 else c for c in words)
+    path = tmp_path / "说明.rtf"
+    path.write_text("{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 SimSun;}}\\f0 " + escaped + "\\par}",
+                    "ascii")
+    assert extract(path).text.strip() == words
