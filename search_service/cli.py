@@ -189,6 +189,9 @@ def format_summary(summary: RunSummary) -> str:
         f"删除 {summary.removed}，未变 {summary.unchanged}，失败 {len(summary.failed)}，"
         f"未归户 {len(summary.unassigned)}",
     ]
+    if summary.ocr_pages or summary.ocr_cached:
+        lines.append(f"扫描件 OCR 识别 {summary.ocr_pages} 页；{summary.ocr_cached} 份扫描件内容未变，"
+                     "直接使用缓存的识别结果")
     if summary.refreshed:
         lines.append(f"客户资料或档案目录有变化，已刷新 {summary.refreshed} 份文档的著录信息")
     if summary.failed:

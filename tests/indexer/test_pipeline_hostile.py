@@ -14,6 +14,7 @@ from indexer.records import FileFacts
 from indexer.schema import TEXT_SOURCE_LAYER, TEXT_SOURCE_OCR
 from indexer.store import open_index
 from indexer.workers import TaskLimits
+from search_service.cli import format_summary
 from search_service.search import SearchParams, run_search
 from tests.factories import build_archive, make_txt
 from tests.hostile import (
@@ -126,6 +127,7 @@ def test_unchanged_scan_is_not_read_again_even_when_touched(mixed, tmp_path: Pat
     shutil.copyfile(scan, moved)  # same content under a new name: the cache knows it too
     summary = run_index(copy_root, copy_index, workers=2, progress=False, limits=NO_SOFFICE)
     assert (summary.ocr_cached, summary.ocr_pages) == (2, 0)
+    assert "OCR 识别 0 页；2 份扫描件内容未变" in format_summary(summary)
     hits = search(copy_index, "电缆沟积水").hits
     assert sorted(h["path"] for h in hits if h["path"].endswith(".jpg")) == [
         f"{CUSTOMER}/扫描件/改名后.jpg", f"{CUSTOMER}/扫描件/用电检查工作单_20230512.jpg"]
