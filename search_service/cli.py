@@ -142,7 +142,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 
         print(f"正在监视 {args.root}（按 Ctrl+C 退出）", file=sys.stderr)
         watch(args.root, args.index, interval=args.interval, debounce=args.debounce,
-              on_run=lambda summary: print(format_summary(summary), flush=True), **options)
+              on_run=lambda summary: print(format_summary(summary), flush=True),
+              on_error=lambda exc: print(f"错误：{exc.message}（修正后自动重试）", file=sys.stderr,
+                                         flush=True), **options)
         return 0
     summary = run_index(args.root, args.index, **options)
     print(format_summary(summary))

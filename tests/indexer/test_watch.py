@@ -60,3 +60,27 @@ def test_a_second_watcher_on_the_same_index_is_refused(tmp_path: Path) -> None:
     finally:
         stop.set()
         first.join(30)
+
+
+def test_a_bad_customers_file_is_reported_and_the_watch_goes_on(tmp_path: Path) -> None:
+    from tests.factories import write_customers
+
+    root = build_archive(tmp_path / "archive")
+    runs: list[RunSummary] = []
+    errors: list[str] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(root, tmp_path / "ix"), kwargs={
+        "interval": 0.1, "debounce": 0.3, "on_run": runs.append, "stop": stop,
+        "on_error": lambda exc: errors.append(exc.message), "workers": 1, "progress": False})
+    watcher.start()
+    try:
+        wait_for(lambda: len(runs) == 1)
+        (root / "customers.csv").write_text("户号,户名\n3301000001,半截文件\n", "utf-8")
+        wait_for(lambda: len(errors) == 1)
+        assert "缺少" in errors[0] or "供电单位" in errors[0]
+        write_customers(root)
+        wait_for(lambda: len(runs) == 2)
+        assert watcher.is_alive()
+    finally:
+        stop.set()
+        watcher.join(30)
