@@ -24,7 +24,7 @@ def test_dropped_files_are_indexed_once_settled(tmp_path: Path) -> None:
     runs: list[RunSummary] = []
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(root, tmp_path / "ix"), kwargs={
-        "interval": 0.1, "debounce": 0.5, "on_run": runs.append, "stop": stop,
+        "interval": 0.1, "debounce": 1.0, "on_run": runs.append, "stop": stop,
         "workers": 1, "progress": False})
     watcher.start()
     try:
@@ -33,12 +33,12 @@ def test_dropped_files_are_indexed_once_settled(tmp_path: Path) -> None:
         dropped = root / "城东供电所" / "扫描站" / "新到件.txt"
         for n in range(5):  # a scanner writing a file in pieces: no run until it settles
             make_txt(dropped, "用电申请书 户号：3301000001 分批写入" + "。" * n)
-            time.sleep(0.15)
+            time.sleep(0.1)
         wait_for(lambda: len(runs) == 2)
         assert (runs[1].added, runs[1].unchanged) == (1, 6)
         with open_index(tmp_path / "ix").searcher() as searcher:
             assert run_search(searcher, SearchParams(q="分批写入")).total == 1
-        time.sleep(1.0)
+        time.sleep(1.5)
         assert len(runs) == 2  # nothing changed: no further run
     finally:
         stop.set()
