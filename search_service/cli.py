@@ -72,6 +72,8 @@ def _add_index(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("root", type=Path, help="档案根目录（含 customers.csv）")
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--workers", type=int, default=None, help="抽取文本的进程数（默认为 CPU 核数）")
+    sub.add_argument("--batch-size", type=int, default=1000,
+                     help="每处理多少个文件提交一次（中断后已提交的部分保留）")
     sub.add_argument("--quiet", action="store_true", help="不显示进度条")
 
 
@@ -120,7 +122,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    summary = run_index(args.root, args.index, workers=args.workers, progress=not args.quiet)
+    if args.batch_size < 1 or (args.workers is not None and args.workers < 1):
+        raise InputError("--batch-size 和 --workers 必须为正整数")
+    summary = run_index(args.root, args.index, workers=args.workers, progress=not args.quiet,
+                        batch_size=args.batch_size)
     print(format_summary(summary))
     return 0
 

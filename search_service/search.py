@@ -180,8 +180,7 @@ def list_documents(searcher: Searcher, params: SearchParams) -> list[dict[str, A
 def _hit(hit: Any, pattern: Any, with_snippet: bool = True) -> dict[str, Any]:
     stored = hit.fields()
     item = {name: stored.get(name, "") for name in HIT_FIELDS}
-    score = hit.score  # the sort key (bytes) when sorted by a column
-    item["score"] = round(score, 3) if isinstance(score, (int, float)) else 0.0
+    item["score"] = round(hit.score, 3) if isinstance(hit.score, float) else None
     if with_snippet:
         item["snippet"] = snippet(stored.get("content", ""), pattern)
     return item

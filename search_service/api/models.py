@@ -31,7 +31,7 @@ class Hit(BaseModel):
     file_type: str
     pages: int | None = None
     hazard_status: str
-    score: float
+    score: float | None  # None when sorted by date
     snippet: str = ""
 
 
