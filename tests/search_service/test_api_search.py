@@ -167,3 +167,14 @@ def test_a_page_past_the_end_gives_the_last_page(client):
 def test_no_match_is_an_empty_result(client):
     body = search(client, q="不存在的词语组合")
     assert body["total"] == 0 and body["hits"] == []
+
+
+def test_chinese_punctuation_separates_words(client):
+    assert paths(search(client, q="明远，纺织。")) == paths(search(client, q="明远 纺织"))
+    assert search(client, q="明远，纺织")["total"] == 3
+
+
+def test_chinese_quotation_marks_quote_a_phrase(client):
+    phrase = search(client, q="“变压器渗油”")
+    assert phrase["total"] == search(client, q='"变压器渗油"')["total"] == 2
+    assert search(client, q="“渗油变压器”")["total"] == 0
