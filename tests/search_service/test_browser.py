@@ -119,6 +119,9 @@ def test_search_from_the_box_keeps_the_query_in_the_url(page, server):
     assert page.locator(".snippet mark").first.inner_text() == "明远"
     assert page.locator(".hit .customer-link").first.inner_text() == "杭州明远纺织有限公司"
     assert page.input_value("input[name=q]") == "明远"
+    assert page.title() == "明远 · 客户档案检索"
+    sidebar, results = page.locator(".facets").bounding_box(), page.locator(".results").bounding_box()
+    assert sidebar["x"] + sidebar["width"] <= results["x"] and sidebar["y"] == results["y"]
     assert no_horizontal_overflow(page)
     shot(page, "search-desktop")
 
@@ -184,9 +187,9 @@ def test_customer_page_groups_the_archive_by_type(page, server):
     page.locator(".hit .customer-link").first.click()
     page.wait_for_url(re.compile("/customers/3301000005"))
     assert "杭州东方化工有限公司" in page.locator("h1").inner_text()
-    groups = page.locator(".doc-group h2").all_inner_texts()
-    assert [g.split()[0] for g in groups] == ["供电方案答复单", "用电检查工作单", "隐患整改通知书"]
-    notices = page.locator('.doc-group[data-doc-type="JC03"] tbody tr')
+    groups = page.locator(".doc-group .group-head .name").all_inner_texts()
+    assert groups == ["供电方案答复单", "用电检查工作单", "隐患整改通知书"]
+    notices = page.locator('.doc-group[data-doc-type="JC03"] tr.doc')
     assert notices.count() == 3
     assert "2023-11-02" in notices.first.inner_text()
     assert no_horizontal_overflow(page)

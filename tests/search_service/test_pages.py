@@ -44,5 +44,5 @@ def test_text_document_page_shows_marked_text(client):
 
 def test_customer_page_lists_groups(client):
     html = client.get("/customers/3301000005").text
-    assert html.count('class="panel doc-group"') == 3
+    assert html.count('class="doc-group"') == 3
     assert "杭州东方化工有限公司" in html and "户号 3301000005" in html
