@@ -50,14 +50,19 @@ class LinkBuilder:
 
 
 def pages_around(page: int, total: int, page_size: int, width: int = 2) -> list[int | None]:
-    """Page numbers to show: first, last and ``width`` around ``page``; None marks a gap."""
+    """Page numbers to show: first, last and ``width`` around ``page``; None marks a gap
+    (a gap of a single page shows that page instead)."""
     last = max(1, -(-total // page_size))
     shown = sorted({1, last, *range(max(1, page - width), min(last, page + width) + 1)})
     out: list[int | None] = []
+    previous = 0
     for n in shown:
-        if out and n - (out[-1] or 0) > 1:
+        if previous and n - previous == 2:
+            out.append(previous + 1)
+        elif previous and n - previous > 2:
             out.append(None)
         out.append(n)
+        previous = n
     return out
 
 
