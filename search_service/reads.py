@@ -13,15 +13,14 @@ from typing import Any
 
 from indexer import doctypes
 from indexer.customers import Customer
-from search_service.customer_cache import CustomerCache
 from search_service.config import Settings
+from search_service.customer_cache import CustomerCache
 from search_service.errors import NotFoundError, UnavailableError
-from search_service.highlight import compile_phrases, mark_all, phrases_of
+from search_service.highlight import mark_all
 from search_service.live_index import LiveIndex
 from search_service.search import (SearchParams, SearchResult, find_document,
-                                   list_documents, parse_query, run_search)
+                                   list_documents, match_pattern, run_search)
 from search_service.users import User
-from indexer.schema import SNIPPET_FIELDS
 
 INLINE_TYPES = frozenset({"application/pdf"})
 _MEDIA_TYPES = {
@@ -57,11 +56,9 @@ class ArchiveReader:
         """A document's metadata and text; ``text_html`` marks the matches of ``q``."""
         with self.index.searcher() as searcher:
             stored = self._stored(searcher, doc_id)
-            pattern = compile_phrases(phrases_of(parse_query(searcher, q), SNIPPET_FIELDS)) \
-                if q.strip() else None
+            pattern = match_pattern(searcher, q)
         text = stored.pop("content", "")
-        return {**stored, "doc_type_name": stored.get("doc_type_name") or "",
-                "text": text, "text_html": mark_all(text, pattern)}
+        return {**stored, "text": text, "text_html": mark_all(text, pattern)}
 
     def file(self, user: User, doc_id: str) -> ArchiveFile:
         """The original file of a document; never a path outside the archive root."""

@@ -124,7 +124,7 @@ def run_search(searcher: Searcher, params: SearchParams) -> SearchResult:
         matching = set(searcher.docs_for_query(query))  # the query's matches, computed once
         for name in chosen:
             counts[name] = _facet_counts(searcher, matching, params, name)
-    pattern = compile_phrases(phrases_of(query, SNIPPET_FIELDS))
+    pattern = _pattern(query)
     hits = [_hit(hit, pattern) for hit in results]
     return SearchResult(
         total=results.total, page=max(1, results.pagenum), page_size=params.page_size, hits=hits,
@@ -175,6 +175,15 @@ def _label(name: str, value: str) -> str:
     if name == "file_type":
         return value.upper()
     return value
+
+
+def match_pattern(searcher: Searcher, q: str) -> re.Pattern[str] | None:
+    """What to mark in a document's text for query ``q`` (None: nothing)."""
+    return _pattern(parse_query(searcher, q)) if q.strip() else None
+
+
+def _pattern(query: wq.Query) -> re.Pattern[str] | None:
+    return compile_phrases(phrases_of(query, SNIPPET_FIELDS))
 
 
 def find_document(searcher: Searcher, doc_id: str,

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from search_service.app import create_app
 
-EXAMPLES = 60
+EXAMPLES = 100
 
 
 @pytest.fixture(scope="module")
