@@ -176,10 +176,10 @@ def test_empty_result_suggests_what_to_loosen(page, server):
     assert page.locator("#total").get_attribute("data-total") == "0"
     suggestion = page.locator(".empty a", has_text="供电单位")
     assert "约 1 条" in suggestion.inner_text()
+    shot(page, "search-empty")
     suggestion.click()
     page.wait_for_load_state()
     assert total(page) == 1
-    shot(page, "search-empty")
 
 
 def test_customer_page_groups_the_archive_by_type(page, server):
