@@ -28,7 +28,7 @@ from indexer.schema import STATUS_OK
 from indexer.store import KnownFile, known_files, open_index, read_meta, write_meta
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
-EXTRACTION_VERSION = 1
+EXTRACTION_VERSION = 2
 _SKIP_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
 _MASTER_FILES = frozenset({*customers_mod.FILENAMES, catalog_mod.FILENAME})
 
@@ -290,6 +290,7 @@ def _refresh_master_data(ix, paths, customers, catalog, writer, summary) -> None
             facts = FileFacts(stored["path"], stored["size"], stored["mtime"], stored["sha256"])
             record = document_record(facts, stored.get("content", ""), stored.get("pages", 0),
                                      customers, catalog)
-            if any(stored.get(k, "") != v for k, v in record.items() if k != "error"):
+            if any(stored.get(k, "") != v for k, v in record.items()
+                   if k != "error" and searcher.schema[k].stored):
                 writer.put(record)
                 summary.refreshed += 1

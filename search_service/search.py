@@ -19,6 +19,7 @@ from whoosh.qparser import MultifieldParser
 from whoosh.searching import Searcher
 
 from indexer import doctypes
+from indexer.pinyin import pinyin_query
 from indexer.schema import FACET_FIELDS, SEARCH_FIELDS, SNIPPET_FIELDS, STATUS_OK
 from search_service.errors import QueryError
 from search_service.highlight import compile_phrases, phrases_of, snippet
@@ -72,7 +73,8 @@ def parse_query(searcher: Searcher, text: str) -> wq.Query:
         raise QueryError(f"无法解析检索式“{text}”：{exc}") from exc
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(f"检索式“{text}”中没有可检索的词")
-    return parsed
+    by_pinyin = pinyin_query(text)
+    return wq.Or([parsed, by_pinyin]) if by_pinyin is not None else parsed
 
 
 def filter_query(params: SearchParams, skip: str | None = None) -> wq.Query:
