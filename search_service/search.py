@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,16 +105,14 @@ def run_search(searcher: Searcher, params: SearchParams) -> SearchResult:
     selected = {k for k, v in params.filters.items() if v}
     unselected = [f for f in FACET_FIELDS if f not in selected] if params.facets else []
     results = searcher.search_page(
-        query, params.page, pagelen=params.page_size, filter=filter_query(params),
+        restrict(query, filter_query(params)), params.page, pagelen=params.page_size,
         groupedby=_facets(unselected) or None, maptype=sorting.Count,
         **_sort_args(params, query),
     )
     counts = {name: results.results.groups(name) for name in unselected}
     chosen = sorted(selected & set(FACET_FIELDS)) if params.facets else []
-    if chosen:
-        matching = set(searcher.docs_for_query(query))  # the query's matches, computed once
-        for name in chosen:
-            counts[name] = _facet_counts(searcher, matching, params, name)
+    for name in chosen:
+        counts[name] = _facet_counts(searcher, query, params, name)
     pattern = compile_phrases(phrases_of(query, SNIPPET_FIELDS))
     hits = [_hit(hit, pattern) for hit in results]
     return SearchResult(
@@ -137,12 +136,31 @@ def _sort_args(params: SearchParams, query: wq.Query) -> dict[str, Any]:
     return {"sortedby": "doc_date", "reverse": sort == "date_desc"}
 
 
-def _facet_counts(searcher: Searcher, matching: set[int], params: SearchParams,
+def restrict(query: wq.Query, filters: wq.Query) -> wq.Query:
+    """``query`` AND ``filters``, the filters adding nothing to the score.
+
+    Whoosh applies a ``filter=`` only after matching, so a phrase is checked in every document;
+    inside an And the matcher skips straight to documents the filters allow.
+    """
+    return wq.And([query, wq.ConstantScoreQuery(filters, 0.0)])
+
+
+def _facet_counts(searcher: Searcher, query: wq.Query, params: SearchParams,
                   name: str) -> dict[str, int]:
     """Counts for a selected facet under every filter except its own, read from its column."""
-    allowed = matching.intersection(searcher.docs_for_query(filter_query(params, skip=name)))
+    matching = matching_docs(searcher, restrict(query, filter_query(params, skip=name)))
     column = searcher.reader().column_reader(name)
-    return dict(Counter(column[docnum] for docnum in allowed))
+    return dict(Counter(column[docnum] for docnum in matching))
+
+
+def matching_docs(searcher: Searcher, query: wq.Query) -> Iterator[int]:
+    """Document numbers matching ``query``, stepping the matcher (Whoosh's own ``docs()``
+    materialises each side of an And in full, which defeats the filter)."""
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = query.matcher(leaf)
+        while matcher.is_active():
+            yield matcher.id() + offset
+            matcher.next()
 
 
 def _facet_values(name: str, counts: dict[Any, int],
