@@ -290,6 +290,7 @@ def _refresh_master_data(ix, paths, customers, catalog, writer, summary) -> None
             facts = FileFacts(stored["path"], stored["size"], stored["mtime"], stored["sha256"])
             record = document_record(facts, stored.get("content", ""), stored.get("pages", 0),
                                      customers, catalog)
-            if any(stored.get(k, "") != v for k, v in record.items() if k != "error"):
+            if any(stored.get(k, "") != v for k, v in record.items()
+                   if k != "error" and searcher.schema[k].stored):
                 writer.put(record)
                 summary.refreshed += 1

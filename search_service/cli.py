@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArchiveSearchError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into head, less, …: the reader went away
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("\n已中断：之前已提交的索引保持完整可检索，再次运行将继续未完成的部分。",
               file=sys.stderr)
