@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.search_service.conftest import AUDIT_EXPECTED, BILLING_MONTHS
 
@@ -26,8 +27,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 820, "height": 1180}
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} 未安装")
 
 
 def free_port() -> int:
@@ -68,7 +67,9 @@ def server(indexed_archive):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_sync.sync_playwright() as p:
+    if not CHROMIUM.exists():  # a missing browser fails loudly: .ci/run installs it
+        pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (never `playwright install`)")
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
