@@ -34,6 +34,7 @@ def document_file(doc_id: DocId, user: CurrentUser, reader: Reader,
         "Content-Type": found.media_type,  # as is: no charset guessed for text files
         "Content-Disposition": content_disposition(found, download),
         "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",  # archive files hold personal data
     })
 
 

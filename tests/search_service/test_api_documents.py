@@ -48,6 +48,8 @@ def test_pdf_is_served_inline_with_its_bytes(client, indexed_archive):
         "inline; filename=\"______2021-03-15.pdf\"; "
         f"filename*=UTF-8''{quote('供用电合同_2021-03-15.pdf')}")
     assert response.content == (indexed_archive.root / CONTRACT).read_bytes()
+    assert response.headers["cache-control"] == "private, no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
 
 
 def test_pdf_download_is_an_attachment(client):
