@@ -76,8 +76,21 @@ def test_text_files_are_sent_as_stored_without_a_guessed_charset(client, indexed
     assert response.content == (indexed_archive.root / APPLICATION_TXT).read_bytes()  # GBK
 
 
-def test_a_link_out_of_the_archive_is_refused(client):
-    response = client.get(f"/api/documents/{doc_id(LINK)}/file")
+def test_a_link_out_of_the_archive_is_neither_indexed_nor_served(client):
+    for url in (f"/api/documents/{doc_id(LINK)}/file", f"/api/documents/{doc_id(LINK)}"):
+        response = client.get(url)
+        assert response.status_code == 404 and OUTSIDE_SECRET not in response.text
+    assert client.get("/api/search", params={"q": OUTSIDE_SECRET}).json()["total"] == 0
+
+
+def test_a_link_that_appears_after_indexing_is_refused(own_archive, tmp_path):
+    """The indexed file is replaced by a link to a file outside the archive."""
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(OUTSIDE_SECRET, "utf-8")
+    (own_archive.root / APPLICATION_TXT).unlink()
+    (own_archive.root / APPLICATION_TXT).symlink_to(outside)
+    response = TestClient(create_app(own_archive.settings())).get(
+        f"/api/documents/{doc_id(APPLICATION_TXT)}/file")
     assert response.status_code == 404
     assert "不在档案目录内" in response.json()["error"]["message"]
     assert OUTSIDE_SECRET not in response.text

@@ -121,7 +121,8 @@ def test_search_from_the_box_keeps_the_query_in_the_url(page, server):
     assert page.locator(".hit .customer-link").first.inner_text() == "杭州明远纺织有限公司"
     assert page.input_value("input[name=q]") == "明远"
     assert page.title() == "明远 · 客户档案检索"
-    sidebar, results = page.locator(".facets").bounding_box(), page.locator(".results").bounding_box()
+    sidebar = page.locator(".facets").bounding_box()
+    results = page.locator(".results").bounding_box()
     assert sidebar["x"] + sidebar["width"] <= results["x"] and sidebar["y"] == results["y"]
     assert no_horizontal_overflow(page)
     shot(page, "search-desktop")
