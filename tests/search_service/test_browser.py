@@ -237,6 +237,10 @@ def test_tablet_width_folds_the_sidebar_above_results(browser, server):
     assert facets_box["y"] + facets_box["height"] <= results_box["y"] + 1
     assert no_horizontal_overflow(page)
     shot(page, "search-tablet")
+    assert not page.locator('[data-facet="org"]').is_visible()  # folded until asked for
+    page.click("#facet-box > summary")
+    click_facet(page, "org", "城西供电所")
+    assert total(page) == 1
     page.goto(f"{server}/customers/3301000007")
     assert no_horizontal_overflow(page)
     shot(page, "customer-tablet")
