@@ -66,6 +66,16 @@ def pages_around(page: int, total: int, page_size: int, width: int = 2) -> list[
     return out
 
 
+def customers_in(hits: list[dict], limit: int = 6) -> list[tuple[str, str]]:
+    """(户号, 户名) of the customers on this page of hits, most frequent first."""
+    counts: dict[tuple[str, str], int] = {}
+    for hit in hits:
+        if hit.get("account_no"):
+            key = (hit["account_no"], hit.get("customer_name") or hit["account_no"])
+            counts[key] = counts.get(key, 0) + 1
+    return sorted(counts, key=lambda k: -counts[k])[:limit]
+
+
 @dataclass(frozen=True)
 class Suggestion:
     text: str

@@ -188,7 +188,7 @@ def test_empty_result_suggests_what_to_loosen(page, server):
 
 def test_customer_page_groups_the_archive_by_type(page, server):
     page.goto(f"{server}/?q=东方化工")
-    page.locator(".hit .customer-link").first.click()
+    page.locator(".related a").first.click()
     page.wait_for_url(re.compile("/customers/3301000005"))
     assert "杭州东方化工有限公司" in page.locator("h1").inner_text()
     groups = page.locator(".doc-group .group-head .name").all_inner_texts()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search_service.page_model import LinkBuilder, pages_around, suggestions
+from search_service.page_model import LinkBuilder, customers_in, pages_around, suggestions
 from search_service.search import SearchParams, SearchResult
 
 
@@ -35,3 +35,12 @@ def test_suggestions_say_what_each_loosening_gives():
     assert texts[0] == "去掉“供电单位”筛选（约 2 条）"
     assert "放宽形成日期范围" in texts and "清除全部筛选条件" in texts
     assert "减少检索词，例如只搜“张三丰”" in texts
+
+
+def test_customers_in_a_page_of_hits_most_frequent_first():
+    hits = [{"account_no": "3301000005", "customer_name": "东方化工"},
+            {"account_no": "3301000001", "customer_name": "明远纺织"},
+            {"account_no": "3301000001", "customer_name": "明远纺织"},
+            {"account_no": "", "customer_name": ""}]
+    assert customers_in(hits) == [("3301000001", "明远纺织"), ("3301000005", "东方化工")]
+    assert customers_in(hits, limit=1) == [("3301000001", "明远纺织")]
