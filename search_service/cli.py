@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index(commands)
     _add_search(commands)
     _add_sample(commands)
+    _add_serve(commands)
     return parser
 
 
@@ -71,6 +72,8 @@ def _add_index(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("root", type=Path, help="档案根目录（含 customers.csv）")
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--workers", type=int, default=None, help="抽取文本的进程数（默认为 CPU 核数）")
+    sub.add_argument("--batch-size", type=int, default=1000,
+                     help="每处理多少个文件提交一次（中断后已提交的部分保留）")
     sub.add_argument("--quiet", action="store_true", help="不显示进度条")
 
 
@@ -92,8 +95,37 @@ def _add_sample(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--seed", type=int, default=0, help="随机种子（相同种子生成相同档案）")
 
 
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    sub = _command(commands, "serve", "启动检索服务（网页与 API）；参数也可由 ARCHIVE_SEARCH_* 环境变量设置",
+                   cmd_serve)
+    sub.add_argument("--index", type=Path, default=None, help="索引目录（ARCHIVE_SEARCH_INDEX，默认 data/index）")
+    sub.add_argument("--root", type=Path, default=None,
+                     help="档案根目录，用于提供原文件（ARCHIVE_SEARCH_ROOT，默认取上次建索引时的目录）")
+    sub.add_argument("--host", default=None, help="监听地址（ARCHIVE_SEARCH_HOST，默认 127.0.0.1）")
+    sub.add_argument("--port", type=int, default=None, help="端口（ARCHIVE_SEARCH_PORT，默认 8000）")
+    sub.add_argument("--workers", type=int, default=None, help="工作进程数（ARCHIVE_SEARCH_WORKERS，默认 1）")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from search_service.config import Settings
+
+    settings = Settings.from_env(index_dir=args.index, archive_root=args.root, host=args.host,
+                                 port=args.port, workers=args.workers)
+    os.environ.update(settings.to_env())  # worker processes rebuild the same settings
+    print(f"检索服务：http://{settings.host}:{settings.port}/ （索引 {settings.index_dir}，"
+          f"按 Ctrl+C 停止）", flush=True)
+    uvicorn.run("search_service.app:app_from_env", factory=True, host=settings.host,
+                port=settings.port, workers=settings.workers, log_level="warning")
+    return 0
+
+
 def cmd_index(args: argparse.Namespace) -> int:
-    summary = run_index(args.root, args.index, workers=args.workers, progress=not args.quiet)
+    if args.batch_size < 1 or (args.workers is not None and args.workers < 1):
+        raise InputError("--batch-size 和 --workers 必须为正整数")
+    summary = run_index(args.root, args.index, workers=args.workers, progress=not args.quiet,
+                        batch_size=args.batch_size)
     print(format_summary(summary))
     return 0
 

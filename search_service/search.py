@@ -162,9 +162,25 @@ def _label(name: str, value: str) -> str:
     return value
 
 
-def _hit(hit: Any, pattern: Any) -> dict[str, Any]:
+def find_document(searcher: Searcher, doc_id: str,
+                  scope: wq.Query | None = None) -> dict[str, Any] | None:
+    """The stored fields of one document (of any status) within ``scope``, or None."""
+    query = wq.Term("doc_id", doc_id)
+    results = searcher.search(query, limit=1, filter=scope)
+    return dict(results[0].fields()) if results else None
+
+
+def list_documents(searcher: Searcher, params: SearchParams) -> list[dict[str, Any]]:
+    """Every searchable document matching ``params``' filters, newest first, no snippets."""
+    results = searcher.search(parse_query(searcher, params.q), limit=None,
+                              filter=filter_query(params), sortedby="doc_date", reverse=True)
+    return [_hit(hit, None, with_snippet=False) for hit in results]
+
+
+def _hit(hit: Any, pattern: Any, with_snippet: bool = True) -> dict[str, Any]:
     stored = hit.fields()
     item = {name: stored.get(name, "") for name in HIT_FIELDS}
-    item["score"] = round(hit.score or 0.0, 3)
-    item["snippet"] = snippet(stored.get("content", ""), pattern)
+    item["score"] = round(hit.score, 3) if isinstance(hit.score, float) else None
+    if with_snippet:
+        item["snippet"] = snippet(stored.get("content", ""), pattern)
     return item

@@ -1,0 +1,39 @@
+"""The web application: ``create_app(settings)`` wires routes, the page and error handling."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+import web
+from search_service.api import customers, documents, health, pages, search
+from search_service.api.errors import handle_error
+from search_service.api.models import ErrorResponse
+from search_service.config import Settings
+from search_service.errors import ServiceError
+from search_service.reads import ArchiveReader
+
+_ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 404, 422, 503)}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="客户档案检索", version="0.1.0",
+        description="供电企业客户档案全文检索服务。所有错误均为 {\"error\": {\"code\", \"message\"}}。",
+        responses=_ERROR_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.reader = ArchiveReader(settings)
+    for area in (search, documents, customers, health, pages):
+        app.include_router(area.router)
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    for exc_type in (ServiceError, RequestValidationError, HTTPException, Exception):
+        app.add_exception_handler(exc_type, handle_error)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn (``--factory``): each worker builds its app from the environment."""
+    return create_app(Settings.from_env())

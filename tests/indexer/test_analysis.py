@@ -1,0 +1,45 @@
+from whoosh.analysis import Token
+
+from indexer.analysis import ChineseAnalyzer, raw_tokens, tokenize
+
+
+def test_han_runs_become_overlapping_bigrams() -> None:
+    assert tokenize("明远纺织") == ["明远", "远纺", "纺织"]
+
+
+def test_lone_han_character_is_a_unigram() -> None:
+    assert tokenize("A栋，1号") == ["a", "栋", "1", "号"]
+
+
+def test_ascii_words_and_numbers_are_whole_lowercased_tokens() -> None:
+    assert tokenize("户号：3301234567 S11-M-630/10 10kV") == [
+        "户号", "3301234567", "s11", "m", "630", "10", "10kv"]
+
+
+def test_full_width_ascii_is_folded() -> None:
+    assert tokenize("ＳＣＢ１１") == ["scb11"]
+
+
+def test_whitespace_between_han_characters_is_transparent() -> None:
+    assert tokenize("安全\n隐患") == ["安全", "全隐", "隐患"]
+
+
+def test_punctuation_breaks_han_runs() -> None:
+    assert tokenize("安全，隐患") == ["安全", "隐患"]
+
+
+def test_offsets_point_at_the_original_characters() -> None:
+    text = "户名：杭州明\n远 ＳＣＢ11"
+    spans = [(token, "".join(text[start:end].split())) for token, start, end in raw_tokens(text)]
+    assert spans == [("户名", "户名"), ("杭州", "杭州"), ("州明", "州明"), ("明远", "明远"),
+                     ("scb11", "ＳＣＢ11")]
+
+
+def test_positions_are_ordinal_and_chars_are_exact() -> None:
+    text = "发现 安全隐患"
+    tokens: list[Token] = [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in ChineseAnalyzer()(text, positions=True, chars=True)
+    ]
+    assert tokens == [("发现", 0, 0, 2), ("现安", 1, 1, 4), ("安全", 2, 3, 5),
+                      ("全隐", 3, 4, 6), ("隐患", 4, 5, 7)]

@@ -1,0 +1,49 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from search_service.cli import main
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_search_json_output(index_dir: Path, capsys) -> None:
+    assert main(["search", "张三丰", "--index", str(index_dir), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["total"] == 1
+    hit = result["hits"][0]
+    assert (hit["account_no"], hit["customer_name"], hit["doc_type"]) == (
+        "3301000002", "张三丰", "YK01")
+    assert hit["path"] == "城西供电所/3301000002_张三丰/用电申请书.txt"
+    assert hit["doc_date"] == "2020-08-01" and "<mark>张三丰</mark>" in hit["snippet"]
+
+
+def test_search_text_output_with_filters(index_dir: Path, capsys) -> None:
+    assert main(["search", "明远", "--index", str(index_dir), "--type", "JC03"]) == 0
+    out = capsys.readouterr().out
+    assert "共 1 条结果" in out and "隐患整改通知书" in out and "3301000001" in out
+
+
+def test_no_results_suggests_loosening(index_dir: Path, capsys) -> None:
+    assert main(["search", "不存在的词语", "--index", str(index_dir)]) == 0
+    assert "放宽" in capsys.readouterr().out
+
+
+def test_missing_index_is_exit_2(tmp_path: Path, capsys) -> None:
+    assert main(["search", "明远", "--index", str(tmp_path / "none")]) == 2
+    assert "没有索引" in capsys.readouterr().err
+
+
+def test_missing_root_is_exit_2_with_the_path(tmp_path: Path, capsys) -> None:
+    assert main(["index", str(tmp_path / "none"), "--index", str(tmp_path / "ix")]) == 2
+    assert str(tmp_path / "none") in capsys.readouterr().err
+
+
+def test_index_prints_a_summary(archive_root: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "search_service.cli", "index", str(archive_root), "--index",
+         str(tmp_path / "ix")], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert "新增 6" in result.stdout and "未归户 1" in result.stdout
+    assert "城东供电所/待归档/情况说明.txt" in result.stdout
+    assert "索引" in result.stderr  # the progress bar
