@@ -18,6 +18,7 @@ as the change itself, so nothing happens unlogged.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 from collections.abc import Callable
@@ -272,7 +273,7 @@ class Accounts:
         if row.disabled:
             return self._deny(conn, *who, "disabled", LoginError("该账户已停用，请联系系统管理员"))
         if row.locked_until is not None and row.locked_until > now:
-            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
+            minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
             return self._deny(conn, *who, "locked",
                               AccountLockedError(f"连续登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试"))
         if not _verify(row.password_hash, password):

@@ -134,9 +134,9 @@ class Units:
             if not unit:
                 raise TableError(f"{path} 第 {line} 行：单位为空")
             parents[unit] = parent
-        for unit, parent in parents.items():
-            if parent and parent not in parents:
-                parents.setdefault(parent, "")
+        for parent in set(parents.values()) - set(parents):
+            if parent:
+                parents[parent] = ""  # named only as a parent: a root
         units = cls(parents)
         units._check_acyclic(path)
         return units
