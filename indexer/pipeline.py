@@ -28,7 +28,7 @@ from indexer.schema import STATUS_OK
 from indexer.store import KnownFile, known_files, open_index, read_meta, write_meta
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
-EXTRACTION_VERSION = 1
+EXTRACTION_VERSION = 2
 _SKIP_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
 _MASTER_FILES = frozenset({*customers_mod.FILENAMES, catalog_mod.FILENAME})
 

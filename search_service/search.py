@@ -8,6 +8,7 @@ own selection, so choosing one 供电所 still shows how many hits the others ha
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,14 +60,25 @@ class SearchResult:
                 "hits": self.hits, "facets": self.facets, "took_ms": self.took_ms}
 
 
+# Chinese and full-width punctuation separates words in a query ("明远，纺织"); left in, it
+# would become a term of the exact-match ID fields that no document has. Chinese quotation
+# marks quote a phrase like ASCII ones; the middle dot of 档号 (YX·2023) is kept.
+_QUERY_QUOTES = str.maketrans({c: '"' for c in "“”「」＂"})
+_QUERY_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40"
+                                r"\uff5b-\uff65\u2012-\u2027]+")
+
+
 def parse_query(searcher: Searcher, text: str) -> wq.Query:
     """The user's query over all search fields; empty text means every document."""
     text = text.strip()
     if not text:
         return wq.Every()
+    cleaned = _QUERY_PUNCTUATION.sub(" ", text.translate(_QUERY_QUOTES)).strip()
+    if not cleaned.replace('"', '').strip():
+        raise QueryError(f"检索式“{text}”中没有可检索的词")
     parser = MultifieldParser(SEARCH_FIELDS, searcher.schema)
     try:
-        parsed = parser.parse(text)
+        parsed = parser.parse(cleaned)
     except Exception as exc:  # noqa: BLE001 - Whoosh raises assorted errors on odd syntax
         raise QueryError(f"无法解析检索式“{text}”：{exc}") from exc
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
@@ -112,7 +124,7 @@ def run_search(searcher: Searcher, params: SearchParams) -> SearchResult:
     pattern = compile_phrases(phrases_of(query, SNIPPET_FIELDS))
     hits = [_hit(hit, pattern) for hit in results]
     return SearchResult(
-        total=results.total, page=results.pagenum, page_size=params.page_size, hits=hits,
+        total=results.total, page=max(1, results.pagenum), page_size=params.page_size, hits=hits,
         facets={name: _facet_values(name, counts.get(name, {}), params)
                 for name in FACET_FIELDS if params.facets},
         took_ms=round((time.perf_counter() - began) * 1000, 1),
