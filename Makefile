@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := data/sample-archive
 INDEX := data/index
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: demo test install bench clean
 
@@ -21,6 +23,9 @@ $(SAMPLE)/customers.csv: | install
 demo: install $(SAMPLE)/customers.csv
 	$(BIN)/archive-search index $(SAMPLE) --index $(INDEX)
 	$(BIN)/archive-search search 明远 --index $(INDEX) --limit 3
+	@echo
+	@echo "示例档案已建好索引。请用浏览器打开 http://$(HOST):$(PORT)/ （试试检索“明远”），按 Ctrl+C 停止服务。"
+	$(BIN)/archive-search serve --index $(INDEX) --root $(SAMPLE) --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest

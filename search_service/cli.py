@@ -196,10 +196,12 @@ def format_hits(total: int, hits: list[dict]) -> str:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from indexer.sample import generate
+    from indexer.sample import MIN_CUSTOMERS, generate
 
-    if args.customers < 1:
-        raise InputError("--customers 必须为正整数")
+    if args.customers < MIN_CUSTOMERS:
+        raise InputError(f"--customers 至少为 {MIN_CUSTOMERS}")
+    if args.root.exists() and any(args.root.iterdir()):
+        raise InputError(f"输出目录 {args.root} 不是空目录，示例档案只写入新目录或空目录")
     summary = generate(args.root, customers=args.customers, seed=args.seed, progress=True)
     print(f"示例档案已生成：{summary.root}（客户 {summary.customers} 户，文档 "
           f"{summary.documents} 份，其中故意损坏 {summary.broken} 份）")
