@@ -123,6 +123,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(index_dir=args.index, archive_root=args.root, host=args.host,
                                  port=args.port, workers=args.workers)
+    settings.audit_key()  # refuse to start with a missing or default secret (exit 2)
     os.environ.update(settings.to_env())  # worker processes rebuild the same settings
     print(f"检索服务：http://{settings.host}:{settings.port}/ （索引 {settings.index_dir}，"
           f"按 Ctrl+C 停止）", flush=True)

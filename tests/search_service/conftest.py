@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from indexer.pipeline import run_index
 from indexer.records import doc_id_for
+from search_service.access import Access
 from search_service.app import create_app
 from search_service.config import Settings
 from search_service.errors import AccountError
@@ -89,7 +90,11 @@ CLI_ADMIN = User("test-admin", "admin", "")
 
 def add_user(app: FastAPI, name: str, role: str, org: str = "") -> None:
     """Create the account unless it exists (several tests share one database)."""
-    accounts = app.state.access.accounts
+    ensure_user(app.state.access, name, role, org)
+
+
+def ensure_user(access: "Access | Settings", name: str, role: str, org: str = "") -> None:
+    accounts = (access if isinstance(access, Access) else Access(access)).accounts
     try:
         accounts.get(name)
     except AccountError:

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.search_service.conftest import AUDIT_EXPECTED, BILLING_MONTHS
+from search_service.policy import DEFAULT_CITY
+from tests.search_service.conftest import (AUDIT_EXPECTED, BILLING_MONTHS, PASSWORD, TEST_SECRET,
+                                           ensure_user)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -56,6 +58,7 @@ def server(indexed_archive):
         [sys.executable, "-m", "search_service.cli", "serve", "--index",
          str(indexed_archive.index_dir), "--root", str(indexed_archive.root), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "ARCHIVE_SEARCH_SECRET": TEST_SECRET},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -74,9 +77,18 @@ def browser():
         browser.close()
 
 
+def sign_in(context, server: str, name: str) -> None:
+    """Sign the browser context in through the API (the login page has its own test)."""
+    response = context.request.post(f"{server}/api/login",
+                                    data={"username": name, "password": PASSWORD})
+    assert response.ok, response.text()
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, server, indexed_archive):
+    ensure_user(indexed_archive.settings(), "archivist", "archivist", DEFAULT_CITY)
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="zh-CN")
+    sign_in(context, server, "archivist")
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -224,8 +236,10 @@ def test_document_page_shows_extracted_text_with_marks(page, server):
     shot(page, "document-text")
 
 
-def test_tablet_width_folds_the_sidebar_above_results(browser, server):
+def test_tablet_width_folds_the_sidebar_above_results(browser, server, indexed_archive):
+    ensure_user(indexed_archive.settings(), "archivist", "archivist", DEFAULT_CITY)
     context = browser.new_context(viewport=TABLET, locale="zh-CN")
+    sign_in(context, server, "archivist")
     page = context.new_page()
     page.goto(f"{server}/?q=纺织")
     facets_box = page.locator(".facets").bounding_box()
