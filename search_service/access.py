@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from whoosh.searching import Searcher
 
+from indexer.errors import InputError
 from search_service.accounts import Accounts
 from search_service.audit import AlertRules, AuditLog
 from search_service.config import Settings
@@ -20,10 +21,15 @@ from search_service.policy import Units, load_units
 
 
 class Access:
-    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utcnow,
+                 check_key: bool = True) -> None:
         self.settings = settings
         self.engine = make_engine(settings.db_url())
         self.audit = AuditLog(self.engine, settings.audit_key(), clock=clock)
+        if check_key and not self.audit.key_matches():
+            raise InputError("服务密钥与访问日志不符（最后一条记录无法用此密钥验证）：可能是 "
+                             "ARCHIVE_SEARCH_SECRET 设置错误，或日志已被篡改。请核对密钥并运行 "
+                             "archive-search audit verify")
         self.accounts = Accounts(self.engine, self.audit, clock=clock,
                                  idle=timedelta(minutes=settings.session_idle_minutes))
         self.alert_rules = AlertRules(max_customers_per_hour=settings.alert_customers)

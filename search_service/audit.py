@@ -222,6 +222,14 @@ class AuditLog:
 
     # --- checking ----------------------------------------------------------------------
 
+    def key_matches(self) -> bool:
+        """Whether the newest record was hashed with this key (cheap; run at start-up, so a
+        wrong secret is refused before it appends records no one could verify)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(records).order_by(records.c.seq.desc()).limit(1)
+                               ).mappings().first()
+        return row is None or hmac.compare_digest(self.digest(dict(row)), row["hash"])
+
     def verify(self, batch: int = 5000) -> ChainStatus:
         """Check the whole chain; name the first record altered, deleted or inserted."""
         with self.engine.connect() as conn:
@@ -507,7 +515,7 @@ def _after_hours(rows: list[dict[str, Any]], rules: AlertRules) -> list[Alert]:
         for day in sorted(days):
             run = [r for r in mine if parse_iso(r["at"]).astimezone(zone).date() == day]
             found.append(_alert("after_hours", user, run,
-                                f"{user} 于 {day} 非工作时间查阅档案 {len(run)} 次"))
+                                f"{user} 于 {day}（UTC{rules.utc_offset_hours:+d}）非工作时间查阅档案 {len(run)} 次"))
     return found
 
 

@@ -265,11 +265,11 @@ def _add_audit(commands: argparse._SubParsersAction) -> None:
         _add_db_option(parser)
 
 
-def _access(args: argparse.Namespace) -> "Access":
+def _access(args: argparse.Namespace, check_key: bool = True) -> "Access":
     from search_service.access import Access
     from search_service.config import Settings
 
-    return Access(Settings.from_env(database_url=args.db))
+    return Access(Settings.from_env(database_url=args.db), check_key=check_key)
 
 
 def _console_user() -> User:
@@ -391,9 +391,10 @@ def _first_station(index_dir: Path) -> str:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    access = _access(args)
+    access = _access(args, check_key=False)
     status = access.audit.verify()
-    access.audit.append(Event.by(_console_user(), "audit_verify", details=status.to_dict()))
+    if status.ok:  # a broken chain (or a wrong key) gets no record hashed with this key
+        access.audit.append(Event.by(_console_user(), "audit_verify", details=status.to_dict()))
     print(status.message)
     return 0 if status.ok else 1
 

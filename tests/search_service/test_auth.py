@@ -141,6 +141,13 @@ def test_service_refuses_missing_or_default_secrets(indexed_archive: IndexedArch
     assert create_app(indexed_archive.settings(secret_key="", demo=True))
 
 
+def test_service_refuses_a_secret_that_does_not_match_the_log(indexed_archive, tmp_path) -> None:
+    settings = indexed_archive.settings(database_url=f"sqlite:///{tmp_path / 'k.db'}")
+    add_user(create_app(settings), "zhangwei", "clerk", "城东供电所")  # one record, this key
+    with pytest.raises(InputError, match="服务密钥与访问日志不符"):
+        create_app(settings.with_changes(secret_key="a-different-secret-0123"))
+
+
 def test_serve_exits_2_without_a_secret(indexed_archive: IndexedArchive) -> None:
     env = {"PATH": "/usr/bin:/bin", "ARCHIVE_SEARCH_SECRET": ""}
     result = subprocess.run([sys.executable, "-m", "search_service.cli", "serve", "--index",
