@@ -134,11 +134,13 @@ def test_the_login_page_keeps_only_local_next_targets(app) -> None:
     assert 'data-next="/"' in client.get("/login", params={"next": "https://evil.example"}).text
 
 
-def test_service_refuses_missing_or_default_secrets(indexed_archive: IndexedArchive) -> None:
+def test_service_refuses_missing_or_default_secrets(indexed_archive: IndexedArchive,
+                                                    tmp_path: Path) -> None:
+    settings = indexed_archive.settings(database_url=f"sqlite:///{tmp_path / 'd.db'}")
     for secret in ("", "changeme", DEMO_SECRET, "too-short"):
         with pytest.raises(InputError, match="ARCHIVE_SEARCH_SECRET"):
-            create_app(indexed_archive.settings(secret_key=secret))
-    assert create_app(indexed_archive.settings(secret_key="", demo=True))
+            create_app(settings.with_changes(secret_key=secret))
+    assert create_app(settings.with_changes(secret_key="", demo=True))
 
 
 def test_service_refuses_a_secret_that_does_not_match_the_log(indexed_archive, tmp_path) -> None:
