@@ -24,7 +24,7 @@ _USCC_CHAR = "0-9A-HJ-NPQRTUWXY"
 _ID_18 = re.compile(rf"{_ALNUM_BEFORE}(\d{{17}}[\dXx]){_ALNUM_AFTER}")
 _USCC = re.compile(rf"{_ALNUM_BEFORE}([{_USCC_CHAR}]{{2}}\d{{6}}[{_USCC_CHAR}]{{10}}){_ALNUM_AFTER}")
 _BANK = re.compile(rf"{_ALNUM_BEFORE}(\d{{4}}(?:[ -]?\d{{4}}){{3}}(?:[ -]?\d{{1,3}})?){_ALNUM_AFTER}")
-_MOBILE = re.compile(rf"(?<!\d)(1[3-9]\d{{9}}|1[3-9]\d[ -]\d{{4}}[ -]\d{{4}})(?!\d)")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9}|1[3-9]\d[ -]\d{4}[ -]\d{4})(?!\d)")
 
 # Stored fields that identify records rather than people: never masked.
 UNMASKED_KEYS = frozenset({"doc_id", "sha256", "account_no", "户号", "archive_no", "path"})

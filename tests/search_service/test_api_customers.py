@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
 
-from search_service.app import create_app
 from tests.factories import CUSTOMERS, write_customers
 from tests.search_service.conftest import signed_in, BILLING_MONTHS, EXTRA_CUSTOMERS
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi.testclient import TestClient
 
-from search_service.app import create_app
 from tests.search_service.conftest import signed_in, OUTSIDE_SECRET, doc_id
 
 CONTRACT = "城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf"

@@ -47,8 +47,6 @@ def test_snippet_escapes_everything_but_marks(client, own_archive):
 
     from indexer.pipeline import run_index
     from tests.factories import make_txt
-    from fastapi.testclient import TestClient
-    from search_service.app import create_app
 
     make_txt(Path(own_archive.root) / "城东供电所" / "3301000007_王五" / "情况说明_2024-01-02.txt",
              "情况说明\n户号：3301000007\n<script>alert('明远')</script> & 说明\n")

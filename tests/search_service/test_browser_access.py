@@ -20,8 +20,8 @@ from tests.search_service.test_browser import (CHROMIUM, DESKTOP, browser, serve
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} 未安装")
 
 
-def sign_in_on_the_page(page, server: str, name: str, password: str = PASSWORD) -> None:
-    page.goto(f"{server}/login")
+def sign_in_on_the_page(page, base: str, name: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login")
     page.fill("input[name=username]", name)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from fastapi.testclient import TestClient
 
 from indexer.pipeline import run_index
-from search_service.app import create_app
 from tests.search_service.conftest import signed_in
 from tests.factories import make_txt
 

@@ -10,7 +10,6 @@ from search_service.policy import (DEFAULT_CITY, DEFAULT_COUNTY, ROLES, Units,
                                    load_units, scope_query)
 from search_service.search import SearchParams, run_search
 from search_service.users import User
-from tests.factories import write_customers
 
 STATIONS = ("城东供电所", "城西供电所")
 
