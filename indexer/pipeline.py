@@ -72,8 +72,13 @@ def check_root(root: Path) -> None:
 
 
 def scan(root: Path, exclude: Path | None = None) -> list[FileFacts]:
-    """Every document file below ``root`` (sorted), without master data and hidden files."""
+    """Every document file below ``root`` (sorted), without master data and hidden files.
+
+    A symbolic link whose target lies outside ``root`` is skipped: its text would otherwise
+    become readable through the index.
+    """
     found = []
+    real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
@@ -82,7 +87,7 @@ def scan(root: Path, exclude: Path | None = None) -> list[FileFacts]:
             if name.startswith((".", "~$")) or name in _SKIP_NAMES:
                 continue
             rel = (here / name).relative_to(root).as_posix()
-            if rel in _MASTER_FILES:
+            if rel in _MASTER_FILES or _leaves_root(here / name, real_root):
                 continue
             try:
                 stat = (here / name).stat()
@@ -90,6 +95,10 @@ def scan(root: Path, exclude: Path | None = None) -> list[FileFacts]:
                 continue  # vanished between listing and stat
             found.append(FileFacts(rel, stat.st_size, stat.st_mtime_ns))
     return sorted(found, key=lambda f: f.path)
+
+
+def _leaves_root(path: Path, real_root: Path) -> bool:
+    return path.is_symlink() and not path.resolve().is_relative_to(real_root)
 
 
 def sha256_of(path: Path) -> str:
@@ -290,6 +299,7 @@ def _refresh_master_data(ix, paths, customers, catalog, writer, summary) -> None
             facts = FileFacts(stored["path"], stored["size"], stored["mtime"], stored["sha256"])
             record = document_record(facts, stored.get("content", ""), stored.get("pages", 0),
                                      customers, catalog)
-            if any(stored.get(k, "") != v for k, v in record.items() if k != "error"):
+            if any(stored.get(k, "") != v for k, v in record.items()
+                   if k != "error" and searcher.schema[k].stored):
                 writer.put(record)
                 summary.refreshed += 1

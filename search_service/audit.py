@@ -149,7 +149,9 @@ class Filters:
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """UTC, fixed width (years padded to four digits), so text order is time order."""
+    utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def parse_iso(text: str) -> datetime:
@@ -350,7 +352,11 @@ class AuditLog:
                until: datetime | None = None) -> list["Alert"]:
         """Suspicious patterns among the records in a time range (default: the last 7 days)."""
         until = until or self.clock()
-        since = since or until - timedelta(days=7)
+        if since is None:
+            try:
+                since = until - timedelta(days=7)
+            except OverflowError:
+                since = datetime.min.replace(tzinfo=timezone.utc)
         window = list(self.iter_records(Filters(since=since, until=until)))
         found = (_bulk_reads(window, rules) + _after_hours(window, rules)
                  + _repeated_denials(window, rules))

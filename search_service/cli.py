@@ -46,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArchiveSearchError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into head, less, …: the reader went away
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("\n已中断：之前已提交的索引保持完整可检索，再次运行将继续未完成的部分。",
               file=sys.stderr)
@@ -108,7 +111,8 @@ def _add_sample(commands: argparse._SubParsersAction) -> None:
 def _add_serve(commands: argparse._SubParsersAction) -> None:
     sub = _command(commands, "serve", "启动检索服务（网页与 API）；参数也可由 ARCHIVE_SEARCH_* 环境变量设置",
                    cmd_serve)
-    sub.add_argument("--index", type=Path, default=None, help="索引目录（ARCHIVE_SEARCH_INDEX，默认 data/index）")
+    sub.add_argument("--index", type=Path, default=None,
+                     help="索引目录（ARCHIVE_SEARCH_INDEX，默认 data/index）")
     sub.add_argument("--root", type=Path, default=None,
                      help="档案根目录，用于提供原文件（ARCHIVE_SEARCH_ROOT，默认取上次建索引时的目录）")
     sub.add_argument("--host", default=None, help="监听地址（ARCHIVE_SEARCH_HOST，默认 127.0.0.1）")

@@ -50,15 +50,30 @@ class LinkBuilder:
 
 
 def pages_around(page: int, total: int, page_size: int, width: int = 2) -> list[int | None]:
-    """Page numbers to show: first, last and ``width`` around ``page``; None marks a gap."""
+    """Page numbers to show: first, last and ``width`` around ``page``; None marks a gap
+    (a gap of a single page shows that page instead)."""
     last = max(1, -(-total // page_size))
     shown = sorted({1, last, *range(max(1, page - width), min(last, page + width) + 1)})
     out: list[int | None] = []
+    previous = 0
     for n in shown:
-        if out and n - (out[-1] or 0) > 1:
+        if previous and n - previous == 2:
+            out.append(previous + 1)
+        elif previous and n - previous > 2:
             out.append(None)
         out.append(n)
+        previous = n
     return out
+
+
+def customers_in(hits: list[dict], limit: int = 6) -> list[tuple[str, str]]:
+    """(户号, 户名) of the customers on this page of hits, most frequent first."""
+    counts: dict[tuple[str, str], int] = {}
+    for hit in hits:
+        if hit.get("account_no"):
+            key = (hit["account_no"], hit.get("customer_name") or hit["account_no"])
+            counts[key] = counts.get(key, 0) + 1
+    return sorted(counts, key=lambda k: -counts[k])[:limit]
 
 
 @dataclass(frozen=True)

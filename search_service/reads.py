@@ -13,19 +13,19 @@ from typing import Any
 
 from indexer import doctypes
 from indexer.customers import Customer
-from indexer.schema import SNIPPET_FIELDS, STATUS_OK
+from indexer.schema import STATUS_OK
 from search_service.access import Access
 from search_service.audit import ALLOWED, DENIED, Event
 from search_service.config import Settings
 from search_service.customer_cache import CustomerCache
 from search_service.errors import ForbiddenError, NotFoundError, UnavailableError
-from search_service.highlight import compile_phrases, mark_all, phrases_of
+from search_service.highlight import mark_all
 from search_service.live_index import LiveIndex
-from search_service.search import (SearchParams, SearchResult, find_document,
-                                   list_documents, parse_query, run_search)
 from search_service.masking import mask_record, mask_text
 from search_service.policy import (can_read_archives, can_see_failed_files,
                                    can_see_personal_data, in_scope, role_label, scope_query)
+from search_service.search import (SearchParams, SearchResult, find_document,
+                                   list_documents, match_pattern, run_search)
 from search_service.users import User
 
 INLINE_TYPES = frozenset({"application/pdf"})
@@ -79,13 +79,11 @@ class ArchiveReader:
         """A document's metadata and text; ``text_html`` marks the matches of ``q``."""
         with self.index.searcher() as searcher:
             stored = self._stored(searcher, user, "document_view", doc_id)
-            pattern = compile_phrases(phrases_of(parse_query(searcher, q), SNIPPET_FIELDS)) \
-                if q.strip() else None
+            pattern = match_pattern(searcher, q)
         self._log(user, "document_view", target_doc=doc_id,
                   target_account=stored.get("account_no", ""), details={"q": q})
         text = stored.pop("content", "")
-        body = {**stored, "doc_type_name": stored.get("doc_type_name") or "",
-                "text": text, "text_html": mark_all(text, pattern),
+        body = {**stored, "text": text, "text_html": mark_all(text, pattern),
                 "file_allowed": self._file_refusal(user, stored, text) == ""}
         return body if can_see_personal_data(user) else mask_record(body, TEXT_HTML_KEYS)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from whoosh.qparser import MultifieldParser
 from whoosh.searching import Searcher
 
 from indexer import doctypes
+from indexer.pinyin import pinyin_query
 from indexer.schema import FACET_FIELDS, SEARCH_FIELDS, SNIPPET_FIELDS, STATUS_OK
 from search_service.errors import QueryError
 from search_service.highlight import compile_phrases, phrases_of, snippet
@@ -84,7 +86,8 @@ def parse_query(searcher: Searcher, text: str) -> wq.Query:
         raise QueryError(f"无法解析检索式“{text}”：{exc}") from exc
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(f"检索式“{text}”中没有可检索的词")
-    return parsed
+    by_pinyin = pinyin_query(text)
+    return wq.Or([parsed, by_pinyin]) if by_pinyin is not None else parsed
 
 
 def filter_query(params: SearchParams, skip: str | None = None) -> wq.Query:
@@ -114,17 +117,15 @@ def run_search(searcher: Searcher, params: SearchParams) -> SearchResult:
     selected = {k for k, v in params.filters.items() if v}
     unselected = [f for f in FACET_FIELDS if f not in selected] if params.facets else []
     results = searcher.search_page(
-        query, params.page, pagelen=params.page_size, filter=filter_query(params),
+        restrict(query, filter_query(params)), params.page, pagelen=params.page_size,
         groupedby=_facets(unselected) or None, maptype=sorting.Count,
         **_sort_args(params, query),
     )
     counts = {name: results.results.groups(name) for name in unselected}
     chosen = sorted(selected & set(FACET_FIELDS)) if params.facets else []
-    if chosen:
-        matching = set(searcher.docs_for_query(query))  # the query's matches, computed once
-        for name in chosen:
-            counts[name] = _facet_counts(searcher, matching, params, name)
-    pattern = compile_phrases(phrases_of(query, SNIPPET_FIELDS))
+    for name in chosen:
+        counts[name] = _facet_counts(searcher, query, params, name)
+    pattern = _pattern(query)
     hits = [_hit(hit, pattern) for hit in results]
     return SearchResult(
         total=results.total, page=max(1, results.pagenum), page_size=params.page_size, hits=hits,
@@ -147,12 +148,31 @@ def _sort_args(params: SearchParams, query: wq.Query) -> dict[str, Any]:
     return {"sortedby": "doc_date", "reverse": sort == "date_desc"}
 
 
-def _facet_counts(searcher: Searcher, matching: set[int], params: SearchParams,
+def restrict(query: wq.Query, filters: wq.Query) -> wq.Query:
+    """``query`` AND ``filters``, the filters adding nothing to the score.
+
+    Whoosh applies a ``filter=`` only after matching, so a phrase is checked in every document;
+    inside an And the matcher skips straight to documents the filters allow.
+    """
+    return wq.And([query, wq.ConstantScoreQuery(filters, 0.0)])
+
+
+def _facet_counts(searcher: Searcher, query: wq.Query, params: SearchParams,
                   name: str) -> dict[str, int]:
     """Counts for a selected facet under every filter except its own, read from its column."""
-    allowed = matching.intersection(searcher.docs_for_query(filter_query(params, skip=name)))
+    matching = matching_docs(searcher, restrict(query, filter_query(params, skip=name)))
     column = searcher.reader().column_reader(name)
-    return dict(Counter(column[docnum] for docnum in allowed))
+    return dict(Counter(column[docnum] for docnum in matching))
+
+
+def matching_docs(searcher: Searcher, query: wq.Query) -> Iterator[int]:
+    """Document numbers matching ``query``, stepping the matcher (Whoosh's own ``docs()``
+    materialises each side of an And in full, which defeats the filter)."""
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = query.matcher(leaf)
+        while matcher.is_active():
+            yield matcher.id() + offset
+            matcher.next()
 
 
 def _facet_values(name: str, counts: dict[Any, int],
@@ -177,18 +197,27 @@ def _label(name: str, value: str) -> str:
     return value
 
 
+def match_pattern(searcher: Searcher, q: str) -> re.Pattern[str] | None:
+    """What to mark in a document's text for query ``q`` (None: nothing)."""
+    return _pattern(parse_query(searcher, q)) if q.strip() else None
+
+
+def _pattern(query: wq.Query) -> re.Pattern[str] | None:
+    return compile_phrases(phrases_of(query, SNIPPET_FIELDS))
+
+
 def find_document(searcher: Searcher, doc_id: str,
                   scope: wq.Query | None = None) -> dict[str, Any] | None:
     """The stored fields of one document (of any status) within ``scope``, or None."""
     query = wq.Term("doc_id", doc_id)
-    results = searcher.search(query, limit=1, filter=scope)
+    results = searcher.search(query if scope is None else restrict(query, scope), limit=1)
     return dict(results[0].fields()) if results else None
 
 
 def list_documents(searcher: Searcher, params: SearchParams) -> list[dict[str, Any]]:
     """Every searchable document matching ``params``' filters, newest first, no snippets."""
-    results = searcher.search(parse_query(searcher, params.q), limit=None,
-                              filter=filter_query(params), sortedby="doc_date", reverse=True)
+    query = restrict(parse_query(searcher, params.q), filter_query(params))
+    results = searcher.search(query, limit=None, sortedby="doc_date", reverse=True)
     return [_hit(hit, None, with_snippet=False) for hit in results]
 
 

@@ -30,8 +30,14 @@ def bound(value: datetime | date | None, end: bool = False) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:  # an offset pushing year 1 or 9999 past the calendar
+            return None
     moment = datetime.combine(value, time(0), tzinfo=timezone.utc)
+    if end and value == date.max:
+        return None  # the end of time: no bound
     return moment + timedelta(days=1) if end else moment
 
 

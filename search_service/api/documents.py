@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import quote
 
@@ -34,12 +35,12 @@ def document_file(doc_id: DocId, user: CurrentUser, reader: Reader,
         "Content-Type": found.media_type,  # as is: no charset guessed for text files
         "Content-Disposition": content_disposition(found, download),
         "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",  # archive files hold personal data
     })
 
 
 def content_disposition(found: ArchiveFile, download: bool) -> str:
-    """``inline`` for PDFs unless downloading; the UTF-8 name per RFC 5987 plus an ASCII fallback."""
+    """``inline`` for PDFs unless downloading; the UTF-8 name (RFC 5987) and an ASCII fallback."""
     kind = "inline" if found.inline and not download else "attachment"
-    fallback = found.filename.encode("ascii", "replace").decode().replace('"', "_") \
-        .replace("?", "_").replace("\\", "_")
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", found.filename)
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(found.filename, safe='')}"

@@ -78,6 +78,7 @@ def build_service_archive(root: Path, outside: Path) -> Path:
         year, month = 2021 + n // 12, n % 12 + 1
         make_txt(east7 / f"电费通知单_{year}-{month:02d}-05.txt",
                  f"电费通知单\n户号：3301000007\n户名：王五\n{year}年{month}月电费 {100 + n} 元\n")
+    make_txt(east7.parent / "备忘_2024-02-02.txt", "备忘\n户号：3301000007\n表箱门锁损坏，已告知。\n")
     secret = make_txt(outside / "secret.txt", f"{OUTSIDE_SECRET}\n户号：3301000007\n")
     (east7.parent / "外部链接.txt").symlink_to(secret)
     return root

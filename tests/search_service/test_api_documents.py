@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-
 from tests.search_service.conftest import signed_in, OUTSIDE_SECRET, doc_id
 
 CONTRACT = "城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf"
@@ -46,6 +45,8 @@ def test_pdf_is_served_inline_with_its_bytes(client, indexed_archive):
         "inline; filename=\"______2021-03-15.pdf\"; "
         f"filename*=UTF-8''{quote('供用电合同_2021-03-15.pdf')}")
     assert response.content == (indexed_archive.root / CONTRACT).read_bytes()
+    assert response.headers["cache-control"] == "private, no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
 
 
 def test_pdf_download_is_an_attachment(client):
@@ -72,8 +73,21 @@ def test_text_files_are_sent_as_stored_without_a_guessed_charset(client, indexed
     assert response.content == (indexed_archive.root / APPLICATION_TXT).read_bytes()  # GBK
 
 
-def test_a_link_out_of_the_archive_is_refused(client):
-    response = client.get(f"/api/documents/{doc_id(LINK)}/file")
+def test_a_link_out_of_the_archive_is_neither_indexed_nor_served(client):
+    for url in (f"/api/documents/{doc_id(LINK)}/file", f"/api/documents/{doc_id(LINK)}"):
+        response = client.get(url)
+        assert response.status_code == 404 and OUTSIDE_SECRET not in response.text
+    assert client.get("/api/search", params={"q": OUTSIDE_SECRET}).json()["total"] == 0
+
+
+def test_a_link_that_appears_after_indexing_is_refused(own_archive, tmp_path):
+    """The indexed file is replaced by a link to a file outside the archive."""
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(OUTSIDE_SECRET, "utf-8")
+    (own_archive.root / APPLICATION_TXT).unlink()
+    (own_archive.root / APPLICATION_TXT).symlink_to(outside)
+    response = signed_in(own_archive.settings()).get(
+        f"/api/documents/{doc_id(APPLICATION_TXT)}/file")
     assert response.status_code == 404
     assert "不在档案目录内" in response.json()["error"]["message"]
     assert OUTSIDE_SECRET not in response.text
