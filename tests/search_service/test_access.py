@@ -3,16 +3,25 @@ and unmasked, and exactly one access-log record for each read."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from search_service.access import Access
 from search_service.app import create_app
 from search_service.audit import Filters
 from search_service.policy import DEFAULT_CITY
-from tests.search_service.conftest import IndexedArchive, doc_id, signed_in
+from tests.search_service.conftest import (CLI_ADMIN, TEST_SECRET, IndexedArchive, doc_id,
+                                           ensure_user, signed_in)
+from tests.search_service.test_browser import free_port, wait_until_up
 
 CONTRACT = doc_id("城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf")
 APPLICATION = doc_id("城西供电所/3301000002_张三丰/用电申请书.txt")  # holds a mobile number
@@ -216,3 +225,41 @@ def test_a_failing_log_write_serves_nothing(own_archive: IndexedArchive, tmp_pat
         assert "合同容量" not in response.text and b"%PDF" not in response.content
         if path.startswith("/api/"):
             assert response.json()["error"]["code"] == "audit_unavailable"
+
+
+def test_several_server_processes_keep_one_chain(indexed_archive: IndexedArchive,
+                                                 tmp_path: Path) -> None:
+    """``serve --workers 2`` answering reads from several threads at once."""
+    settings = indexed_archive.settings(database_url=f"sqlite:///{tmp_path / 'w.db'}")
+    ensure_user(settings, "bulk", "inspector")
+    token = Access(settings).accounts.create_token(CLI_ADMIN, "bulk", "t")[1]
+    port = free_port()
+    env = {**os.environ, "ARCHIVE_SEARCH_SECRET": TEST_SECRET,
+           "ARCHIVE_SEARCH_DB": settings.database_url}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "search_service.cli", "serve", "--index",
+         str(indexed_archive.index_dir), "--root", str(indexed_archive.root), "--port",
+         str(port), "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, cwd=Path(__file__).parents[2])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/api/health", server, seconds=60)
+
+        def read(n: int) -> int:
+            path = f"/api/documents/{CONTRACT if n % 2 else APPLICATION}"
+            request = urllib.request.Request(base + path,
+                                             headers={"Authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                json.loads(response.read())
+                return response.status
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            statuses = list(pool.map(read, range(60)))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert statuses == [200] * 60
+    audit = Access(settings).audit
+    status = audit.verify()
+    assert status.ok, status.message
+    assert audit.query(Filters(user="bulk", actions=("document_view",)))[0] == 60
