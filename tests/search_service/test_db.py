@@ -38,3 +38,15 @@ def test_naive_datetimes_are_refused(tmp_path: Path) -> None:
             conn.execute(users.insert().values(
                 name="x", role="clerk", org="o", password_hash="h", disabled=False,
                 failed_logins=0, created_at=datetime.now(), password_changed_at=datetime.now()))
+
+
+def test_the_chain_head_is_row_locked_on_postgresql() -> None:
+    """Elsewhere than SQLite, appends serialize on ``SELECT ... FOR UPDATE`` of the head row."""
+    from sqlalchemy import select
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from search_service.audit import head
+
+    statement = select(head).where(head.c.id == 1).with_for_update()
+    assert str(statement.compile(dialect=postgresql.dialect())).endswith("FOR UPDATE")
+    assert "FOR UPDATE" not in str(statement.compile(dialect=sqlite.dialect()))
