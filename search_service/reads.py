@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from whoosh import query as wq
+
 from indexer import doctypes
 from indexer.customers import Customer
 from indexer.schema import STATUS_OK
@@ -39,6 +41,7 @@ UNTYPED = "未分类"
 UNMASKABLE_TYPES = frozenset({"YK02"})  # 身份证明: a copy of an ID card or licence
 SNIPPET_KEYS = frozenset({"snippet"})
 TEXT_HTML_KEYS = frozenset({"text_html"})
+FAILED_FIELDS = ("doc_id", "path", "status", "error", "file_type", "account_no", "org")
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,20 @@ class ArchiveReader:
         body = {"account_no": account_no, "customer": _customer_dict(customer),
                 "total": len(documents), "groups": group_by_type(documents)}
         return body if can_see_personal_data(user) else mask_record(body)
+
+    def failed_files(self, user: User) -> list[dict[str, Any]]:
+        """Files in the user's scope that yielded no text, with the reason (archivists)."""
+        if not can_see_failed_files(user):
+            self._log(user, "failed_files", DENIED, "role")
+            raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能查看提取失败的文件")
+        with self.index.searcher() as searcher:
+            scope = scope_query(user, self.access.units(searcher))
+            query = wq.Not(wq.Term("status", STATUS_OK))
+            found = [{name: hit.get(name, "") for name in FAILED_FIELDS}
+                     for hit in searcher.search(query, limit=None, filter=scope,
+                                                sortedby="path")]
+        self._log(user, "failed_files", details={"count": len(found)})
+        return found
 
     def health(self) -> dict[str, Any]:
         """Liveness and index facts; no archive content."""

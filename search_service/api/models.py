@@ -169,3 +169,18 @@ class AlertItem(BaseModel):
 
 class Alerts(BaseModel):
     alerts: list[AlertItem]
+
+
+class FailedFile(BaseModel):
+    doc_id: str
+    path: str
+    status: str
+    error: str
+    file_type: str
+    account_no: str
+    org: str
+
+
+class FailedFiles(BaseModel):
+    total: int
+    files: list[FailedFile]

@@ -263,3 +263,28 @@ def test_several_server_processes_keep_one_chain(indexed_archive: IndexedArchive
     status = audit.verify()
     assert status.ok, status.message
     assert audit.query(Filters(user="bulk", actions=("document_view",)))[0] == 60
+
+
+def test_failed_files_for_archivists_of_their_units(own_archive: IndexedArchive,
+                                                   tmp_path: Path) -> None:
+    from indexer.pipeline import run_index
+
+    broken = own_archive.root / "城西供电所" / "3301000002_张三丰" / "损坏的合同.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really a pdf")
+    run_index(own_archive.root, own_archive.index_dir, workers=1, progress=False)
+    app = create_app(own_archive.settings(database_url=f"sqlite:///{tmp_path / 'f.db'}"))
+    city = signed_in(app, "archivist_city", "archivist", DEFAULT_CITY).get("/api/failed-files")
+    assert city.status_code == 200
+    files = city.json()["files"]
+    assert [f["path"] for f in files] == ["城西供电所/3301000002_张三丰/损坏的合同.pdf"]
+    assert files[0]["status"] == "failed" and files[0]["error"]
+    east = signed_in(app, "archivist_east", "archivist", "城东供电所").get("/api/failed-files")
+    assert east.json() == {"total": 0, "files": []}
+    for name, role in (("clerk_west", "clerk"), ("inspector", "inspector"), ("auditor", "auditor")):
+        response = signed_in(app, name, role, "城西供电所").get("/api/failed-files")
+        assert response.status_code == 403
+    failed_id = files[0]["doc_id"]
+    clerk = signed_in(app, "clerk_west2", "clerk", "城西供电所")
+    assert clerk.get(f"/api/documents/{failed_id}").status_code == 404  # failed: archivists only
+    assert signed_in(app, "archivist_city", "archivist", DEFAULT_CITY).get(
+        f"/api/documents/{failed_id}").status_code == 200
