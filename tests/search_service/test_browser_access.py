@@ -47,6 +47,7 @@ def test_clerk_reads_a_document_and_the_auditor_finds_that_view(context, server,
     page.fill("input[name=password]", "Wrong-password-1")
     page.click("button[type=submit]")
     expect(page.locator("#login-error")).to_have_text("用户名或密码错误")
+    shot(page, "login-refused")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/\?q=%E6%98%8E%E8%BF%9C"))  # back where the clerk was going
