@@ -27,7 +27,7 @@ _BANK = re.compile(rf"{_ALNUM_BEFORE}(\d{{4}}(?:[ -]?\d{{4}}){{3}}(?:[ -]?\d{{1,
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9}|1[3-9]\d[ -]\d{4}[ -]\d{4})(?!\d)")
 
 # Stored fields that identify records rather than people: never masked.
-UNMASKED_KEYS = frozenset({"doc_id", "sha256", "account_no", "户号", "archive_no", "path"})
+UNMASKED_KEYS = frozenset({"doc_id", "sha256", "account_no", "户号", "archive_no"})
 
 
 def _keep(first: int, last: int):  # noqa: ANN202 - a regex replacement function

@@ -176,7 +176,9 @@ class ArchiveReader:
         """Why ``user`` may not have the original file (it cannot be masked), or ""."""
         if can_see_personal_data(user):
             return ""
-        if stored.get("doc_type") in UNMASKABLE_TYPES or mask_text(text) != text:
+        path = stored.get("path", "")
+        if (stored.get("doc_type") in UNMASKABLE_TYPES or mask_text(text) != text
+                or mask_text(path) != path):
             return ("该原文件含个人敏感信息（证件号码、手机号码或银行账号），无法遮蔽；"
                     f"您的角色（{role_label(user.role)}）只能在线查看遮蔽后的文字")
         return ""

@@ -288,3 +288,36 @@ def test_failed_files_for_archivists_of_their_units(own_archive: IndexedArchive,
     assert clerk.get(f"/api/documents/{failed_id}").status_code == 404  # failed: archivists only
     assert signed_in(app, "archivist_city", "archivist", DEFAULT_CITY).get(
         f"/api/documents/{failed_id}").status_code == 200
+
+
+PAGES = {  # name: (path, action logged)
+    "search": ("/?q=用电", "search"),
+    "document": (f"/documents/{CONTRACT}", "document_view"),
+    "customer": (f"/customers/{EAST}", "customer_view"),
+    "audit": ("/audit", "audit_query"),
+}
+PAGE_MATRIX = {
+    "clerk_east": dict(search=200, document=200, customer=200, audit=403),
+    "clerk_west": dict(search=200, document=404, customer=404, audit=403),
+    "inspector": dict(search=200, document=200, customer=200, audit=403),
+    "archivist_city": dict(search=200, document=200, customer=200, audit=403),
+    "auditor": dict(search=303, document=403, customer=403, audit=200),
+    "admin": dict(search=403, document=403, customer=403, audit=403),
+}
+
+
+@pytest.mark.parametrize("user", list(PAGE_MATRIX))
+@pytest.mark.parametrize("page", list(PAGES))
+def test_role_by_page(app, clients, user: str, page: str) -> None:
+    path, action = PAGES[page]
+    expected = PAGE_MATRIX[user][page]
+    before = last_seq(app)
+    response = clients[user].get(path, follow_redirects=False)
+    assert response.status_code == expected
+    assert expected == 303 or response.headers["content-type"].startswith("text/html")
+    records = records_after(app, before)
+    if expected == 303:  # the auditor's home is the log: nothing read, nothing recorded
+        assert records == []
+        return
+    assert len(records) == 1 and records[0]["action"] == action
+    assert records[0]["outcome"] == ("allowed" if expected == 200 else "denied")
