@@ -9,6 +9,10 @@ points outside the archive.
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +28,13 @@ from search_service.config import Settings
 from search_service.errors import AccountError
 from search_service.policy import DEFAULT_CITY
 from search_service.users import User
-from tests.factories import CUSTOMERS, build_archive, make_docx, make_txt, write_customers
+from tests.factories import (
+    CUSTOMERS,
+    build_archive,
+    make_docx,
+    make_txt,
+    write_customers,
+)
 
 EXTRA_CUSTOMERS = [
     ["3301000005", "杭州东方化工有限公司", "高压", "大工业", "10kV", "城东供电所",
@@ -82,6 +92,25 @@ def build_service_archive(root: Path, outside: Path) -> Path:
     secret = make_txt(outside / "secret.txt", f"{OUTSIDE_SECRET}\n户号：3301000007\n")
     (east7.parent / "外部链接.txt").symlink_to(secret)
     return root
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not answer {url}")
 
 
 TEST_SECRET = "test-secret-not-for-production"

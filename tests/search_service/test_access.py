@@ -20,8 +20,7 @@ from search_service.app import create_app
 from search_service.audit import Filters
 from search_service.policy import DEFAULT_CITY
 from tests.search_service.conftest import (CLI_ADMIN, TEST_SECRET, IndexedArchive, doc_id,
-                                           ensure_user, signed_in)
-from tests.search_service.test_browser import free_port, wait_until_up
+                                           ensure_user, free_port, signed_in, wait_until_up)
 
 CONTRACT = doc_id("城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf")
 APPLICATION = doc_id("城西供电所/3301000002_张三丰/用电申请书.txt")  # holds a mobile number

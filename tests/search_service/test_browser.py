@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,7 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from search_service.policy import DEFAULT_CITY
 from tests.search_service.conftest import (AUDIT_EXPECTED, BILLING_MONTHS, PASSWORD, TEST_SECRET,
-                                           ensure_user)
+                                           ensure_user, free_port, wait_until_up)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -28,26 +25,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 820, "height": 1180}
-
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server did not answer {url}")
 
 
 @pytest.fixture(scope="module")
