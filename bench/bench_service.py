@@ -3,6 +3,9 @@
 Starts ``archive-search serve`` on a free port, sends each request of a realistic mix
 ``--rounds`` times and prints p50/p95 per request, plus the cost of opening a searcher
 (paid by every request, so a new index commit is served without a restart).
+Requests are made as a 稽查员 (all units, personal data masked) with a bearer token, so the
+figures include authentication, masking and one access-log record per request (written to a
+temporary database in demo mode).
 
     .venv/bin/python bench/bench_service.py [--index data/index] [--root data/sample-archive]
 """
@@ -10,10 +13,13 @@ Starts ``archive-search serve`` on a free port, sends each request of a realisti
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -32,11 +38,27 @@ MIX = [
 ]
 
 
+HEADERS: dict[str, str] = {}
+
+
 def timed_get(url: str) -> float:
     began = time.perf_counter()
-    with urllib.request.urlopen(urllib.parse.quote(url, safe=":/?=&")) as response:
+    request = urllib.request.Request(urllib.parse.quote(url, safe=":/?=&"), headers=HEADERS)
+    with urllib.request.urlopen(request) as response:
         response.read()
     return (time.perf_counter() - began) * 1000
+
+
+def bench_token(index_dir: Path, db_url: str) -> str:
+    """A bearer token of a 稽查员 in the benchmark's own database."""
+    from search_service.access import Access
+    from search_service.config import Settings
+    from search_service.users import User
+
+    access = Access(Settings(index_dir=index_dir, database_url=db_url, demo=True))
+    access.accounts.create_user(User("bench", "admin", ""), "bench", "Speed-test-2026",
+                                "inspector", "")
+    return access.accounts.create_token(User("bench", "admin", ""), "bench", "bench")[1]
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -63,8 +85,13 @@ def main() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    workdir = Path(tempfile.mkdtemp(prefix="bench-service-"))
+    db_url = f"sqlite:///{workdir / 'bench.db'}"
+    HEADERS["Authorization"] = f"Bearer {bench_token(args.index, db_url)}"
+    env = {**os.environ, "ARCHIVE_SEARCH_DEMO": "1", "ARCHIVE_SEARCH_DB": db_url}
     server = subprocess.Popen([sys.executable, "-m", "search_service.cli", "serve", "--index",
-                               str(args.index), "--root", str(args.root), "--port", str(port)])
+                               str(args.index), "--root", str(args.root), "--port", str(port)],
+                              env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -83,6 +110,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
     print(f"opening a searcher: {searcher_open_ms(args.index, args.rounds):.2f} ms (median)")
     return 0
 
@@ -90,8 +118,10 @@ def main() -> int:
 def _first_account(base: str) -> str:
     import json
 
-    with urllib.request.urlopen(f"{base}/api/search?page_size=1") as response:
-        return json.loads(response.read())["hits"][0]["account_no"]
+    request = urllib.request.Request(f"{base}/api/search?page_size=20", headers=HEADERS)
+    with urllib.request.urlopen(request) as response:
+        hits = json.loads(response.read())["hits"]
+    return next(h["account_no"] for h in hits if h["account_no"])
 
 
 if __name__ == "__main__":

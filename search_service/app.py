@@ -8,14 +8,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 import web
-from search_service.api import customers, documents, health, pages, search
+from search_service.access import Access
+from search_service.api import (audit, auth, customers, documents, failed, health, pages,
+                                search)
+from search_service.api.context import RequestContext
 from search_service.api.errors import handle_error
 from search_service.api.models import ErrorResponse
 from search_service.config import Settings
 from search_service.errors import ServiceError
 from search_service.reads import ArchiveReader
 
-_ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 404, 422, 503)}
+_ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 422, 503)}
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -26,8 +29,10 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None, redoc_url=None,  # their pages load scripts from a CDN; intranets have none
     )
     app.state.settings = settings
-    app.state.reader = ArchiveReader(settings)
-    for area in (search, documents, customers, health, pages):
+    app.state.access = Access(settings)  # refuses to start without a proper secret
+    app.state.reader = ArchiveReader(settings, app.state.access)
+    app.add_middleware(RequestContext)
+    for area in (auth, search, documents, customers, failed, audit, health, pages):
         app.include_router(area.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     for exc_type in (ServiceError, RequestValidationError, HTTPException, Exception):

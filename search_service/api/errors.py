@@ -6,11 +6,12 @@ API paths get JSON; page paths get the same code and message rendered as a page.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from search_service.errors import ServiceError
@@ -75,6 +76,9 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     status, code, message = error_parts(exc)
     if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
         return error_json(status, code, message)
+    if status == 401:  # a page needs a signed-in user: go and sign in, then come back
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     from search_service.api.pages import error_page
 
     return error_page(request, status, code, message)

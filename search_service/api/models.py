@@ -80,6 +80,7 @@ class Document(BaseModel):
     rectify_deadline: str = ""
     text: str
     text_html: str
+    file_allowed: bool = True  # False: the original holds personal data this role may not see
 
 
 class DocumentGroup(BaseModel):
@@ -102,3 +103,84 @@ class Health(BaseModel):
     generation: int | None
     last_commit: str | None
     message: str = ""
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    role_label: str
+    org: str
+    csrf_token: str = ""  # echo in X-CSRF-Token on POST/PUT/PATCH/DELETE
+    can_read_archives: bool
+    can_read_audit: bool
+
+
+class LoginRequest(BaseModel):
+    username: str
+    password: str
+
+
+class AuditRecord(BaseModel):
+    seq: int
+    at: str
+    user: str
+    role: str
+    org: str
+    action: str
+    action_label: str
+    outcome: str
+    reason: str
+    target_doc: str
+    target_account: str
+    client_ip: str
+    user_agent: str
+    request_id: str
+    details: dict
+    prev_hash: str
+    hash: str
+
+
+class AuditEvents(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    records: list[AuditRecord]
+
+
+class ChainStatus(BaseModel):
+    ok: bool
+    checked: int
+    last_seq: int
+    first_bad: int | None
+    problem: str
+    message: str
+
+
+class AlertItem(BaseModel):
+    kind: str
+    label: str
+    user: str
+    start: str
+    end: str
+    count: int
+    seqs: list[int]
+    message: str
+
+
+class Alerts(BaseModel):
+    alerts: list[AlertItem]
+
+
+class FailedFile(BaseModel):
+    doc_id: str
+    path: str
+    status: str
+    error: str
+    file_type: str
+    account_no: str
+    org: str
+
+
+class FailedFiles(BaseModel):
+    total: int
+    files: list[FailedFile]

@@ -9,17 +9,32 @@ points outside the archive.
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from indexer.pipeline import run_index
 from indexer.records import doc_id_for
+from search_service.access import Access
 from search_service.app import create_app
 from search_service.config import Settings
-from tests.factories import CUSTOMERS, build_archive, make_docx, make_txt, write_customers
+from search_service.errors import AccountError
+from search_service.policy import DEFAULT_CITY
+from search_service.users import User
+from tests.factories import (
+    CUSTOMERS,
+    build_archive,
+    make_docx,
+    make_txt,
+    write_customers,
+)
 
 EXTRA_CUSTOMERS = [
     ["3301000005", "杭州东方化工有限公司", "高压", "大工业", "10kV", "城东供电所",
@@ -79,13 +94,70 @@ def build_service_archive(root: Path, outside: Path) -> Path:
     return root
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not answer {url}")
+
+
+TEST_SECRET = "test-secret-not-for-production"
+PASSWORD = "Test-password-2026"
+CLI_ADMIN = User("test-admin", "admin", "")
+
+
+def add_user(app: FastAPI, name: str, role: str, org: str = "") -> None:
+    """Create the account unless it exists (several tests share one database)."""
+    ensure_user(app.state.access, name, role, org)
+
+
+def ensure_user(access: "Access | Settings", name: str, role: str, org: str = "") -> None:
+    accounts = (access if isinstance(access, Access) else Access(access)).accounts
+    try:
+        accounts.get(name)
+    except AccountError:
+        accounts.create_user(CLI_ADMIN, name, PASSWORD, role, org)
+
+
+def signed_in(target: "Settings | FastAPI", name: str = "archivist", role: str = "archivist",
+              org: str = DEFAULT_CITY) -> TestClient:
+    """A client of the app signed in as ``name`` (by default a city-level archivist, who
+    sees every document unmasked), sending the session's CSRF token on every request."""
+    app = target if isinstance(target, FastAPI) else create_app(target)
+    add_user(app, name, role, org)
+    client = TestClient(app)
+    response = client.post("/api/login", json={"username": name, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+    return client
+
+
+def bearer_token(app: FastAPI, name: str = "archivist", role: str = "archivist",
+                 org: str = DEFAULT_CITY) -> str:
+    add_user(app, name, role, org)
+    return app.state.access.accounts.create_token(CLI_ADMIN, name, "tests")[1]
+
+
 @dataclass(frozen=True)
 class IndexedArchive:
     root: Path
     index_dir: Path
 
     def settings(self, **changes: object) -> Settings:
-        return Settings(index_dir=self.index_dir, archive_root=self.root).with_changes(**changes)
+        return Settings(index_dir=self.index_dir, archive_root=self.root,
+                        secret_key=TEST_SECRET).with_changes(**changes)
 
 
 def doc_id(relpath: str) -> str:
@@ -102,7 +174,7 @@ def indexed_archive(tmp_path_factory: pytest.TempPathFactory) -> IndexedArchive:
 
 @pytest.fixture(scope="session")
 def client(indexed_archive: IndexedArchive) -> TestClient:
-    return TestClient(create_app(indexed_archive.settings()))
+    return signed_in(indexed_archive.settings())
 
 
 @pytest.fixture

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
 
-from search_service.app import create_app
 from tests.factories import CUSTOMERS, write_customers
-from tests.search_service.conftest import BILLING_MONTHS, EXTRA_CUSTOMERS
+from tests.search_service.conftest import signed_in, BILLING_MONTHS, EXTRA_CUSTOMERS
 
 
 def test_customer_master_data_and_groups_in_business_order(client):
@@ -41,7 +39,7 @@ def test_unknown_customer_is_404(client):
 
 
 def test_changed_customers_file_is_reloaded_without_restart(own_archive):
-    client = TestClient(create_app(own_archive.settings()))
+    client = signed_in(own_archive.settings())
     assert client.get("/api/customers/3301000007").json()["customer"]["name"] == "王五"
     renamed = [row[:1] + ["王五（过户后）"] + row[2:] if row[0] == "3301000007" else row
                for row in CUSTOMERS + EXTRA_CUSTOMERS]
@@ -50,7 +48,7 @@ def test_changed_customers_file_is_reloaded_without_restart(own_archive):
 
 
 def test_unreadable_customers_file_is_503(own_archive):
-    client = TestClient(create_app(own_archive.settings()))
+    client = signed_in(own_archive.settings())
     (own_archive.root / "customers.csv").write_text("名称,地址\n甲,乙\n", "utf-8")
     response = client.get("/api/customers/3301000007")
     assert response.status_code == 503

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi.testclient import TestClient
-
-from search_service.app import create_app
-from tests.search_service.conftest import OUTSIDE_SECRET, doc_id
+from tests.search_service.conftest import signed_in, OUTSIDE_SECRET, doc_id
 
 CONTRACT = "城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf"
 NOTICE_DOCX = "城东供电所/3301000005_杭州东方化工有限公司/用电检查/隐患整改通知书_2023-08-01.docx"
@@ -89,7 +86,7 @@ def test_a_link_that_appears_after_indexing_is_refused(own_archive, tmp_path):
     outside.write_text(OUTSIDE_SECRET, "utf-8")
     (own_archive.root / APPLICATION_TXT).unlink()
     (own_archive.root / APPLICATION_TXT).symlink_to(outside)
-    response = TestClient(create_app(own_archive.settings())).get(
+    response = signed_in(own_archive.settings()).get(
         f"/api/documents/{doc_id(APPLICATION_TXT)}/file")
     assert response.status_code == 404
     assert "不在档案目录内" in response.json()["error"]["message"]
@@ -114,26 +111,26 @@ def test_a_stored_path_escaping_the_root_is_refused(own_archive):
     with open_index(own_archive.index_dir).writer() as writer:
         writer.update_document(doc_id="feedfeedfeedfeed", path="../passwd", status="ok",
                                file_type="txt", size=1, mtime=1, sha256="x")
-    client = TestClient(create_app(own_archive.settings()))
+    client = signed_in(own_archive.settings())
     response = client.get("/api/documents/feedfeedfeedfeed/file")
     assert response.status_code == 404 and "root:x" not in response.text
 
 
 def test_a_deleted_file_is_404_naming_the_reason(own_archive):
     (own_archive.root / NOTICE_DOCX).unlink()
-    client = TestClient(create_app(own_archive.settings()))
+    client = signed_in(own_archive.settings())
     response = client.get(f"/api/documents/{doc_id(NOTICE_DOCX)}/file")
     assert response.status_code == 404 and "已不存在" in response.json()["error"]["message"]
 
 
 def test_files_need_an_archive_root(own_archive, tmp_path):
     settings = own_archive.settings(archive_root=tmp_path / "missing")
-    response = TestClient(create_app(settings)).get(f"/api/documents/{doc_id(CONTRACT)}/file")
+    response = signed_in(settings).get(f"/api/documents/{doc_id(CONTRACT)}/file")
     assert response.status_code == 503
     assert "ARCHIVE_SEARCH_ROOT" in response.json()["error"]["message"]
 
 
 def test_the_root_defaults_to_the_one_the_indexer_recorded(indexed_archive):
-    client = TestClient(create_app(indexed_archive.settings(archive_root=None)))
+    client = signed_in(indexed_archive.settings(archive_root=None))
     response = client.get(f"/api/documents/{doc_id(CONTRACT)}/file")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.search_service.conftest import AUDIT_EXPECTED, BILLING_MONTHS
+from tests.search_service.conftest import signed_in, AUDIT_EXPECTED, BILLING_MONTHS
 
 FILTERS = ("doc_type", "org", "year", "customer_class", "elec_type", "volt_level",
            "hazard_status", "file_type")
@@ -47,13 +47,11 @@ def test_snippet_escapes_everything_but_marks(client, own_archive):
 
     from indexer.pipeline import run_index
     from tests.factories import make_txt
-    from fastapi.testclient import TestClient
-    from search_service.app import create_app
 
     make_txt(Path(own_archive.root) / "城东供电所" / "3301000007_王五" / "情况说明_2024-01-02.txt",
              "情况说明\n户号：3301000007\n<script>alert('明远')</script> & 说明\n")
     run_index(own_archive.root, own_archive.index_dir, workers=1, progress=False)
-    body = TestClient(create_app(own_archive.settings())).get(
+    body = signed_in(own_archive.settings()).get(
         "/api/search", params={"q": "情况说明 alert"}).json()
     snippet = next(h["snippet"] for h in body["hits"] if h["account_no"] == "3301000007")
     assert "<script>" not in snippet

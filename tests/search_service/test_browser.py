@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.search_service.conftest import AUDIT_EXPECTED, BILLING_MONTHS
+from search_service.policy import DEFAULT_CITY
+from tests.search_service.conftest import (AUDIT_EXPECTED, BILLING_MONTHS, PASSWORD, TEST_SECRET,
+                                           ensure_user, free_port, wait_until_up)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -28,26 +27,6 @@ DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 820, "height": 1180}
 
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server did not answer {url}")
-
-
 @pytest.fixture(scope="module")
 def server(indexed_archive):
     port = free_port()
@@ -55,6 +34,7 @@ def server(indexed_archive):
         [sys.executable, "-m", "search_service.cli", "serve", "--index",
          str(indexed_archive.index_dir), "--root", str(indexed_archive.root), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "ARCHIVE_SEARCH_SECRET": TEST_SECRET},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -75,9 +55,18 @@ def browser():
         browser.close()
 
 
+def sign_in(context, server: str, name: str) -> None:
+    """Sign the browser context in through the API (the login page has its own test)."""
+    response = context.request.post(f"{server}/api/login",
+                                    data={"username": name, "password": PASSWORD})
+    assert response.ok, response.text()
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, server, indexed_archive):
+    ensure_user(indexed_archive.settings(), "archivist", "archivist", DEFAULT_CITY)
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="zh-CN")
+    sign_in(context, server, "archivist")
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -228,8 +217,10 @@ def test_document_page_shows_extracted_text_with_marks(page, server):
     shot(page, "document-text")
 
 
-def test_tablet_width_folds_the_sidebar_above_results(browser, server):
+def test_tablet_width_folds_the_sidebar_above_results(browser, server, indexed_archive):
+    ensure_user(indexed_archive.settings(), "archivist", "archivist", DEFAULT_CITY)
     context = browser.new_context(viewport=TABLET, locale="zh-CN")
+    sign_in(context, server, "archivist")
     page = context.new_page()
     page.goto(f"{server}/?q=纺织")
     facets_box = page.locator(".facets").bounding_box()
