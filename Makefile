@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := data/sample-archive
 INDEX := data/index
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: demo test install bench clean
 
@@ -21,6 +23,11 @@ $(SAMPLE)/customers.csv: | install
 demo: install $(SAMPLE)/customers.csv
 	$(BIN)/archive-search index $(SAMPLE) --index $(INDEX)
 	$(BIN)/archive-search search 明远 --index $(INDEX) --limit 3
+	@echo
+	ARCHIVE_SEARCH_DEMO=1 ARCHIVE_SEARCH_INDEX=$(INDEX) $(BIN)/archive-search user demo
+	@echo
+	@echo "示例档案已建好索引。请用浏览器打开 http://$(HOST):$(PORT)/ ，用上面的演示账户登录（试试营业员检索“明远”，再以审计员查看访问日志），按 Ctrl+C 停止服务。"
+	ARCHIVE_SEARCH_DEMO=1 $(BIN)/archive-search serve --index $(INDEX) --root $(SAMPLE) --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest
@@ -29,4 +36,4 @@ bench: install
 	$(BIN)/python bench/bench_search.py
 
 clean:
-	rm -rf $(VENV) $(INDEX) $(SAMPLE)
+	rm -rf $(VENV) $(INDEX) $(SAMPLE) data/archive-search.db*

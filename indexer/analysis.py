@@ -13,6 +13,7 @@ This module's import path is pickled into every index: do not rename or move it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from whoosh.analysis import Token, Tokenizer
@@ -34,48 +35,36 @@ def fold(ch: str) -> str:
     return ch.lower()
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE_CLASS = " \t\r\n\f\v\u3000\u00a0"
+_WORD_CLASS = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"  # with full-width forms
+_RUNS = re.compile(
+    f"(?P<han>[{_HAN_CLASS}](?:[{_SPACE_CLASS}]*[{_HAN_CLASS}])*)|(?P<word>[{_WORD_CLASS}]+)"
+)
+_SPACE_RE = re.compile(f"[{_SPACE_CLASS}]")
+_FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 
 
 def raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    """Yield ``(token_text, startchar, endchar)`` in order; the basis of the tokenizer."""
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = fold(text[i])
-        if is_han(ch):
-            i = yield from _han_run(text, i)
-        elif _is_word(ch):
-            start = i
-            while i < n and _is_word(fold(text[i])):
-                i += 1
-            yield "".join(fold(c) for c in text[start:i]), start, i
+    """Yield ``(token_text, startchar, endchar)`` in order; the basis of the tokenizer.
+
+    A regular expression finds the runs (in C); only Han runs are walked in Python.
+    """
+    for match in _RUNS.finditer(text):
+        start, end = match.span()
+        if match.lastgroup == "word":
+            yield match.group().translate(_FOLD).lower(), start, end
+        elif end - start == 1:
+            yield text[start], start, end
+        elif not _SPACE_RE.search(match.group()):
+            for i in range(start, end - 1):
+                yield text[i:i + 2], i, i + 2
         else:
-            i += 1
-
-
-def _han_run(text: str, i: int) -> Iterator[tuple[str, int, int]]:
-    """Bigram one run of Han characters (whitespace inside the run is skipped); return its end."""
-    chars: list[int] = [i]  # offsets of the run's Han characters
-    j = i + 1
-    while j < len(text):
-        if is_han(text[j]):
-            chars.append(j)
-            j += 1
-            continue
-        k = j
-        while k < len(text) and text[k] in _SPACES:
-            k += 1
-        if k > j and k < len(text) and is_han(text[k]):
-            j = k
-            continue
-        break
-    if len(chars) == 1:
-        yield text[i], i, i + 1
-    for a, b in zip(chars, chars[1:]):
-        yield text[a] + text[b], a, b + 1
-    return chars[-1] + 1
+            chars = [start + k for k, ch in enumerate(match.group()) if ch not in _SPACES]
+            if len(chars) == 1:
+                yield text[chars[0]], chars[0], chars[0] + 1
+            for a, b in zip(chars, chars[1:]):
+                yield text[a] + text[b], a, b + 1
 
 
 class BigramTokenizer(Tokenizer):

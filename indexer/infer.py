@@ -1,4 +1,7 @@
-"""Inferring archive facts from a file's path and text where the catalog is silent."""
+"""Inferring archive facts from a file's path and text where the catalog is silent.
+
+A label is followed by a colon, or by a tab where the text comes from a form's table cell.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +14,19 @@ from indexer import doctypes
 from indexer.doctypes import DocType
 
 _ACCOUNT_IN_NAME = re.compile(r"(?<!\d)(\d{10})(?!\d)")
-_ACCOUNT_IN_TEXT = re.compile(r"户\s*号\s*[：:]\s*(\d{10})(?!\d)")
+_ACCOUNT_IN_TEXT = re.compile(r"户\s*号\s*[：:\t]\s*(\d{10})(?!\d)")
 _DATE = re.compile(
     r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
     r"|[-./](\d{1,2})[-./](\d{1,2})(?!\d)"
     r"|(\d{2})(\d{2})(?!\d))"
 )
 _LABELLED_DATE = re.compile(
-    r"(?:检查日期|签订日期|申请日期|形成日期|复查日期|通知日期|日期)\s*[：:]\s*"
+    r"(?:检查日期|签订日期|申请日期|形成日期|复查日期|通知日期|日期)\s*[：:\t]\s*"
 )
 _HAZARD_NONE = re.compile(r"(?:未发现|无)(?:安全|用电)?隐患")
-_HAZARD_FOUND = re.compile(r"发现[^。；\n]{0,12}隐患|隐患内容\s*[：:]")
-_DEADLINE = re.compile(r"整改期限\s*[：:]\s*")
-_STATUS = re.compile(r"整改(?:状态|情况)\s*[：:]\s*(未整改|整改中|已整改|逾期)")
+_HAZARD_FOUND = re.compile(r"发现[^。；\n]{0,12}隐患|隐患内容\s*[：:\t]")
+_DEADLINE = re.compile(r"整改期限\s*[：:\t]\s*")
+_STATUS = re.compile(r"整改(?:状态|情况)\s*[：:\t]\s*(未整改|整改中|已整改|逾期)")
 _TITLE_MAX = 60
 
 

@@ -80,8 +80,13 @@ def check_root(root: Path) -> None:
 
 
 def scan(root: Path, exclude: Path | None = None) -> list[FileFacts]:
-    """Every document file below ``root`` (sorted), without master data and hidden files."""
+    """Every document file below ``root`` (sorted), without master data and hidden files.
+
+    A symbolic link whose target lies outside ``root`` is skipped: its text would otherwise
+    become readable through the index.
+    """
     found = []
+    real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
@@ -90,7 +95,7 @@ def scan(root: Path, exclude: Path | None = None) -> list[FileFacts]:
             if name.startswith((".", "~$")) or name in _SKIP_NAMES:
                 continue
             rel = (here / name).relative_to(root).as_posix()
-            if rel in _MASTER_FILES:
+            if rel in _MASTER_FILES or _leaves_root(here / name, real_root):
                 continue
             try:
                 stat = (here / name).stat()
@@ -112,6 +117,10 @@ def readable(name: str) -> str:
             part = os.fsencode(part).decode("gb18030", errors="replace")
         parts.append(part)
     return "/".join(parts)
+
+
+def _leaves_root(path: Path, real_root: Path) -> bool:
+    return path.is_symlink() and not path.resolve().is_relative_to(real_root)
 
 
 def sha256_of(path: Path) -> str:
@@ -367,6 +376,7 @@ def _refresh_master_data(ix, paths, customers, catalog, writer, summary) -> None
             record = document_record(facts, stored.get("content", ""), stored.get("pages", 0),
                                      customers, catalog, stored.get("text_source", ""),
                                      None if confidence < 0 else confidence)
-            if any(stored.get(k, "") != v for k, v in record.items() if k != "error"):
+            if any(stored.get(k, "") != v for k, v in record.items()
+                   if k != "error" and searcher.schema[k].stored):
                 writer.put(record)
                 summary.refreshed += 1

@@ -111,10 +111,12 @@ def document_record(
 def customer_fields(customer: Customer | None) -> dict[str, str]:
     """The customer's fields joined into each of their documents' records."""
     if customer is None:
-        return dict.fromkeys(("customer_name", "address", "org", "customer_class",
-                              "elec_type", "volt_level"), "")
+        return dict.fromkeys(("customer_name", "name_pinyin", "name_initials", "address", "org",
+                              "customer_class", "elec_type", "volt_level"), "")
     return {
         "customer_name": customer.name,
+        "name_pinyin": customer.name,  # analyzed into pinyin syllables
+        "name_initials": customer.name,  # analyzed into bigrams of initials
         "address": customer.address,
         "org": customer.org,
         "customer_class": customer.customer_class,

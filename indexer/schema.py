@@ -9,6 +9,7 @@ from __future__ import annotations
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import ChineseAnalyzer
+from indexer.pinyin import FullPinyinTokenizer, InitialsTokenizer
 
 # Document status: searchable documents are "ok"; the others record why a file has no text.
 STATUS_OK = "ok"
@@ -56,6 +57,8 @@ def build_schema() -> Schema:
         # customer, joined from customers.csv
         account_no=ID(stored=True, sortable=True, field_boost=8.0),
         customer_name=_text(4.0),
+        name_pinyin=TEXT(analyzer=FullPinyinTokenizer(), phrase=True, field_boost=2.0),
+        name_initials=TEXT(analyzer=InitialsTokenizer(), phrase=True, field_boost=1.0),
         address=_text(1.0),
         org=_facet(),
         customer_class=_facet(),

@@ -9,10 +9,18 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexer.errors import ArchiveSearchError, InputError
 from indexer.pipeline import RunSummary, run_index
 from indexer.store import open_index
+from search_service.audit import Event
+from search_service.errors import QueryError
+from search_service.policy import ROLES, role_label
+from search_service.users import User
+
+if TYPE_CHECKING:
+    from search_service.access import Access
 
 DEFAULT_INDEX = Path(os.environ.get("ARCHIVE_SEARCH_INDEX", "data/index"))
 EXIT_BAD_INPUT = 2
@@ -32,12 +40,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         return args.func(args)
-    except InputError as exc:
+    except (InputError, QueryError) as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ArchiveSearchError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into head, less, …: the reader went away
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("\n已中断：之前已提交的索引保持完整可检索，再次运行将继续未完成的部分。",
               file=sys.stderr)
@@ -55,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index(commands)
     _add_search(commands)
     _add_sample(commands)
+    _add_serve(commands)
+    _add_user(commands)
+    _add_audit(commands)
     _add_failures(commands)
     _add_verify(commands)
     return parser
@@ -122,6 +136,34 @@ def _add_verify(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--workers", type=int, default=None, help="进程数（默认为 CPU 核数）")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    sub = _command(commands, "serve", "启动检索服务（网页与 API）；参数也可由 ARCHIVE_SEARCH_* 环境变量设置",
+                   cmd_serve)
+    sub.add_argument("--index", type=Path, default=None,
+                     help="索引目录（ARCHIVE_SEARCH_INDEX，默认 data/index）")
+    sub.add_argument("--root", type=Path, default=None,
+                     help="档案根目录，用于提供原文件（ARCHIVE_SEARCH_ROOT，默认取上次建索引时的目录）")
+    sub.add_argument("--host", default=None, help="监听地址（ARCHIVE_SEARCH_HOST，默认 127.0.0.1）")
+    sub.add_argument("--port", type=int, default=None, help="端口（ARCHIVE_SEARCH_PORT，默认 8000）")
+    sub.add_argument("--workers", type=int, default=None, help="工作进程数（ARCHIVE_SEARCH_WORKERS，默认 1）")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from search_service.config import Settings
+
+    settings = Settings.from_env(index_dir=args.index, archive_root=args.root, host=args.host,
+                                 port=args.port, workers=args.workers)
+    settings.audit_key()  # refuse to start with a missing or default secret (exit 2)
+    os.environ.update(settings.to_env())  # worker processes rebuild the same settings
+    print(f"检索服务：http://{settings.host}:{settings.port}/ （索引 {settings.index_dir}，"
+          f"按 Ctrl+C 停止）", flush=True)
+    uvicorn.run("search_service.app:app_from_env", factory=True, host=settings.host,
+                port=settings.port, workers=settings.workers, log_level="warning")
+    return 0
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -253,6 +295,222 @@ def cmd_sample(args: argparse.Namespace) -> int:
     summary = generate(args.root, customers=args.customers, seed=args.seed, progress=True)
     print(f"示例档案已生成：{summary.root}（客户 {summary.customers} 户，文档 "
           f"{summary.documents} 份，其中故意损坏 {summary.broken} 份）")
+    return 0
+
+
+# --- accounts and the access log (administrators) -------------------------------------------
+
+def _add_db_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--db", default=None,
+                     help="数据库地址（ARCHIVE_SEARCH_DB，默认为索引目录旁的 archive-search.db）")
+
+
+def _add_user(commands: argparse._SubParsersAction) -> None:
+    sub = commands.add_parser("user", help="管理用户账户（系统管理员）",
+                              description="管理用户账户；每项操作都记入访问日志。"
+                                          "密码从终端提示输入，或由标准输入读取一行，绝不作为参数")
+    actions = sub.add_subparsers(dest="user_command", required=True, metavar="操作")
+    roles = ", ".join(f"{r.name}（{r.label}）" for r in ROLES.values())
+    add = _command(actions, "add", "创建用户", cmd_user_add)
+    add.add_argument("name", help="用户名")
+    add.add_argument("--role", required=True, choices=list(ROLES), help=f"角色：{roles}")
+    add.add_argument("--org", default="", help="所属供电单位，如 城东供电所")
+    _command(actions, "list", "列出用户", cmd_user_list)
+    for name, help_text, func in (("disable", "停用用户（立即结束其会话）", cmd_user_disable),
+                                  ("enable", "重新启用用户", cmd_user_enable),
+                                  ("reset-password", "重置密码", cmd_user_reset_password)):
+        _command(actions, name, help_text, func).add_argument("name", help="用户名")
+    role = _command(actions, "set-role", "变更角色或所属单位", cmd_user_set_role)
+    role.add_argument("name", help="用户名")
+    role.add_argument("--role", required=True, choices=list(ROLES), help=f"角色：{roles}")
+    role.add_argument("--org", default=None, help="所属供电单位（不填则不变）")
+    token = _command(actions, "token", "签发、列出或吊销脚本用的访问令牌", cmd_user_token)
+    token.add_argument("action", choices=("create", "list", "revoke"), help="create / list / revoke")
+    token.add_argument("target", help="create、list 时为用户名；revoke 时为令牌编号")
+    token.add_argument("--label", default="script", help="令牌用途说明")
+    demo = _command(actions, "demo", "为每个角色创建演示账户并打印密码（仅限演示模式）",
+                    cmd_user_demo)
+    demo.add_argument("--org", default="", help="营业员所属供电所（默认取索引中的第一个）")
+    for parser in actions.choices.values():
+        _add_db_option(parser)
+
+
+def _add_audit(commands: argparse._SubParsersAction) -> None:
+    sub = commands.add_parser("audit", help="访问日志：校验、导出、清理过期记录",
+                              description="访问日志：校验、导出、清理过期记录")
+    actions = sub.add_subparsers(dest="audit_command", required=True, metavar="操作")
+    _command(actions, "verify", "校验整条哈希链，指出第一条被修改、删除或插入的记录",
+             cmd_audit_verify)
+    export = _command(actions, "export", "导出访问日志为 CSV（UTF-8 带 BOM，可直接用 Excel 打开）",
+                      cmd_audit_export)
+    export.add_argument("output", type=Path, help="输出文件")
+    export.add_argument("--user", default="", help="只导出该用户的记录")
+    export.add_argument("--account", default="", help="只导出涉及该户号的记录")
+    prune = _command(actions, "prune", "清理早于某日的记录（至少保留 180 天；先导出再删除，并记入日志）",
+                     cmd_audit_prune)
+    prune.add_argument("--before", required=True, help="日期 YYYY-MM-DD（UTC），早于此日的记录被清理")
+    prune.add_argument("--export", required=True, type=Path, help="被清理记录的导出文件（须为新文件）")
+    for parser in actions.choices.values():
+        _add_db_option(parser)
+
+
+def _access(args: argparse.Namespace, check_key: bool = True) -> "Access":
+    from search_service.access import Access
+    from search_service.config import Settings
+
+    return Access(Settings.from_env(database_url=args.db), check_key=check_key)
+
+
+def _console_user() -> User:
+    """Who acts from the command line: the operating-system account, as an administrator."""
+    import getpass
+
+    return User(name=f"命令行:{getpass.getuser()}", role="admin", org="")
+
+
+def _read_password(prompt: str = "密码：") -> str:
+    import getpass
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("再输入一次：") != first:
+            raise InputError("两次输入的密码不一致")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line.strip():
+        raise InputError("未从标准输入读到密码（密码不能作为命令行参数给出）")
+    return line.rstrip("\r\n")
+
+
+def _print_users(users: list) -> None:
+    for info in users:
+        state = "已停用" if info.disabled else "正常"
+        print(f"{info.name}\t{info.role}（{role_label(info.role)}）\t{info.org or '—'}\t{state}")
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    access = _access(args)
+    info = access.accounts.create_user(_console_user(), args.name, _read_password(), args.role,
+                                       args.org)
+    print(f"已创建用户 {info.name}：{role_label(info.role)}，{info.org or '不限单位'}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    _print_users(_access(args).accounts.list_users())
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    _access(args).accounts.set_disabled(_console_user(), args.name, True)
+    print(f"已停用用户 {args.name}，其会话和令牌立即失效")
+    return 0
+
+
+def cmd_user_enable(args: argparse.Namespace) -> int:
+    _access(args).accounts.set_disabled(_console_user(), args.name, False)
+    print(f"已启用用户 {args.name}")
+    return 0
+
+
+def cmd_user_set_role(args: argparse.Namespace) -> int:
+    info = _access(args).accounts.set_role(_console_user(), args.name, args.role, args.org)
+    print(f"用户 {info.name} 现为 {role_label(info.role)}，{info.org or '不限单位'}；其会话已结束")
+    return 0
+
+
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    _access(args).accounts.reset_password(_console_user(), args.name, _read_password("新密码："))
+    print(f"已重置用户 {args.name} 的密码，其会话已结束")
+    return 0
+
+
+def cmd_user_token(args: argparse.Namespace) -> int:
+    accounts = _access(args).accounts
+    if args.action == "create":
+        token_id, secret = accounts.create_token(_console_user(), args.target, args.label)
+        print(f"已签发令牌（编号 {token_id}）。请立即保存，它不会再次显示：\n{secret}")
+        print("使用方法：请求头 Authorization: Bearer <令牌>")
+    elif args.action == "list":
+        for token in accounts.list_tokens(args.target):
+            state = "已吊销" if token["revoked"] else "有效"
+            print(f"{token['id']}\t{token['label']}\t{token['created_at']}\t{state}")
+    else:
+        if not args.target.isdigit():
+            raise InputError(f"令牌编号应为数字：{args.target}")
+        accounts.revoke_token(_console_user(), int(args.target))
+        print(f"已吊销令牌 {args.target}")
+    return 0
+
+
+def cmd_user_demo(args: argparse.Namespace) -> int:
+    import secrets
+
+    from search_service.policy import DEFAULT_CITY
+
+    access = _access(args)
+    if not access.settings.demo:
+        raise InputError("演示账户只能在演示模式下创建（ARCHIVE_SEARCH_DEMO=1）")
+    station = args.org or _first_station(access.settings.index_dir) or "城东供电所"
+    orgs = {"clerk": station, "archivist": DEFAULT_CITY, "inspector": DEFAULT_CITY}
+    actor = _console_user()
+    print("演示账户（仅供演示，每次运行重新生成密码）：")
+    for role in ROLES.values():
+        password = f"Demo-{secrets.token_hex(4)}-{secrets.randbelow(90) + 10}"
+        try:
+            access.accounts.get(role.name)
+            access.accounts.set_role(actor, role.name, role.name, orgs.get(role.name, ""))
+            access.accounts.reset_password(actor, role.name, password)
+            access.accounts.set_disabled(actor, role.name, False)
+        except ArchiveSearchError:
+            access.accounts.create_user(actor, role.name, password, role.name,
+                                        orgs.get(role.name, ""))
+        print(f"  {role.label}\t用户名 {role.name}\t密码 {password}\t{orgs.get(role.name, '')}")
+    return 0
+
+
+def _first_station(index_dir: Path) -> str:
+    try:
+        with open_index(index_dir).searcher() as searcher:
+            units = [u.decode() if isinstance(u, bytes) else u for u in searcher.lexicon("org")]
+    except ArchiveSearchError:
+        return ""
+    preferred = "城东供电所"  # the station the documentation's examples use
+    return preferred if preferred in units else next((u for u in units if u), "")
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    access = _access(args, check_key=False)
+    status = access.audit.verify()
+    if status.ok:  # a broken chain (or a wrong key) gets no record hashed with this key
+        access.audit.append(Event.by(_console_user(), "audit_verify", details=status.to_dict()))
+    print(status.message)
+    return 0 if status.ok else 1
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    from search_service.audit import Filters
+
+    access = _access(args)
+    filters = Filters(user=args.user, account=args.account)
+    access.audit.append(Event.by(_console_user(), "audit_export", details={
+        "file": str(args.output), "user": args.user, "account": args.account}))
+    with open(args.output, "w", encoding="utf-8", newline="") as out:
+        for chunk in access.audit.export_csv(filters):
+            out.write(chunk)
+    print(f"已导出到 {args.output}")
+    return 0
+
+
+def cmd_audit_prune(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    try:
+        before = datetime.strptime(args.before, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError as exc:
+        raise InputError(f"日期格式应为 YYYY-MM-DD：{args.before}") from exc
+    removed = _access(args).audit.prune(before, args.export, _console_user())
+    print(f"已清理 {removed} 条早于 {args.before} 的记录，导出于 {args.export}")
     return 0
 
 

@@ -1,10 +1,17 @@
 """Errors of the search service, extending the indexer's hierarchy with HTTP statuses.
 
     ArchiveSearchError (indexer.errors)
-    └── ServiceError            status 500 unless a subclass says otherwise
-        ├── QueryError          400: a query or parameter that cannot be used
-        ├── NotFoundError       404: no such document or customer (or not yours to see)
-        └── UnavailableError    503: no index yet, or the log cannot be written
+    └── ServiceError              status 500 unless a subclass says otherwise
+        ├── QueryError            400: a query or parameter that cannot be used
+        │   └── AccountError      400: a bad user name, role, unit or password
+        ├── AuthError             401: not signed in, or the session/token is no longer valid
+        │   └── LoginError        401: wrong user name or password
+        │       └── AccountLockedError  423: too many failed sign-ins, locked for a while
+        ├── ForbiddenError        403: the role may not do this
+        │   └── CsrfError         403: a state-changing request without the session's token
+        ├── NotFoundError         404: no such document or customer (or not yours to see)
+        └── UnavailableError      503: no index yet, or the log cannot be written
+            └── AuditWriteError   503: the access log cannot be written; nothing was served
 
 Every error leaves the API as ``{"error": {"code": ..., "message": ...}}``.
 """
@@ -24,6 +31,33 @@ class QueryError(ServiceError):
     status = 400
 
 
+class AccountError(QueryError):
+    code = "bad_account"
+
+
+class AuthError(ServiceError):
+    code = "unauthenticated"
+    status = 401
+
+
+class LoginError(AuthError):
+    code = "login_failed"
+
+
+class AccountLockedError(LoginError):
+    code = "account_locked"
+    status = 423
+
+
+class ForbiddenError(ServiceError):
+    code = "forbidden"
+    status = 403
+
+
+class CsrfError(ForbiddenError):
+    code = "csrf_failed"
+
+
 class NotFoundError(ServiceError):
     code = "not_found"
     status = 404
@@ -32,3 +66,7 @@ class NotFoundError(ServiceError):
 class UnavailableError(ServiceError):
     code = "unavailable"
     status = 503
+
+
+class AuditWriteError(UnavailableError):
+    code = "audit_unavailable"

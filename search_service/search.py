@@ -8,8 +8,10 @@ own selection, so choosing one 供电所 still shows how many hits the others ha
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +21,7 @@ from whoosh.qparser import MultifieldParser
 from whoosh.searching import Searcher
 
 from indexer import doctypes
+from indexer.pinyin import pinyin_query
 from indexer.schema import FACET_FIELDS, SEARCH_FIELDS, SNIPPET_FIELDS, STATUS_OK
 from search_service.errors import QueryError
 from search_service.highlight import compile_phrases, phrases_of, snippet
@@ -60,19 +63,31 @@ class SearchResult:
                 "hits": self.hits, "facets": self.facets, "took_ms": self.took_ms}
 
 
+# Chinese and full-width punctuation separates words in a query ("明远，纺织"); left in, it
+# would become a term of the exact-match ID fields that no document has. Chinese quotation
+# marks quote a phrase like ASCII ones; the middle dot of 档号 (YX·2023) is kept.
+_QUERY_QUOTES = str.maketrans({c: '"' for c in "“”「」＂"})
+_QUERY_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40"
+                                r"\uff5b-\uff65\u2012-\u2027]+")
+
+
 def parse_query(searcher: Searcher, text: str) -> wq.Query:
     """The user's query over all search fields; empty text means every document."""
     text = text.strip()
     if not text:
         return wq.Every()
+    cleaned = _QUERY_PUNCTUATION.sub(" ", text.translate(_QUERY_QUOTES)).strip()
+    if not cleaned.replace('"', '').strip():
+        raise QueryError(f"检索式“{text}”中没有可检索的词")
     parser = MultifieldParser(SEARCH_FIELDS, searcher.schema)
     try:
-        parsed = parser.parse(text)
+        parsed = parser.parse(cleaned)
     except Exception as exc:  # noqa: BLE001 - Whoosh raises assorted errors on odd syntax
         raise QueryError(f"无法解析检索式“{text}”：{exc}") from exc
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(f"检索式“{text}”中没有可检索的词")
-    return parsed
+    by_pinyin = pinyin_query(text)
+    return wq.Or([parsed, by_pinyin]) if by_pinyin is not None else parsed
 
 
 def filter_query(params: SearchParams, skip: str | None = None) -> wq.Query:
@@ -102,20 +117,18 @@ def run_search(searcher: Searcher, params: SearchParams) -> SearchResult:
     selected = {k for k, v in params.filters.items() if v}
     unselected = [f for f in FACET_FIELDS if f not in selected] if params.facets else []
     results = searcher.search_page(
-        query, params.page, pagelen=params.page_size, filter=filter_query(params),
+        restrict(query, filter_query(params)), params.page, pagelen=params.page_size,
         groupedby=_facets(unselected) or None, maptype=sorting.Count,
         **_sort_args(params, query),
     )
     counts = {name: results.results.groups(name) for name in unselected}
     chosen = sorted(selected & set(FACET_FIELDS)) if params.facets else []
-    if chosen:
-        matching = set(searcher.docs_for_query(query))  # the query's matches, computed once
-        for name in chosen:
-            counts[name] = _facet_counts(searcher, matching, params, name)
-    pattern = compile_phrases(phrases_of(query, SNIPPET_FIELDS))
+    for name in chosen:
+        counts[name] = _facet_counts(searcher, query, params, name)
+    pattern = _pattern(query)
     hits = [_hit(hit, pattern) for hit in results]
     return SearchResult(
-        total=results.total, page=results.pagenum, page_size=params.page_size, hits=hits,
+        total=results.total, page=max(1, results.pagenum), page_size=params.page_size, hits=hits,
         facets={name: _facet_values(name, counts.get(name, {}), params)
                 for name in FACET_FIELDS if params.facets},
         took_ms=round((time.perf_counter() - began) * 1000, 1),
@@ -135,12 +148,31 @@ def _sort_args(params: SearchParams, query: wq.Query) -> dict[str, Any]:
     return {"sortedby": "doc_date", "reverse": sort == "date_desc"}
 
 
-def _facet_counts(searcher: Searcher, matching: set[int], params: SearchParams,
+def restrict(query: wq.Query, filters: wq.Query) -> wq.Query:
+    """``query`` AND ``filters``, the filters adding nothing to the score.
+
+    Whoosh applies a ``filter=`` only after matching, so a phrase is checked in every document;
+    inside an And the matcher skips straight to documents the filters allow.
+    """
+    return wq.And([query, wq.ConstantScoreQuery(filters, 0.0)])
+
+
+def _facet_counts(searcher: Searcher, query: wq.Query, params: SearchParams,
                   name: str) -> dict[str, int]:
     """Counts for a selected facet under every filter except its own, read from its column."""
-    allowed = matching.intersection(searcher.docs_for_query(filter_query(params, skip=name)))
+    matching = matching_docs(searcher, restrict(query, filter_query(params, skip=name)))
     column = searcher.reader().column_reader(name)
-    return dict(Counter(column[docnum] for docnum in allowed))
+    return dict(Counter(column[docnum] for docnum in matching))
+
+
+def matching_docs(searcher: Searcher, query: wq.Query) -> Iterator[int]:
+    """Document numbers matching ``query``, stepping the matcher (Whoosh's own ``docs()``
+    materialises each side of an And in full, which defeats the filter)."""
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = query.matcher(leaf)
+        while matcher.is_active():
+            yield matcher.id() + offset
+            matcher.next()
 
 
 def _facet_values(name: str, counts: dict[Any, int],
@@ -165,9 +197,34 @@ def _label(name: str, value: str) -> str:
     return value
 
 
-def _hit(hit: Any, pattern: Any) -> dict[str, Any]:
+def match_pattern(searcher: Searcher, q: str) -> re.Pattern[str] | None:
+    """What to mark in a document's text for query ``q`` (None: nothing)."""
+    return _pattern(parse_query(searcher, q)) if q.strip() else None
+
+
+def _pattern(query: wq.Query) -> re.Pattern[str] | None:
+    return compile_phrases(phrases_of(query, SNIPPET_FIELDS))
+
+
+def find_document(searcher: Searcher, doc_id: str,
+                  scope: wq.Query | None = None) -> dict[str, Any] | None:
+    """The stored fields of one document (of any status) within ``scope``, or None."""
+    query = wq.Term("doc_id", doc_id)
+    results = searcher.search(query if scope is None else restrict(query, scope), limit=1)
+    return dict(results[0].fields()) if results else None
+
+
+def list_documents(searcher: Searcher, params: SearchParams) -> list[dict[str, Any]]:
+    """Every searchable document matching ``params``' filters, newest first, no snippets."""
+    query = restrict(parse_query(searcher, params.q), filter_query(params))
+    results = searcher.search(query, limit=None, sortedby="doc_date", reverse=True)
+    return [_hit(hit, None, with_snippet=False) for hit in results]
+
+
+def _hit(hit: Any, pattern: Any, with_snippet: bool = True) -> dict[str, Any]:
     stored = hit.fields()
     item = {name: stored.get(name, "") for name in HIT_FIELDS}
     item["score"] = round(hit.score, 3) if isinstance(hit.score, float) else None
-    item["snippet"] = snippet(stored.get("content", ""), pattern)
+    if with_snippet:
+        item["snippet"] = snippet(stored.get("content", ""), pattern)
     return item

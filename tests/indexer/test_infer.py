@@ -54,3 +54,9 @@ def test_hazard_facts_of_inspection_documents() -> None:
     assert infer.hazard_facts("JC01", "检查结果：未发现安全隐患").found == "否"
     assert infer.hazard_facts("JC01", "检查结果：发现安全隐患，变压器渗油").found == "是"
     assert infer.hazard_facts("YK11", notice) == infer.HazardFacts()
+
+
+def test_labels_in_form_tables_are_followed_by_a_tab() -> None:
+    form = "隐患整改通知书\n户号\t3301000005\n整改期限\t2023年9月1日\n整改状态\t逾期"
+    assert infer.hazard_facts("JC03", form) == infer.HazardFacts("是", "逾期", date(2023, 9, 1))
+    assert infer.account_from_text(form) == "3301000005"

@@ -166,3 +166,14 @@ def test_index_dir_inside_the_archive_is_not_indexed(tmp_path: Path) -> None:
     summary = run_index(root, root / "index", workers=1, progress=False)
     assert (summary.added, summary.unchanged) == (0, 6)
     assert not [p for p in stored(root / "index") if p.startswith("index/")]
+
+
+def test_links_to_files_outside_the_archive_are_not_indexed(tmp_path: Path) -> None:
+    root = build_archive(tmp_path / "archive")
+    secret = make_txt(tmp_path / "outside" / "secret.txt", "户号：3301000001\n外部机密\n")
+    (root / "城东供电所" / "外部.txt").symlink_to(secret)
+    (root / "城东供电所" / "内部.txt").symlink_to(root / "城西供电所" / "3301000002_张三丰" / "用电申请书.txt")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    paths = set(known_files(open_index(tmp_path / "ix")))
+    assert "城东供电所/外部.txt" not in paths
+    assert "城东供电所/内部.txt" in paths

@@ -112,3 +112,9 @@ def test_failed_files_never_appear_in_results(tmp_path: Path) -> None:
     with open_index(tmp_path / "ix").searcher() as searcher:
         result = run_search(searcher, SearchParams(q=""))
     assert result.total == 6
+
+
+def test_names_typed_in_pinyin(search) -> None:
+    assert set(names(search("mingyuan"))) == {"杭州明远纺织有限公司"}
+    assert set(names(search("zhangsanfeng"))) == {"张三丰"}
+    assert set(names(search("zs"))) == {"张三", "张三丰"}

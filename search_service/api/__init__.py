@@ -1,0 +1,1 @@
+"""HTTP routes, one module per area; ``search_service.app.create_app`` registers them."""

@@ -1,0 +1,186 @@
+"""Response bodies of the API, as they appear in /openapi.json."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from indexer.customers import Customer
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Hit(BaseModel):
+    doc_id: str
+    title: str
+    path: str
+    account_no: str
+    customer_name: str
+    doc_type: str
+    doc_type_name: str
+    org: str
+    customer_class: str
+    volt_level: str
+    doc_date: str
+    file_type: str
+    pages: int | None = None
+    hazard_status: str
+    score: float | None  # None when sorted by date
+    snippet: str = ""
+
+
+class FacetValue(BaseModel):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchResponse(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    took_ms: float
+
+
+class Document(BaseModel):
+    doc_id: str
+    title: str = ""
+    path: str
+    status: str
+    error: str = ""
+    file_type: str
+    size: int
+    mtime: int
+    sha256: str
+    pages: int | None = None
+    account_no: str = ""
+    customer_name: str = ""
+    address: str = ""
+    org: str = ""
+    customer_class: str = ""
+    elec_type: str = ""
+    volt_level: str = ""
+    doc_type: str = ""
+    doc_type_name: str = ""
+    doc_date: str = ""
+    year: str = ""
+    archive_no: str = ""
+    retention: str = ""
+    hazard_found: str = ""
+    hazard_status: str = ""
+    rectify_deadline: str = ""
+    text: str
+    text_html: str
+    file_allowed: bool = True  # False: the original holds personal data this role may not see
+
+
+class DocumentGroup(BaseModel):
+    doc_type: str
+    doc_type_name: str
+    count: int
+    documents: list[Hit]
+
+
+class CustomerResponse(BaseModel):
+    account_no: str
+    customer: Customer | None  # the master data as exported (a dataclass of the indexer)
+    total: int
+    groups: list[DocumentGroup]
+
+
+class Health(BaseModel):
+    status: str
+    documents: int
+    generation: int | None
+    last_commit: str | None
+    message: str = ""
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    role_label: str
+    org: str
+    csrf_token: str = ""  # echo in X-CSRF-Token on POST/PUT/PATCH/DELETE
+    can_read_archives: bool
+    can_read_audit: bool
+
+
+class LoginRequest(BaseModel):
+    username: str
+    password: str
+
+
+class AuditRecord(BaseModel):
+    seq: int
+    at: str
+    user: str
+    role: str
+    org: str
+    action: str
+    action_label: str
+    outcome: str
+    reason: str
+    target_doc: str
+    target_account: str
+    client_ip: str
+    user_agent: str
+    request_id: str
+    details: dict
+    prev_hash: str
+    hash: str
+
+
+class AuditEvents(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    records: list[AuditRecord]
+
+
+class ChainStatus(BaseModel):
+    ok: bool
+    checked: int
+    last_seq: int
+    first_bad: int | None
+    problem: str
+    message: str
+
+
+class AlertItem(BaseModel):
+    kind: str
+    label: str
+    user: str
+    start: str
+    end: str
+    count: int
+    seqs: list[int]
+    message: str
+
+
+class Alerts(BaseModel):
+    alerts: list[AlertItem]
+
+
+class FailedFile(BaseModel):
+    doc_id: str
+    path: str
+    status: str
+    error: str
+    file_type: str
+    account_no: str
+    org: str
+
+
+class FailedFiles(BaseModel):
+    total: int
+    files: list[FailedFile]

@@ -1,0 +1,86 @@
+"""The Chinese web page: search, customer and document pages rendered on the server.
+
+All state lives in the URL (``/?q=明远&org=城东供电所&page=2``), so the back button and
+shared links work, and the page needs no build step and little JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+import web
+from search_service.audit import ACTIONS
+from search_service.policy import ROLES, can_read_audit
+from search_service.api.audit import FormFilters, events
+from search_service.api.deps import AccessControl, Auditor, CurrentUser, Reader
+from search_service.api.documents import DocId
+from search_service.api.params import SearchQuery
+from search_service.page_model import (FACET_TITLES, LinkBuilder, customers_in, pages_around,
+                                       suggestions)
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=web.TEMPLATES_DIR)
+templates.env.globals["role_labels"] = {name: role.label for name, role in ROLES.items()}
+AUDIT_PAGE_SIZE = 50
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: Annotated[str, Query(max_length=2000)] = "/"
+               ) -> HTMLResponse:
+    safe_next = next if next.startswith("/") and not next.startswith("//") else "/"
+    return templates.TemplateResponse(request, "login.html", {"next": safe_next})
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, user: Auditor, filters: FormFilters, access: AccessControl,
+               page: Annotated[int, Query(ge=1, le=100000)] = 1) -> HTMLResponse:
+    view = events(access, user, filters, page, AUDIT_PAGE_SIZE)
+    items = [(k, v) for k, v in request.query_params.multi_items() if k != "page" and v]
+    return templates.TemplateResponse(request, "audit.html", {
+        "view": view, "filters": filters, "chain": access.audit.verify(),
+        "alerts": [a.to_dict() for a in access.audit.alerts(access.alert_rules)],
+        "actions": ACTIONS, "query": urlencode(items),
+        "since": request.query_params.get("since", ""),
+        "until": request.query_params.get("until", ""),
+        "query_for": lambda n: urlencode(items + [("page", str(n))]),
+    })
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(request: Request, params: SearchQuery, user: CurrentUser,
+                reader: Reader) -> Response:
+    if can_read_audit(user):
+        return RedirectResponse("/audit", status_code=303)
+    result = reader.search(user, params)
+    links = LinkBuilder(request.url.path, list(request.query_params.multi_items()))
+    return templates.TemplateResponse(request, "search.html", {
+        "params": params, "result": result, "links": links, "facet_titles": FACET_TITLES,
+        "pages": pages_around(result.page, result.total, result.page_size),
+        "suggestions": suggestions(params, result, links) if not result.total else [],
+        "customers": customers_in(result.hits) if params.q.strip() else [],
+    })
+
+
+@router.get("/customers/{account_no}", response_class=HTMLResponse)
+def customer_page(request: Request, account_no: Annotated[str, Path(max_length=64)],
+                  user: CurrentUser, reader: Reader) -> HTMLResponse:
+    return templates.TemplateResponse(request, "customer.html",
+                                      {"view": reader.customer(user, account_no)})
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(request: Request, doc_id: DocId, user: CurrentUser, reader: Reader,
+                  q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
+    return templates.TemplateResponse(request, "document.html",
+                                      {"doc": reader.document(user, doc_id, q), "q": q})
+
+
+def error_page(request: Request, status: int, code: str, message: str) -> HTMLResponse:
+    return templates.TemplateResponse(request, "error.html",
+                                      {"status": status, "code": code, "message": message},
+                                      status_code=status)

@@ -1,0 +1,45 @@
+"""The web application: ``create_app(settings)`` wires routes, the page and error handling."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+import web
+from search_service.access import Access
+from search_service.api import (audit, auth, customers, documents, failed, health, pages,
+                                search)
+from search_service.api.context import RequestContext
+from search_service.api.errors import handle_error
+from search_service.api.models import ErrorResponse
+from search_service.config import Settings
+from search_service.errors import ServiceError
+from search_service.reads import ArchiveReader
+
+_ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 422, 503)}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="客户档案检索", version="0.1.0",
+        description="供电企业客户档案全文检索服务。所有错误均为 {\"error\": {\"code\", \"message\"}}。",
+        responses=_ERROR_RESPONSES,
+        docs_url=None, redoc_url=None,  # their pages load scripts from a CDN; intranets have none
+    )
+    app.state.settings = settings
+    app.state.access = Access(settings)  # refuses to start without a proper secret
+    app.state.reader = ArchiveReader(settings, app.state.access)
+    app.add_middleware(RequestContext)
+    for area in (auth, search, documents, customers, failed, audit, health, pages):
+        app.include_router(area.router)
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    for exc_type in (ServiceError, RequestValidationError, HTTPException, Exception):
+        app.add_exception_handler(exc_type, handle_error)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn (``--factory``): each worker builds its app from the environment."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,105 @@
+"""What the search page shows beyond the search result: links that keep the URL state,
+page numbers and suggestions for an empty result. Plain Python, no templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from search_service.search import SearchParams, SearchResult
+
+FACET_TITLES = {
+    "org": "供电单位", "doc_type": "档案类别", "year": "年份", "customer_class": "用户分类",
+    "elec_type": "用电类别", "volt_level": "电压等级", "hazard_status": "整改状态",
+    "file_type": "文件格式",
+}
+SORT_TITLES = {"relevance": "相关度", "date_desc": "日期从新到旧", "date_asc": "日期从旧到新"}
+
+
+@dataclass(frozen=True)
+class LinkBuilder:
+    """URLs of the current page with one thing changed; paging resets on any other change."""
+
+    path: str
+    items: list[tuple[str, str]]
+
+    def url(self, items: list[tuple[str, str]]) -> str:
+        kept = [(k, v) for k, v in items if v != ""]
+        return f"{self.path}?{urlencode(kept)}" if kept else self.path
+
+    def _without(self, *names: str) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.items if k not in names and k != "page"]
+
+    def toggle(self, name: str, value: str) -> str:
+        """Select ``value`` of facet ``name`` in addition to others, or unselect it."""
+        if (name, value) in self.items:
+            return self.url([kv for kv in self.items if kv != (name, value) and kv[0] != "page"])
+        return self.url(self._without() + [(name, value)])
+
+    def without(self, *names: str) -> str:
+        return self.url(self._without(*names))
+
+    def with_value(self, name: str, value: str) -> str:
+        return self.url(self._without(name) + [(name, value)])
+
+    def page(self, number: int) -> str:
+        return self.url([(k, v) for k, v in self.items if k != "page"] + [("page", str(number))])
+
+    def clear(self) -> str:
+        return self.url([(k, v) for k, v in self.items if k == "q"])
+
+
+def pages_around(page: int, total: int, page_size: int, width: int = 2) -> list[int | None]:
+    """Page numbers to show: first, last and ``width`` around ``page``; None marks a gap
+    (a gap of a single page shows that page instead)."""
+    last = max(1, -(-total // page_size))
+    shown = sorted({1, last, *range(max(1, page - width), min(last, page + width) + 1)})
+    out: list[int | None] = []
+    previous = 0
+    for n in shown:
+        if previous and n - previous == 2:
+            out.append(previous + 1)
+        elif previous and n - previous > 2:
+            out.append(None)
+        out.append(n)
+        previous = n
+    return out
+
+
+def customers_in(hits: list[dict], limit: int = 6) -> list[tuple[str, str]]:
+    """(户号, 户名) of the customers on this page of hits, most frequent first."""
+    counts: dict[tuple[str, str], int] = {}
+    for hit in hits:
+        if hit.get("account_no"):
+            key = (hit["account_no"], hit.get("customer_name") or hit["account_no"])
+            counts[key] = counts.get(key, 0) + 1
+    return sorted(counts, key=lambda k: -counts[k])[:limit]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    url: str = ""
+
+
+def suggestions(params: SearchParams, result: SearchResult,
+                links: LinkBuilder) -> list[Suggestion]:
+    """What to loosen when nothing matched, with how many hits each step would give."""
+    out = []
+    for name, values in params.filters.items():
+        if values and name in result.facets:
+            freed = sum(f["count"] for f in result.facets[name])
+            out.append(Suggestion(
+                f"去掉“{FACET_TITLES.get(name, name)}”筛选（约 {freed} 条）", links.without(name)))
+    if params.date_from or params.date_to:
+        out.append(Suggestion("放宽形成日期范围", links.without("date_from", "date_to")))
+    if params.account_no:
+        out.append(Suggestion("去掉户号限制", links.without("account_no")))
+    if len(out) > 1:
+        out.append(Suggestion("清除全部筛选条件", links.clear()))
+    if params.q.strip():
+        words = params.q.split()
+        if len(words) > 1:
+            out.append(Suggestion(f"减少检索词，例如只搜“{words[0]}”", links.with_value("q", words[0])))
+        out.append(Suggestion("检查是否有错别字；户名可只输入其中两三个字，户号须完整"))
+    return out

@@ -1,0 +1,200 @@
+"""Who may read what: the role table and the unit hierarchy, in one place an auditor can read.
+
+| role                  | documents                       | personal data | other                           |
+|-----------------------|---------------------------------|---------------|---------------------------------|
+| clerk 营业员          | own unit and the units below it | masked        |                                 |
+| inspector 稽查员      | all units                       | masked        |                                 |
+| archivist 档案管理员  | own unit and below              | unmasked      | sees failed files               |
+| auditor 审计员        | none                            | -             | reads and exports the access log |
+| admin 系统管理员      | none                            | -             | manages accounts and roles      |
+
+Units (供电单位) form a tree: 市公司 → 县公司 → 供电所. The tree comes from ``units.csv``
+(columns ``单位,上级单位``; a unit with an empty 上级单位 is a root) in the archive root or
+wherever ``ARCHIVE_SEARCH_UNITS`` points. Without such a file every 供电所 found in the index
+sits under one county company (:data:`DEFAULT_COUNTY`) under one city company
+(:data:`DEFAULT_CITY`). A user whose unit is a root (the city company) sees every document,
+including those not assigned to any customer; anyone else sees the documents of their unit's
+subtree only. Scope is a Whoosh query on the ``org`` field, applied before ranking and
+counting, so totals and facet counts never reveal documents outside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Protocol
+
+from whoosh import query as wq
+
+from indexer.errors import TableError
+from indexer.tables import read_table
+
+DEFAULT_CITY = "市供电公司"
+DEFAULT_COUNTY = "县供电公司"
+UNITS_FILE = "units.csv"
+UNIT_COLUMNS = ("单位", "上级单位")
+
+
+class Reach(Enum):
+    NONE = "none"
+    OWN_UNIT = "own_unit"  # the user's unit and every unit below it
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label: str
+    documents: Reach
+    personal_data: bool = False  # sees 身份证号, mobile and bank numbers unmasked
+    see_failed_files: bool = False
+    read_audit: bool = False
+    manage_users: bool = False
+
+
+ROLES: dict[str, Role] = {r.name: r for r in (
+    Role("clerk", "营业员", Reach.OWN_UNIT),
+    Role("inspector", "稽查员", Reach.ALL),
+    Role("archivist", "档案管理员", Reach.OWN_UNIT, personal_data=True, see_failed_files=True),
+    Role("auditor", "审计员", Reach.NONE, read_audit=True),
+    Role("admin", "系统管理员", Reach.NONE, manage_users=True),
+)}
+
+
+class Person(Protocol):
+    """What the policy needs to know about a user."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def org(self) -> str: ...
+
+
+def role_of(user: Person) -> Role:
+    """The user's role; an unknown role name grants nothing."""
+    return ROLES.get(user.role, Role(user.role, user.role, Reach.NONE))
+
+
+def role_label(name: str) -> str:
+    role = ROLES.get(name)
+    return role.label if role else name
+
+
+def can_read_archives(user: Person) -> bool:
+    return role_of(user).documents is not Reach.NONE
+
+
+def can_see_personal_data(user: Person) -> bool:
+    return role_of(user).personal_data
+
+
+def can_see_failed_files(user: Person) -> bool:
+    return role_of(user).see_failed_files
+
+
+def can_read_audit(user: Person) -> bool:
+    return role_of(user).read_audit
+
+
+def can_manage_users(user: Person) -> bool:
+    return role_of(user).manage_users
+
+
+def needs_unit(role: str) -> bool:
+    """Whether accounts of this role must name their unit."""
+    return ROLES[role].documents is Reach.OWN_UNIT
+
+
+class Units:
+    """The unit tree: each unit's parent; a unit without a parent is a root."""
+
+    def __init__(self, parents: dict[str, str]) -> None:
+        self.parents = dict(parents)
+        self.children: dict[str, list[str]] = {}
+        for unit, parent in self.parents.items():
+            if parent:
+                self.children.setdefault(parent, []).append(unit)
+
+    @classmethod
+    def default(cls, stations: Iterable[str]) -> "Units":
+        """Every station under :data:`DEFAULT_COUNTY` under :data:`DEFAULT_CITY`."""
+        parents = {DEFAULT_CITY: "", DEFAULT_COUNTY: DEFAULT_CITY}
+        parents.update({s: DEFAULT_COUNTY for s in stations if s and s not in parents})
+        return cls(parents)
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Units":
+        """The tree in ``path`` (CSV/XLSX, columns 单位 and 上级单位)."""
+        parents: dict[str, str] = {}
+        for line, row in enumerate(read_table(path, UNIT_COLUMNS), start=2):
+            unit, parent = row.get("单位", "").strip(), row.get("上级单位", "").strip()
+            if not unit:
+                raise TableError(f"{path} 第 {line} 行：单位为空")
+            parents[unit] = parent
+        for parent in set(parents.values()) - set(parents):
+            if parent:
+                parents[parent] = ""  # named only as a parent: a root
+        units = cls(parents)
+        units._check_acyclic(path)
+        return units
+
+    def _check_acyclic(self, path: Path) -> None:
+        for unit in self.parents:
+            seen = {unit}
+            parent = self.parents[unit]
+            while parent:
+                if parent in seen:
+                    raise TableError(f"{path}：单位“{unit}”的上级关系成环")
+                seen.add(parent)
+                parent = self.parents.get(parent, "")
+
+    def __contains__(self, unit: str) -> bool:
+        return unit in self.parents
+
+    def is_root(self, unit: str) -> bool:
+        return unit in self.parents and not self.parents[unit]
+
+    def subtree(self, unit: str) -> list[str]:
+        """``unit`` and every unit below it (just ``unit`` if the tree does not know it)."""
+        found, stack = [], [unit]
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(sorted(self.children.get(current, ()), reverse=True))
+        return found
+
+
+def load_units(path: Path | None, stations: Iterable[str]) -> Units:
+    """The configured tree if ``path`` is a file, else the default tree over ``stations``."""
+    if path is not None and path.is_file():
+        return Units.from_file(path)
+    return Units.default(stations)
+
+
+def readable_units(user: Person, units: Units) -> list[str] | None:
+    """The units whose documents ``user`` may read; None means every document."""
+    reach = role_of(user).documents
+    if reach is Reach.ALL or (reach is Reach.OWN_UNIT and units.is_root(user.org)):
+        return None
+    if reach is Reach.NONE or not user.org:
+        return []
+    return units.subtree(user.org)
+
+
+def scope_query(user: Person, units: Units) -> wq.Query | None:
+    """The documents ``user`` may read, as a filter on ``org``; None means all of them."""
+    readable = readable_units(user, units)
+    if readable is None:
+        return None
+    if not readable:
+        return wq.NullQuery
+    return wq.Or([wq.Term("org", unit) for unit in readable])
+
+
+def in_scope(user: Person, units: Units, org: str) -> bool:
+    """Whether a document of unit ``org`` lies in the user's scope (same rule as the query)."""
+    readable = readable_units(user, units)
+    return readable is None or (bool(org) and org in readable)

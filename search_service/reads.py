@@ -1,0 +1,230 @@
+"""Every read of the archive goes through here: the index, the original files, customers.
+
+Routes and pages call only :class:`ArchiveReader`; each read is one method that receives
+the user it is made for, so access scope, masking and the access log have one place to go.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+
+from indexer import doctypes
+from indexer.customers import Customer
+from indexer.schema import STATUS_OK
+from search_service.access import Access
+from search_service.audit import ALLOWED, DENIED, Event
+from search_service.config import Settings
+from search_service.customer_cache import CustomerCache
+from search_service.errors import ForbiddenError, NotFoundError, UnavailableError
+from search_service.highlight import mark_all
+from search_service.live_index import LiveIndex
+from search_service.masking import mask_record, mask_text
+from search_service.policy import (can_read_archives, can_see_failed_files,
+                                   can_see_personal_data, in_scope, role_label, scope_query)
+from search_service.search import (SearchParams, SearchResult, find_document,
+                                   list_documents, match_pattern, run_search)
+from search_service.users import User
+
+INLINE_TYPES = frozenset({"application/pdf"})
+_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "txt": "text/plain",
+}
+UNTYPED = "未分类"
+UNMASKABLE_TYPES = frozenset({"YK02"})  # 身份证明: a copy of an ID card or licence
+SNIPPET_KEYS = frozenset({"snippet"})
+TEXT_HTML_KEYS = frozenset({"text_html"})
+FAILED_FIELDS = ("doc_id", "path", "status", "error", "file_type", "account_no", "org")
+
+
+@dataclass(frozen=True)
+class ArchiveFile:
+    """An original file, checked to lie inside the archive root."""
+
+    path: Path
+    media_type: str
+    filename: str
+    inline: bool
+
+
+class ArchiveReader:
+    """Reads for a user: within their scope, masked unless their role sees personal data,
+    and each one written to the access log before anything is returned."""
+
+    def __init__(self, settings: Settings, access: Access) -> None:
+        self.settings = settings
+        self.access = access
+        self.index = LiveIndex(settings.index_dir)
+        self.customers = CustomerCache()
+
+    def search(self, user: User, params: SearchParams) -> SearchResult:
+        self._require_archives(user, "search", target_account=params.account_no)
+        with self.index.searcher() as searcher:
+            scope = scope_query(user, self.access.units(searcher))
+            result = run_search(searcher, replace(params, scope=scope))
+        self._log(user, "search", target_account=params.account_no, details={
+            "q": params.q, "filters": {k: list(v) for k, v in params.filters.items()},
+            "date_from": params.date_from, "date_to": params.date_to, "page": result.page,
+            "total": result.total,
+            "accounts": sorted({h["account_no"] for h in result.hits if h["account_no"]})})
+        if not can_see_personal_data(user):
+            result = replace(result, hits=[mask_record(h, SNIPPET_KEYS) for h in result.hits])
+        return result
+
+    def document(self, user: User, doc_id: str, q: str = "") -> dict[str, Any]:
+        """A document's metadata and text; ``text_html`` marks the matches of ``q``."""
+        with self.index.searcher() as searcher:
+            stored = self._stored(searcher, user, "document_view", doc_id)
+            pattern = match_pattern(searcher, q)
+        self._log(user, "document_view", target_doc=doc_id,
+                  target_account=stored.get("account_no", ""), details={"q": q})
+        text = stored.pop("content", "")
+        body = {**stored, "text": text, "text_html": mark_all(text, pattern),
+                "file_allowed": self._file_refusal(user, stored, text) == ""}
+        return body if can_see_personal_data(user) else mask_record(body, TEXT_HTML_KEYS)
+
+    def file(self, user: User, doc_id: str) -> ArchiveFile:
+        """The original file of a document; never a path outside the archive root."""
+        root = self._root()
+        with self.index.searcher() as searcher:
+            stored = self._stored(searcher, user, "file_download", doc_id)
+        target = {"target_doc": doc_id, "target_account": stored.get("account_no", "")}
+        refusal = self._file_refusal(user, stored, stored.get("content", ""))
+        if refusal:
+            self._log(user, "file_download", DENIED, "personal_data", **target)
+            raise ForbiddenError(refusal)
+        try:
+            path = _inside(root, stored["path"])
+        except NotFoundError:
+            self._log(user, "file_download", DENIED, "file_unavailable", **target)
+            raise
+        self._log(user, "file_download", **target, details={"path": stored["path"]})
+        media_type = _media_type(path)
+        return ArchiveFile(path, media_type, path.name, media_type in INLINE_TYPES)
+
+    def customer(self, user: User, account_no: str) -> dict[str, Any]:
+        """A customer's master data and documents grouped by type (newest first)."""
+        self._require_archives(user, "customer_view", target_account=account_no)
+        customer = self.customers.get(self.settings.resolved_root()).get(account_no)
+        with self.index.searcher() as searcher:
+            units = self.access.units(searcher)
+            documents = list_documents(searcher, SearchParams(
+                account_no=account_no, scope=scope_query(user, units)))
+            exists = customer is not None or bool(list_documents(
+                searcher, SearchParams(account_no=account_no, facets=False)))
+        if customer is not None and not in_scope(user, units, customer.org):
+            customer = None
+        if customer is None and not documents:
+            self._log(user, "customer_view", DENIED, "out_of_scope" if exists else "not_found",
+                      target_account=account_no)
+            raise NotFoundError(f"没有户号为“{account_no}”的客户或档案")
+        self._log(user, "customer_view", target_account=account_no,
+                  details={"documents": len(documents)})
+        body = {"account_no": account_no, "customer": _customer_dict(customer),
+                "total": len(documents), "groups": group_by_type(documents)}
+        return body if can_see_personal_data(user) else mask_record(body)
+
+    def failed_files(self, user: User) -> list[dict[str, Any]]:
+        """Files in the user's scope that yielded no text, with the reason (archivists)."""
+        if not can_see_failed_files(user):
+            self._log(user, "failed_files", DENIED, "role")
+            raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能查看提取失败的文件")
+        with self.index.searcher() as searcher:
+            scope = scope_query(user, self.access.units(searcher))
+            query = wq.Not(wq.Term("status", STATUS_OK))
+            found = [{name: hit.get(name, "") for name in FAILED_FIELDS}
+                     for hit in searcher.search(query, limit=None, filter=scope,
+                                                sortedby="path")]
+        self._log(user, "failed_files", details={"count": len(found)})
+        return found
+
+    def health(self) -> dict[str, Any]:
+        """Liveness and index facts; no archive content."""
+        try:
+            return {"status": "ok", **self.index.facts()}
+        except UnavailableError as exc:
+            return {"status": "no_index", "documents": 0, "generation": None,
+                    "last_commit": None, "message": exc.message}
+
+    def _stored(self, searcher: Any, user: User, action: str, doc_id: str) -> dict[str, Any]:
+        """The document if ``user`` may read it; otherwise 404 exactly like a missing one."""
+        self._require_archives(user, action, target_doc=doc_id)
+        stored = find_document(searcher, doc_id, scope_query(user, self.access.units(searcher)))
+        reason = ""
+        if stored is None:
+            reason = "out_of_scope" if find_document(searcher, doc_id) else "not_found"
+        elif stored.get("status") != STATUS_OK and not can_see_failed_files(user):
+            reason = "failed_file"
+        if reason:
+            self._log(user, action, DENIED, reason, target_doc=doc_id)
+            raise NotFoundError(f"没有编号为“{doc_id}”的档案")
+        return stored
+
+    def _require_archives(self, user: User, action: str, **target: str) -> None:
+        if not can_read_archives(user):
+            self._log(user, action, DENIED, "role", **target)
+            raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能查阅档案")
+
+    def _file_refusal(self, user: User, stored: dict[str, Any], text: str) -> str:
+        """Why ``user`` may not have the original file (it cannot be masked), or ""."""
+        if can_see_personal_data(user):
+            return ""
+        path = stored.get("path", "")
+        if (stored.get("doc_type") in UNMASKABLE_TYPES or mask_text(text) != text
+                or mask_text(path) != path):
+            return ("该原文件含个人敏感信息（证件号码、手机号码或银行账号），无法遮蔽；"
+                    f"您的角色（{role_label(user.role)}）只能在线查看遮蔽后的文字")
+        return ""
+
+    def _log(self, user: User, action: str, outcome: str = ALLOWED, reason: str = "",
+             **fields: Any) -> None:
+        self.access.audit.append(Event.by(user, action, outcome=outcome, reason=reason,
+                                          **fields))
+
+    def _root(self) -> Path:
+        root = self.settings.resolved_root()
+        if root is None or not root.is_dir():
+            raise UnavailableError("档案目录未配置或不存在，无法提供原文件"
+                                   "（请设置 ARCHIVE_SEARCH_ROOT 或 --root）")
+        return root
+
+
+def _inside(root: Path, relpath: str) -> Path:
+    """``root/relpath`` resolved, refused unless it is a file below ``root``."""
+    base = root.resolve()
+    candidate = (base / relpath).resolve()
+    if not candidate.is_relative_to(base) or candidate == base:
+        raise NotFoundError("该档案的原文件不在档案目录内，拒绝读取")
+    if not candidate.is_file():
+        raise NotFoundError("该档案的原文件已不存在（可能已移动或删除，请重新建立索引）")
+    return candidate
+
+
+def _media_type(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    return _MEDIA_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] \
+        or "application/octet-stream"
+
+
+def _customer_dict(customer: Customer | None) -> dict[str, Any] | None:
+    return asdict(customer) if customer is not None else None
+
+
+def group_by_type(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Documents grouped by type in the business order of the type table, untyped last."""
+    order = {t.code: n for n, t in enumerate(doctypes.DOC_TYPES)}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for doc in documents:
+        groups.setdefault(doc["doc_type"] or "", []).append(doc)
+    return [
+        {"doc_type": code, "doc_type_name": doctypes.name_of(code) or UNTYPED,
+         "count": len(docs), "documents": docs}
+        for code, docs in sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order)))
+    ]

@@ -1,0 +1,50 @@
+import pytest
+
+from search_service.masking import mask_html, mask_record, mask_text
+
+
+@pytest.mark.parametrize("raw, masked", [
+    ("身份证号：110105199001011234。", "身份证号：110105********1234。"),
+    ("证件号码 11010519900101123X", "证件号码 110105********123X"),
+    ("统一社会信用代码：91330110MA2B3C4D5E", "统一社会信用代码：913301********4D5E"),
+    ("联系电话13812345678，备用 139 9876 5432", "联系电话138****5678，备用 139 **** 5432"),
+    ("开户账号 6222021234567890123", "开户账号 ***************0123"),
+    ("卡号 6222 0212 3456 7890", "卡号 **** **** **** 7890"),
+])
+def test_personal_numbers_are_masked(raw: str, masked: str) -> None:
+    assert mask_text(raw) == masked
+
+
+@pytest.mark.parametrize("kept", [
+    "户号：3301000001", "合同编号：GY-2021-0315", "变压器型号 S11-M-630/10",
+    "签订日期：2021年3月15日", "档号 G017-YX·2023-D30-YK-0001", "容量 1250kVA",
+])
+def test_business_numbers_are_kept(kept: str) -> None:
+    assert mask_text(kept) == kept
+
+
+def test_masking_keeps_length() -> None:
+    text = "张三 110105199001011234 13812345678 6222021234567890"
+    assert len(mask_text(text)) == len(text)
+
+
+def test_html_snippet_keeps_marks_and_entities() -> None:
+    fragment = "…户名：<mark>张三</mark> 电话：138<mark>1234</mark>5678 &amp; 110105199001011234…"
+    assert mask_html(fragment) == (
+        "…户名：<mark>张三</mark> 电话：138<mark>****</mark>5678 &amp; 110105********1234…")
+
+
+def test_html_entities_are_not_digits() -> None:
+    assert mask_html("&#x27;13812345678&#39;") == "&#x27;138****5678&#39;"
+    assert mask_html("<mark>12</mark>") == "<mark>12</mark>"
+
+
+def test_records_mask_values_but_not_identifiers() -> None:
+    record = {"户号": "3301000001", "联系电话": "13812345678", "证件号码": "110105199001011234",
+              "doc_id": "0123456789abcdef", "nested": {"phone": "13998765432"},
+              "snippet": "<mark>13812345678</mark>", "pages": 3}
+    masked = mask_record(record, html_keys=frozenset({"snippet"}))
+    assert masked == {"户号": "3301000001", "联系电话": "138****5678",
+                      "证件号码": "110105********1234", "doc_id": "0123456789abcdef",
+                      "nested": {"phone": "139****5432"}, "snippet": "<mark>138****5678</mark>",
+                      "pages": 3}

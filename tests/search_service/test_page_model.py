@@ -1,0 +1,46 @@
+"""Links that keep the page's URL state, page numbers, and suggestions for an empty result."""
+
+from __future__ import annotations
+
+from search_service.page_model import LinkBuilder, customers_in, pages_around, suggestions
+from search_service.search import SearchParams, SearchResult
+
+
+def test_toggle_adds_or_removes_one_value_and_resets_the_page():
+    links = LinkBuilder("/", [("q", "明远"), ("org", "城东供电所"), ("page", "3")])
+    assert links.toggle("org", "城西供电所") == (
+        "/?q=%E6%98%8E%E8%BF%9C&org=%E5%9F%8E%E4%B8%9C%E4%BE%9B%E7%94%B5%E6%89%80"
+        "&org=%E5%9F%8E%E8%A5%BF%E4%BE%9B%E7%94%B5%E6%89%80")
+    assert links.toggle("org", "城东供电所") == "/?q=%E6%98%8E%E8%BF%9C"
+    assert links.page(4).endswith("&page=4") and links.page(4).count("page=") == 1
+    assert links.clear() == "/?q=%E6%98%8E%E8%BF%9C"
+    assert LinkBuilder("/", [("q", "")]).clear() == "/"
+
+
+def test_pages_around_marks_gaps():
+    assert pages_around(1, 0, 20) == [1]
+    assert pages_around(1, 100, 20) == [1, 2, 3, 4, 5]
+    assert pages_around(10, 400, 20) == [1, None, 8, 9, 10, 11, 12, None, 20]
+    assert pages_around(2, 400, 20) == [1, 2, 3, 4, None, 20]
+    assert pages_around(4, 200, 20) == [1, 2, 3, 4, 5, 6, None, 10]
+
+
+def test_suggestions_say_what_each_loosening_gives():
+    params = SearchParams(q="张三丰 合同", filters={"org": ("城东供电所",)}, date_from="2020-01-01")
+    result = SearchResult(total=0, page=1, page_size=20, hits=[], took_ms=1.0, facets={
+        "org": [{"value": "城西供电所", "label": "城西供电所", "count": 2, "selected": False},
+                {"value": "城东供电所", "label": "城东供电所", "count": 0, "selected": True}]})
+    links = LinkBuilder("/", [("q", params.q), ("org", "城东供电所"), ("date_from", "2020-01-01")])
+    texts = [s.text for s in suggestions(params, result, links)]
+    assert texts[0] == "去掉“供电单位”筛选（约 2 条）"
+    assert "放宽形成日期范围" in texts and "清除全部筛选条件" in texts
+    assert "减少检索词，例如只搜“张三丰”" in texts
+
+
+def test_customers_in_a_page_of_hits_most_frequent_first():
+    hits = [{"account_no": "3301000005", "customer_name": "东方化工"},
+            {"account_no": "3301000001", "customer_name": "明远纺织"},
+            {"account_no": "3301000001", "customer_name": "明远纺织"},
+            {"account_no": "", "customer_name": ""}]
+    assert customers_in(hits) == [("3301000001", "明远纺织"), ("3301000005", "东方化工")]
+    assert customers_in(hits, limit=1) == [("3301000001", "明远纺织")]
