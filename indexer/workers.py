@@ -22,7 +22,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DONE, TIMEOUT, DIED = "done", "timeout", "died"
+_END = object()
 Progress = Callable[[], None]
+Starter = Callable[[], "tuple[multiprocessing.Process, Connection]"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def _worker_main(fn: Callable[[T, Progress], R], conn: Connection,
 class _Slot:
     """One worker process and the task it is running, if any."""
 
-    def __init__(self, start: Callable[[], tuple[multiprocessing.Process, Connection]]) -> None:
+    def __init__(self, start: Starter) -> None:
         self.process, self.conn = start()
         self.item: object = None
         self.busy = False
@@ -104,17 +106,22 @@ def supervised(fn: Callable[[T, Progress], R], items: Iterable[T], workers: int,
             slot.kill()
 
 
-def _loop(slots: list[_Slot], todo: Iterator[T], limits: TaskLimits, start,  # noqa: ANN001
+def _loop(slots: list[_Slot], todo: Iterator[T], limits: TaskLimits, start: Starter,
           on_progress: Callable[[], None]) -> Iterator[Finished]:
     exhausted = False
     while True:
-        for slot in slots:
+        for index, slot in enumerate(slots):
             if not slot.busy and not exhausted:
                 item = next(todo, _END)
                 if item is _END:
                     exhausted = True
-                else:
+                    continue
+                try:
                     slot.give(item, limits)
+                except OSError:  # the idle worker was killed from outside: replace it
+                    slot.kill()
+                    slots[index] = _Slot(start)
+                    slots[index].give(item, limits)
         busy = [s for s in slots if s.busy]
         if not busy:
             return
@@ -134,10 +141,7 @@ def _loop(slots: list[_Slot], todo: Iterator[T], limits: TaskLimits, start,  # n
                 yield finished
 
 
-_END = object()
-
-
-def _check(slot: _Slot, ready: set, limits: TaskLimits,  # noqa: ANN001
+def _check(slot: _Slot, ready: set[object], limits: TaskLimits,
            on_progress: Callable[[], None]) -> Finished | None:
     """What became of a busy slot's task: finished, timed out, died, or still running."""
     if slot.conn in ready:

@@ -68,3 +68,19 @@ def test_stopping_early_leaves_no_worker_behind() -> None:
     results.close()
     time.sleep(0.2)
     assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_an_idle_worker_killed_from_outside_is_replaced() -> None:
+    import multiprocessing
+
+    def items():  # noqa: ANN202
+        yield "a"
+        time.sleep(0.3)  # both workers are idle now; one of them is killed (say by the OOM killer)
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+            break
+        time.sleep(0.3)
+        yield from ("b", "c", "d")
+
+    results = {f.item: f.state for f in supervised(work, items(), 2, TaskLimits(seconds=5))}
+    assert results == dict.fromkeys("abcd", DONE)
