@@ -52,7 +52,12 @@ def engine() -> Any:
 
 
 def ocr_image(image: Image.Image) -> OcrPage:
-    """Recognise the text of one page image."""
+    """Recognise the text of one page image.
+
+    Runs RapidOCR's steps itself (``preprocess_img``, ``run_ocr_steps``, stable through 3.x,
+    pinned ``<4``) because its public result drops the classifier's verdicts, which tell an
+    upside-down page from an upright one; tests/indexer/test_ocr.py guards both.
+    """
     rgb = np.asarray(image.convert("RGB"))[:, :, ::-1]  # RapidOCR wants BGR like OpenCV
     ocr = engine()
     resized, record = ocr.preprocess_img(rgb)
