@@ -277,7 +277,7 @@ def run_index(
     summary = RunSummary()
     writer = BatchWriter(ix, batch_size, commit_seconds)
     fingerprint = _fingerprint(root)
-    cache = OcrCache(index_dir / OCR_CACHE_FILE, EXTRACTION_VERSION)
+    cache = OcrCache(index_dir / OCR_CACHE_FILE, EXTRACTION_VERSION).open()
     task_limits = task_limits or TaskLimits()
     try:
         for path, entry in known.items():
