@@ -7,10 +7,18 @@
     │   └── TableError            customers.csv / catalog.csv cannot be used
     └── ExtractionError           one file yields no text; recorded, the run goes on
         ├── UnsupportedFileError  a format we do not read
+        │   ├── RefusedFileError  an executable or other non-document, whatever its name
+        │   └── NeedsLibreOfficeError  .doc/.xls/.wps while LibreOffice is not installed
         ├── EmptyFileError        zero bytes, or no text at all
         ├── EncryptedFileError    password-protected
-        ├── CorruptFileError      damaged or truncated
-        └── EncodingError         text in an encoding we cannot detect
+        ├── CorruptFileError      damaged or truncated (also malformed XML)
+        ├── EncodingError         text in an encoding we cannot detect
+        ├── LimitExceededError    over a size, dimension, time or memory limit
+        │   ├── FileTooLargeError     bigger than the configured size limit
+        │   ├── BombError             zip bomb or decompression-bomb image
+        │   ├── ExtractionTimeoutError  the worker ran past its deadline and was killed
+        │   └── WorkerDiedError       the worker died (out of memory or crashed)
+        └── FileAccessError       the file vanished, changed or cannot be read
 """
 
 from __future__ import annotations
@@ -69,3 +77,35 @@ class CorruptFileError(ExtractionError):
 
 class EncodingError(ExtractionError):
     code = "encoding"
+
+
+class RefusedFileError(UnsupportedFileError):
+    code = "refused"
+
+
+class NeedsLibreOfficeError(UnsupportedFileError):
+    code = "needs_libreoffice"
+
+
+class LimitExceededError(ExtractionError):
+    code = "limit_exceeded"
+
+
+class FileTooLargeError(LimitExceededError):
+    code = "too_large"
+
+
+class BombError(LimitExceededError):
+    code = "bomb"
+
+
+class ExtractionTimeoutError(LimitExceededError):
+    code = "timeout"
+
+
+class WorkerDiedError(LimitExceededError):
+    code = "worker_died"
+
+
+class FileAccessError(ExtractionError):
+    code = "access"

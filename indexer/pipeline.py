@@ -1,39 +1,37 @@
 """An indexing run: scan the archive, extract changed files on all cores, write one index.
 
-Extraction runs in worker processes; the main process is the single Whoosh writer and
-commits in batches, so an interrupted run keeps every batch committed before it and the
-next run picks up the rest (unchanged files are recognised by size and mtime, then hash).
+Extraction runs in killable worker processes (:mod:`indexer.workers`) with a time and memory
+limit per file; the main process is the single Whoosh writer and commits in batches, so an
+interrupted run keeps every batch committed before it and the next run picks up the rest
+(unchanged files are recognised by size and mtime, then hash). OCR results are cached by hash.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import signal
+import stat as stat_mod
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
 
 from tqdm import tqdm
 
 from indexer import catalog as catalog_mod
 from indexer import customers as customers_mod
-from indexer.errors import ArchiveRootError, ExtractionError
-from indexer.extract import extract
-from indexer.records import FileFacts, document_record, file_record
-from indexer.schema import STATUS_OK
+from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError
+from indexer.extract import SOURCE_TEXT, Extracted, Limits, extract
+from indexer.ocrcache import FILENAME as OCR_CACHE_FILE
+from indexer.ocrcache import OcrCache
+from indexer.records import FileFacts, document_record, file_record, text_source_label
+from indexer.schema import STATUS_FAILED, STATUS_OK
 from indexer.store import KnownFile, known_files, open_index, read_meta, write_meta
+from indexer.workers import DIED, DONE, Finished, Progress, TaskLimits, supervised
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
 EXTRACTION_VERSION = 2
 _SKIP_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
 _MASTER_FILES = frozenset({*customers_mod.FILENAMES, catalog_mod.FILENAME})
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass
@@ -49,6 +47,9 @@ class RunSummary:
     unassigned: list[str] = field(default_factory=list)
     still_failing: int = 0
     seconds: float = 0.0
+    pages: int = 0
+    ocr_pages: int = 0
+    ocr_cached: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,13 @@ class Outcome:
     pages: int = 0
     status: str = STATUS_OK
     error: str = ""
+    source: str = SOURCE_TEXT
+    ocr_confidence: float | None = None
+    cached: bool = False
+
+    @property
+    def extracted(self) -> Extracted:
+        return Extracted(self.text, self.pages, self.source, self.ocr_confidence)
 
 
 def check_root(root: Path) -> None:
@@ -93,8 +101,22 @@ def scan(root: Path, exclude: Path | None = None) -> list[FileFacts]:
                 stat = (here / name).stat()
             except OSError:
                 continue  # vanished between listing and stat
-            found.append(FileFacts(rel, stat.st_size, stat.st_mtime_ns))
+            found.append(FileFacts(readable(rel), stat.st_size, stat.st_mtime_ns,
+                                   fs_path=rel if readable(rel) != rel else ""))
     return sorted(found, key=lambda f: f.path)
+
+
+def readable(name: str) -> str:
+    """A file name as text: names that are not UTF-8 on disk (old Windows shares write GBK)
+    are decoded as GB18030, so they can be indexed, shown and searched."""
+    parts = []
+    for part in name.split("/"):
+        try:
+            part.encode("utf-8")
+        except UnicodeEncodeError:
+            part = os.fsencode(part).decode("gb18030", errors="replace")
+        parts.append(part)
+    return "/".join(parts)
 
 
 def _leaves_root(path: Path, real_root: Path) -> bool:
@@ -109,52 +131,64 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def process_file(root: Path, facts: FileFacts) -> Outcome:
+def process_file(root: Path, facts: FileFacts, limits: Limits | None = None,
+                 cache: OcrCache | None = None, on_page: Progress | None = None) -> Outcome:
     """Hash and extract one file (runs in a worker process; never raises for a bad file)."""
-    path = root / facts.path
+    path = root / (facts.fs_path or facts.path)
     try:
-        facts = FileFacts(facts.path, facts.size, facts.mtime, sha256_of(path))
-        extracted = extract(path)
+        facts = replace(facts, sha256=_hash_regular(path))
+        cached = cache.get(facts.sha256) if cache else None
+        extracted = cached or extract(path, limits, on_page)
+        _check_unchanged(path, facts)
     except ExtractionError as exc:
         return Outcome(facts, status=exc.status, error=exc.message)
+    except MemoryError:
+        return Outcome(facts, status=STATUS_FAILED, error="处理时超出内存上限，已跳过")
     except OSError as exc:
-        return Outcome(facts, status="failed", error=f"无法读取文件（{exc.strerror or exc}）")
+        return Outcome(facts, status=STATUS_FAILED, error=f"无法读取文件（{exc.strerror or exc}）")
     except Exception as exc:  # noqa: BLE001 - a library's bug in one file must not stop the run
-        return Outcome(facts, status="failed", error=f"解析出错（{type(exc).__name__}: {exc}）")
-    return Outcome(facts, extracted.text, extracted.pages)
+        return Outcome(facts, status=STATUS_FAILED, error=f"解析出错（{type(exc).__name__}: {exc}）")
+    return Outcome(facts, extracted.text, extracted.pages, source=extracted.source,
+                   ocr_confidence=extracted.ocr_confidence, cached=cached is not None)
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _hash_regular(path: Path) -> str:
+    """The SHA-256 of a regular file; vanished, special and unreadable files are refused."""
+    try:
+        info = path.stat()
+        if not stat_mod.S_ISREG(info.st_mode):
+            raise FileAccessError("不是普通文件（设备、管道或套接字），未处理")
+        return sha256_of(path)
+    except FileNotFoundError as exc:
+        raise FileAccessError("文件在索引过程中被删除或移走") from exc
+    except PermissionError as exc:
+        raise FileAccessError("无权限读取文件（请检查文件权限）") from exc
 
 
-def parallel(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
-    """Apply ``fn`` on ``workers`` processes, yielding results as they complete.
-
-    At most a few tasks per worker are in flight, so memory stays flat on huge archives.
-    """
-    if workers <= 1:
-        yield from map(fn, items)
-        return
-    pending: set[Future[R]] = set()
-    with ProcessPoolExecutor(workers, initializer=_ignore_sigint) as pool:
-        try:
-            for item in items:
-                pending.add(pool.submit(fn, item))
-                if len(pending) >= workers * 4:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    yield from (f.result() for f in done)
-            for future in _as_done(pending):
-                yield future.result()
-        finally:
-            for future in pending:
-                future.cancel()
+def _check_unchanged(path: Path, facts: FileFacts) -> None:
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise FileAccessError("文件在索引过程中被删除或移走") from exc
+    if (info.st_size, info.st_mtime_ns) != (facts.size, facts.mtime):
+        raise FileAccessError("文件在索引过程中被修改，下次运行将重新处理")
 
 
-def _as_done(pending: set[Future[R]]) -> Iterator[Future[R]]:
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        yield from done
+class WarmUp:
+    """A worker's start: import the format libraries before its first deadline starts, and
+    share the cores out among the workers' OCR engines."""
+
+    def __init__(self, workers: int) -> None:
+        self.ocr_threads = max(1, (os.cpu_count() or 1) // workers)
+
+    def __call__(self) -> None:
+        import docx  # noqa: F401
+        import openpyxl  # noqa: F401
+        import pypdf  # noqa: F401
+
+        from indexer import ocr
+
+        ocr.set_threads(self.ocr_threads)
 
 
 class BatchWriter:
@@ -196,8 +230,9 @@ class BatchWriter:
         self.writer, self.pending = None, 0
 
 
-def _changed(facts: FileFacts, known: KnownFile | None) -> bool:
-    return known is None or known.size != facts.size or known.mtime != facts.mtime
+def _changed(facts: FileFacts, known: KnownFile | None, retry_failed: bool) -> bool:
+    return known is None or known.size != facts.size or known.mtime != facts.mtime or (
+        retry_failed and known.status != STATUS_OK)
 
 
 def _fingerprint(root: Path) -> str:
@@ -216,8 +251,15 @@ def run_index(
     progress: bool = True,
     batch_size: int = 1000,
     commit_seconds: float = 60.0,
+    limits: Limits | None = None,
+    task_limits: TaskLimits | None = None,
+    retry_failed: bool = False,
 ) -> RunSummary:
-    """Bring the index in ``index_dir`` up to date with the archive at ``root``."""
+    """Bring the index in ``index_dir`` up to date with the archive at ``root``.
+
+    ``retry_failed`` also redoes files that failed before although they did not change
+    (e.g. after installing LibreOffice or raising a limit).
+    """
     began = time.monotonic()
     root, index_dir = root.resolve(), index_dir.resolve()
     check_root(root)
@@ -230,11 +272,13 @@ def run_index(
     }
     files = scan(root, exclude=index_dir)
     present = {f.path for f in files}
-    todo = [f for f in files if _changed(f, known.get(f.path))]
+    todo = [f for f in files if _changed(f, known.get(f.path), retry_failed)]
     todo_paths = {f.path for f in todo}
     summary = RunSummary()
     writer = BatchWriter(ix, batch_size, commit_seconds)
     fingerprint = _fingerprint(root)
+    cache = OcrCache(index_dir / OCR_CACHE_FILE, EXTRACTION_VERSION).open()
+    task_limits = task_limits or TaskLimits()
     try:
         for path, entry in known.items():
             if path not in present:
@@ -242,9 +286,20 @@ def run_index(
                 summary.removed += 1
         bar = tqdm(total=len(todo), desc="索引", unit="文件", disable=not progress,
                    dynamic_ncols=True)
-        for outcome in parallel(_bind_root(root), todo, workers or os.cpu_count() or 1):
+
+        def page_done() -> None:
+            summary.ocr_pages += 1
+            bar.set_postfix_str(f"OCR {summary.ocr_pages} 页", refresh=False)
+
+        task = _Task(root, limits or Limits(), cache)
+        workers = min(workers or os.cpu_count() or 1, len(todo))
+        for finished in supervised(task, todo, workers, task_limits, on_progress=page_done,
+                                   warm_up=WarmUp(workers)) if todo else ():
+            outcome = _outcome_of(finished, task_limits)
             _write_outcome(outcome, known.get(outcome.facts.path), customers, catalog,
                            writer, summary)
+            if outcome.status == STATUS_OK and not outcome.cached:
+                cache.put(outcome.facts.sha256, outcome.extracted)
             bar.update(1)
         bar.close()
         if meta.get("master_fingerprint") != fingerprint:
@@ -253,6 +308,8 @@ def run_index(
     except BaseException:
         writer.cancel()
         raise
+    finally:
+        cache.close()
     summary.unchanged += len(files) - len(todo) - summary.refreshed
     summary.still_failing = sum(
         1 for f in files if f.path not in todo_paths and known[f.path].status != STATUS_OK
@@ -263,12 +320,26 @@ def run_index(
     return summary
 
 
-class _bind_root:  # noqa: N801 - a picklable partial, named like the function it stands for
-    def __init__(self, root: Path) -> None:
-        self.root = root
+class _Task:
+    """The worker's job for one file (built before the fork, so nothing is pickled)."""
 
-    def __call__(self, facts: FileFacts) -> Outcome:
-        return process_file(self.root, facts)
+    def __init__(self, root: Path, limits: Limits, cache: OcrCache) -> None:
+        self.root, self.limits, self.cache = root, limits, cache
+
+    def __call__(self, facts: FileFacts, on_page: Progress) -> Outcome:
+        return process_file(self.root, facts, self.limits, self.cache, on_page)
+
+
+def _outcome_of(finished: Finished[FileFacts, Outcome], limits: TaskLimits) -> Outcome:
+    """The worker's outcome, or a failure saying why its worker had to be stopped."""
+    if finished.state == DONE and finished.result is not None:
+        return finished.result
+    if finished.state == DIED:
+        memory = f"{limits.memory_bytes / 2**20:.0f} MB" if limits.memory_bytes else "内存"
+        reason = f"处理进程异常退出（可能超出内存上限 {memory} 或解析库崩溃），已跳过"
+    else:
+        reason = f"处理超时（超过 {limits.seconds:.0f} 秒无进展），已终止并跳过"
+    return Outcome(finished.item, status=STATUS_FAILED, error=reason)
 
 
 def _write_outcome(outcome, known, customers, catalog, writer, summary) -> None:  # noqa: ANN001
@@ -278,7 +349,11 @@ def _write_outcome(outcome, known, customers, catalog, writer, summary) -> None:
         writer.put(file_record(facts, outcome.status, outcome.error))
         summary.failed.append((facts.path, outcome.error))
         return
-    record = document_record(facts, outcome.text, outcome.pages, customers, catalog)
+    summary.pages += outcome.pages
+    summary.ocr_cached += outcome.cached
+    record = document_record(facts, outcome.text, outcome.pages, customers, catalog,
+                             text_source_label(outcome.source, outcome.ocr_confidence),
+                             outcome.ocr_confidence)
     writer.put(record)
     if known is None:
         summary.added += 1
@@ -297,8 +372,10 @@ def _refresh_master_data(ix, paths, customers, catalog, writer, summary) -> None
             if stored["status"] != STATUS_OK or stored["path"] not in paths:
                 continue
             facts = FileFacts(stored["path"], stored["size"], stored["mtime"], stored["sha256"])
+            confidence = stored.get("ocr_confidence", -1.0)
             record = document_record(facts, stored.get("content", ""), stored.get("pages", 0),
-                                     customers, catalog)
+                                     customers, catalog, stored.get("text_source", ""),
+                                     None if confidence < 0 else confidence)
             if any(stored.get(k, "") != v for k, v in record.items()
                    if k != "error" and searcher.schema[k].stored):
                 writer.put(record)

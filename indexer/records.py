@@ -10,7 +10,14 @@ from pathlib import PurePosixPath
 from indexer import doctypes, infer
 from indexer.catalog import CatalogEntry
 from indexer.customers import Customer
-from indexer.schema import STATUS_OK
+from indexer.schema import (
+    LOW_OCR_CONFIDENCE,
+    STATUS_OK,
+    TEXT_SOURCE_LAYER,
+    TEXT_SOURCE_MIXED,
+    TEXT_SOURCE_OCR,
+    TEXT_SOURCE_OCR_LOW,
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,7 @@ class FileFacts:
     size: int
     mtime: int  # st_mtime_ns
     sha256: str = ""
+    fs_path: str = ""  # the name on disk when it is not valid UTF-8 (``path`` then shows it decoded)
 
     @property
     def file_type(self) -> str:
@@ -34,6 +42,15 @@ def doc_id_for(relpath: str) -> str:
 
 def _iso(value: date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def text_source_label(source: str, confidence: float | None) -> str:
+    """The text_source facet value for an extraction's source ("text", "ocr", "mixed")."""
+    if source == "text":
+        return TEXT_SOURCE_LAYER
+    if confidence is not None and confidence < LOW_OCR_CONFIDENCE:
+        return TEXT_SOURCE_OCR_LOW
+    return TEXT_SOURCE_OCR if source == "ocr" else TEXT_SOURCE_MIXED
 
 
 def file_record(facts: FileFacts, status: str, error: str = "") -> dict[str, object]:
@@ -56,6 +73,8 @@ def document_record(
     pages: int,
     customers: dict[str, Customer],
     catalog: dict[str, CatalogEntry],
+    text_source: str = TEXT_SOURCE_LAYER,
+    ocr_confidence: float | None = None,
 ) -> dict[str, object]:
     """The full record of a searchable document; catalog values win over inference."""
     entry = catalog.get(facts.path)
@@ -72,6 +91,8 @@ def document_record(
         title=(entry and entry.title) or infer.title_line(text) or facts.path.rsplit("/", 1)[-1],
         content=text,
         pages=pages,
+        text_source=text_source,
+        ocr_confidence=-1.0 if ocr_confidence is None else ocr_confidence,
         account_no=account,
         doc_type=code,
         doc_type_name=doc_type.name if doc_type else "",

@@ -16,6 +16,14 @@ STATUS_OK = "ok"
 STATUS_FAILED = "failed"
 STATUS_UNSUPPORTED = "unsupported"
 
+# Where a document's text came from (the text_source facet, shown as is).
+TEXT_SOURCE_LAYER = "文字层"
+TEXT_SOURCE_OCR = "OCR识别"
+TEXT_SOURCE_OCR_LOW = "OCR识别（低置信度）"
+TEXT_SOURCE_MIXED = "文字层+OCR"
+# OCR confidence below which a scan is worth re-scanning; see docs/benchmarks-ocr.md.
+LOW_OCR_CONFIDENCE = 0.9
+
 
 def _text(boost: float = 1.0) -> TEXT:
     return TEXT(
@@ -41,6 +49,8 @@ def build_schema() -> Schema:
         mtime=NUMERIC(int, bits=64, stored=True, sortable=True),  # nanoseconds
         sha256=ID(stored=True, sortable=True),
         pages=NUMERIC(int, stored=True),
+        text_source=_facet(),
+        ocr_confidence=NUMERIC(float, stored=True),  # -1 when not OCR'd (float columns break Whoosh)
         # text
         title=_text(2.0),
         content=_text(1.0),
@@ -77,7 +87,7 @@ SNIPPET_FIELDS = ("content",)
 # Facet fields, in the order a page shows them.
 FACET_FIELDS = (
     "org", "doc_type", "year", "customer_class", "elec_type", "volt_level",
-    "hazard_status", "file_type",
+    "hazard_status", "file_type", "text_source",
 )
 
 SCHEMA = build_schema()

@@ -72,3 +72,19 @@ def write_meta(index_dir: Path, meta: dict[str, object]) -> None:
     tmp = index_dir / f".{META_FILE}.tmp"
     tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
     os.replace(tmp, index_dir / META_FILE)
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    path: str
+    status: str  # failed or unsupported
+    reason: str
+
+
+def failed_files(ix: FileIndex) -> list[FailedFile]:
+    """Files the last runs could not index, with the recorded reason, by path."""
+    from whoosh.query import Not, Term
+
+    with ix.searcher() as searcher:
+        hits = searcher.search(Not(Term("status", "ok")), limit=None, sortedby="path")
+        return [FailedFile(h["path"], h["status"], h.get("error", "")) for h in hits]

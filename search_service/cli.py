@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(commands)
     _add_user(commands)
     _add_audit(commands)
+    _add_failures(commands)
+    _add_verify(commands)
     return parser
 
 
@@ -88,6 +90,18 @@ def _add_index(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--batch-size", type=int, default=1000,
                      help="每处理多少个文件提交一次（中断后已提交的部分保留）")
     sub.add_argument("--quiet", action="store_true", help="不显示进度条")
+    sub.add_argument("--retry-failed", action="store_true",
+                     help="重试此前失败的文件（例如安装 LibreOffice 或放宽限制之后）")
+    sub.add_argument("--watch", action="store_true",
+                     help="持续监视档案目录，有新文件放入并稳定后自动索引（Ctrl+C 退出）")
+    sub.add_argument("--interval", type=float, default=2.0, help="监视时的检查间隔秒数（默认 2）")
+    sub.add_argument("--debounce", type=float, default=5.0,
+                     help="监视时文件稳定多少秒后才索引（默认 5）")
+    sub.add_argument("--max-size-mb", type=int, default=512, help="单个文件大小上限 MB（默认 512）")
+    sub.add_argument("--timeout", type=float, default=180.0,
+                     help="单个文件无进展的处理时限秒数，超时则终止并记为失败（默认 180）")
+    sub.add_argument("--memory-mb", type=int, default=4096,
+                     help="每个处理进程的内存上限 MB（默认 4096）")
 
 
 def _add_search(commands: argparse._SubParsersAction) -> None:
@@ -106,6 +120,22 @@ def _add_sample(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("root", type=Path, help="输出目录")
     sub.add_argument("--customers", type=int, default=300, help="客户数（默认 300）")
     sub.add_argument("--seed", type=int, default=0, help="随机种子（相同种子生成相同档案）")
+
+
+def _add_failures(commands: argparse._SubParsersAction) -> None:
+    sub = _command(commands, "failures", "列出未能索引的文件及原因（失败和不支持的文件）",
+                   cmd_failures)
+    sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
+    sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
+
+
+def _add_verify(commands: argparse._SubParsersAction) -> None:
+    sub = _command(commands, "verify", "完整性检测：重新计算哈希，报告变更未重新索引、缺失、"
+                   "无法打开和未索引的文件（有问题时退出码为 1）", cmd_verify)
+    sub.add_argument("root", type=Path, help="档案根目录")
+    sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
+    sub.add_argument("--workers", type=int, default=None, help="进程数（默认为 CPU 核数）")
+    sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
 
 
 def _add_serve(commands: argparse._SubParsersAction) -> None:
@@ -137,12 +167,64 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from indexer.extract import Limits
+    from indexer.workers import TaskLimits
+
     if args.batch_size < 1 or (args.workers is not None and args.workers < 1):
         raise InputError("--batch-size 和 --workers 必须为正整数")
-    summary = run_index(args.root, args.index, workers=args.workers, progress=not args.quiet,
-                        batch_size=args.batch_size)
+    if args.max_size_mb < 1 or args.timeout <= 0 or args.memory_mb < 256:
+        raise InputError("--max-size-mb、--timeout 须为正数，--memory-mb 至少 256")
+    options = {"workers": args.workers, "progress": not args.quiet,
+               "batch_size": args.batch_size,
+               "retry_failed": args.retry_failed,
+               "limits": Limits(max_bytes=args.max_size_mb * 2**20),
+               "task_limits": TaskLimits(seconds=args.timeout, memory_bytes=args.memory_mb * 2**20)}
+    if args.watch:
+        from indexer.watch import watch
+
+        print(f"正在监视 {args.root}（按 Ctrl+C 退出）", file=sys.stderr)
+        watch(args.root, args.index, interval=args.interval, debounce=args.debounce,
+              on_run=lambda summary: print(format_summary(summary), flush=True),
+              on_error=lambda exc: print(f"错误：{exc.message}（修正后自动重试）", file=sys.stderr,
+                                         flush=True), **options)
+        return 0
+    summary = run_index(args.root, args.index, **options)
     print(format_summary(summary))
     return 0
+
+
+def cmd_failures(args: argparse.Namespace) -> int:
+    from indexer.store import failed_files
+
+    failures = failed_files(open_index(args.index))
+    if args.json:
+        print(json.dumps({"count": len(failures), "files": [f.__dict__ for f in failures]},
+                         ensure_ascii=False, indent=1))
+        return 0
+    if not failures:
+        print("没有未能索引的文件。")
+        return 0
+    print(f"共 {len(failures)} 个文件未能索引：")
+    for failure in failures:
+        kind = "不支持" if failure.status == "unsupported" else "失败"
+        print(f"  [{kind}] {failure.path}：{failure.reason}")
+    print("处理原因后运行 archive-search index 档案目录 --retry-failed 重试。")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from indexer.integrity import verify
+
+    report = verify(args.root, args.index, workers=args.workers)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(f"完整性检测：已核对 {report.checked} 个已索引文件，完好 {report.intact} 个，"
+              f"发现问题 {len(report.problems)} 个")
+        for problem in report.problems:
+            detail = f"（{problem.detail}）" if problem.detail else ""
+            print(f"  [{problem.label}] {problem.path}{detail}")
+    return 1 if report.problems else 0
 
 
 def format_summary(summary: RunSummary) -> str:
@@ -151,6 +233,9 @@ def format_summary(summary: RunSummary) -> str:
         f"删除 {summary.removed}，未变 {summary.unchanged}，失败 {len(summary.failed)}，"
         f"未归户 {len(summary.unassigned)}",
     ]
+    if summary.ocr_pages or summary.ocr_cached:
+        lines.append(f"扫描件 OCR 识别 {summary.ocr_pages} 页；{summary.ocr_cached} 份扫描件内容未变，"
+                     "直接使用缓存的识别结果")
     if summary.refreshed:
         lines.append(f"客户资料或档案目录有变化，已刷新 {summary.refreshed} 份文档的著录信息")
     if summary.failed:

@@ -11,7 +11,7 @@ from search_service.search import SearchParams, SearchResult
 FACET_TITLES = {
     "org": "供电单位", "doc_type": "档案类别", "year": "年份", "customer_class": "用户分类",
     "elec_type": "用电类别", "volt_level": "电压等级", "hazard_status": "整改状态",
-    "file_type": "文件格式",
+    "file_type": "文件格式", "text_source": "文字来源",
 }
 SORT_TITLES = {"relevance": "相关度", "date_desc": "日期从新到旧", "date_asc": "日期从旧到新"}
 

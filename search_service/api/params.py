@@ -24,6 +24,8 @@ def search_params(
     volt_level: Annotated[list[str], Query(description="电压等级（可重复）")] = [],
     hazard_status: Annotated[list[str], Query(description="隐患整改状态（可重复）")] = [],
     file_type: Annotated[list[str], Query(description="文件格式，如 pdf（可重复）")] = [],
+    text_source: Annotated[list[str], Query(
+        description="文字来源：文字层 / OCR识别 / 文字层+OCR / OCR识别（低置信度）（可重复）")] = [],
     date_from: Annotated[date | None, Query(description="形成日期起（含），YYYY-MM-DD")] = None,
     date_to: Annotated[date | None, Query(description="形成日期止（含），YYYY-MM-DD")] = None,
     account_no: Annotated[str, Query(max_length=64, description="户号")] = "",
@@ -33,7 +35,7 @@ def search_params(
 ) -> SearchParams:
     filters = {"doc_type": doc_type, "org": org, "year": year, "customer_class": customer_class,
                "elec_type": elec_type, "volt_level": volt_level,
-               "hazard_status": hazard_status, "file_type": file_type}
+               "hazard_status": hazard_status, "file_type": file_type, "text_source": text_source}
     return SearchParams(
         q=q, filters={k: tuple(dict.fromkeys(v)) for k, v in filters.items() if v},
         date_from=date_from.isoformat() if date_from else "",

@@ -44,3 +44,10 @@ def test_customers_in_a_page_of_hits_most_frequent_first():
             {"account_no": "", "customer_name": ""}]
     assert customers_in(hits) == [("3301000001", "明远纺织"), ("3301000005", "东方化工")]
     assert customers_in(hits, limit=1) == [("3301000001", "明远纺织")]
+
+
+def test_every_facet_has_a_chinese_title() -> None:
+    from indexer.schema import FACET_FIELDS
+    from search_service.page_model import FACET_TITLES
+
+    assert set(FACET_FIELDS) <= set(FACET_TITLES)

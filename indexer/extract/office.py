@@ -1,0 +1,136 @@
+"""Office Open XML (DOCX, XLSX) and plain text. A DOCX/XLSX is a zip: its members are
+checked against the limits before any XML is parsed, so a zip bomb costs nothing."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from indexer.errors import BombError, CorruptFileError, ExtractionError
+from indexer.extract import Extracted, Limits, PageHook, size_text
+from indexer.tables import decode_text
+
+
+def check_zip(path: Path, limits: Limits) -> None:
+    """Refuse a zip whose members would inflate beyond the limits (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CorruptFileError(f"文件的压缩结构损坏（{exc}）") from exc
+    total = sum(m.file_size for m in members)
+    if total > limits.max_unzipped:
+        raise BombError(f"解压后大小异常（{size_text(total)}，上限 {size_text(limits.max_unzipped)}），"
+                        "疑似压缩炸弹，未处理")
+    for member in members:
+        if member.file_size > 2**20 and member.file_size > limits.max_zip_ratio * max(
+                member.compress_size, 1):
+            raise BombError(f"压缩比异常（{member.filename} 压缩比超过 "
+                            f"{limits.max_zip_ratio}:1），疑似压缩炸弹，未处理")
+
+
+def _xml_error(exc: Exception, what: str) -> ExtractionError:
+    return CorruptFileError(f"{what}内部 XML 格式错误或不完整（{type(exc).__name__}: {exc}）")
+
+
+def extract_docx(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
+
+    check_zip(path, limits)
+    try:
+        document = docx.Document(str(path))
+        parts = list(_block_texts(document))  # body first: its first line is the title
+        for section in document.sections:
+            parts.extend(_block_texts(section.header))
+            parts.extend(_block_texts(section.footer))
+    except (zipfile.BadZipFile, PackageNotFoundError) as exc:
+        raise CorruptFileError(f"Word 文件损坏或不是有效的 DOCX（{exc}）") from exc
+    except (LxmlError, KeyError, ValueError) as exc:
+        raise _xml_error(exc, "Word 文件") from exc
+    return Extracted("\n".join(p for p in parts if p.strip()), _docx_pages(path))
+
+
+def extract_xlsx(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
+    """Each sheet as its name, then one tab-separated line per non-empty row."""
+    from xml.etree.ElementTree import ParseError
+
+    import openpyxl
+    from lxml.etree import LxmlError
+
+    check_zip(path, limits)
+    lines: list[str] = []
+    chars = 0
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            for sheet in book.worksheets:
+                lines.append(f"工作表：{sheet.title}")
+                for row in sheet.iter_rows(values_only=True):
+                    cells = [_cell_text(v) for v in row]
+                    line = "\t".join(cells).strip()
+                    if line:
+                        lines.append(line)
+                        chars += len(line)
+                    if chars > limits.max_text_chars:
+                        break
+        finally:
+            book.close()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise CorruptFileError(f"Excel 文件损坏或不是有效的 XLSX（{exc}）") from exc
+    except (LxmlError, ParseError, KeyError, ValueError, TypeError, IndexError) as exc:
+        raise _xml_error(exc, "Excel 文件") from exc
+    if all(line.startswith("工作表：") for line in lines):
+        lines = []  # sheet names alone are not content
+    return Extracted("\n".join(lines), len(book.sheetnames))
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _block_texts(container: object) -> Iterator[str]:
+    """Paragraph and table text of a body, header or cell, in document order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for block in container.iter_inner_content():  # type: ignore[attr-defined]
+        if isinstance(block, Paragraph):
+            yield block.text
+        elif isinstance(block, Table):
+            yield from _table_texts(block)
+
+
+def _table_texts(table: object) -> Iterator[str]:
+    """One line per row, cells joined by tabs; merged cells once; nested tables included."""
+    for row in table.rows:  # type: ignore[attr-defined]
+        seen: set[int] = set()
+        cells: list[str] = []
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append("\n".join(_block_texts(cell)).strip())
+        yield "\t".join(cells)
+
+
+def _docx_pages(path: Path) -> int:
+    """Page count stated in docProps/app.xml by the program that saved it; 0 when unknown."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            app = archive.read("docProps/app.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return 0
+    match = re.search(r"<Pages>(\d+)</Pages>", app)
+    return int(match.group(1)) if match else 0
+
+
+def extract_txt(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
+    return Extracted(decode_text(path.read_bytes()), 1)

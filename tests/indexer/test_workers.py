@@ -1,0 +1,86 @@
+import os
+import signal
+import time
+
+from indexer.workers import DIED, DONE, TIMEOUT, TaskLimits, supervised
+
+
+def work(item: str, progress) -> str:  # noqa: ANN001
+    """Real work of every kind a file can cause: quick, endless, fatal, greedy, long but moving."""
+    if item == "hang":
+        time.sleep(60)
+    elif item == "crash":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif item == "greedy":
+        try:
+            bytearray(2 * 2**30)
+        except MemoryError:
+            return "memory refused"
+    elif item == "pages":
+        for _ in range(6):
+            time.sleep(0.3)
+            progress()
+    return f"{item}:{os.getpid()}"
+
+
+def run(items: list[str], **limits: object) -> dict[str, tuple[str, object]]:
+    limits = {"seconds": 1.0, **limits}
+    return {f.item: (f.state, f.result)
+            for f in supervised(work, items, 2, TaskLimits(**limits))}
+
+
+def test_every_item_comes_back_done() -> None:
+    results = run([f"file{n}" for n in range(10)])
+    assert {state for state, _ in results.values()} == {DONE}
+    assert len({result.split(":")[1] for _, result in results.values()}) <= 2  # workers reused
+
+
+def test_a_hanging_task_is_killed_and_the_rest_go_on() -> None:
+    began = time.monotonic()
+    results = run(["a", "hang", "b", "c", "d"])
+    assert results["hang"] == (TIMEOUT, None)
+    assert all(results[k][0] == DONE for k in "abcd")
+    assert time.monotonic() - began < 10
+
+
+def test_a_worker_killed_mid_task_is_reported_and_replaced() -> None:
+    results = run(["a", "crash", "b", "crash2", "c"])
+    assert results["crash"] == (DIED, None)
+    assert all(results[k][0] == DONE for k in ("a", "b", "c", "crash2"))
+
+
+def test_memory_limit_makes_allocation_fail_in_the_worker() -> None:
+    results = run(["greedy", "a"], memory_bytes=1 * 2**30)
+    assert results["greedy"] == (DONE, "memory refused")
+    assert results["a"][0] == DONE
+
+
+def test_progress_moves_the_deadline_but_not_past_the_maximum() -> None:
+    assert run(["pages"], seconds=1.0)["pages"][0] == DONE  # 1.8 s in all, 0.3 s between pages
+    assert run(["pages"], seconds=1.0, max_seconds=1.0)["pages"][0] == TIMEOUT
+
+
+def test_stopping_early_leaves_no_worker_behind() -> None:
+    import multiprocessing
+
+    results = supervised(work, ["a", "hang", "b"], 2, TaskLimits(seconds=30))
+    next(results)
+    results.close()
+    time.sleep(0.2)
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_an_idle_worker_killed_from_outside_is_replaced() -> None:
+    import multiprocessing
+
+    def items():  # noqa: ANN202
+        yield "a"
+        time.sleep(0.3)  # both workers are idle now; one of them is killed (say by the OOM killer)
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+            break
+        time.sleep(0.3)
+        yield from ("b", "c", "d")
+
+    results = {f.item: f.state for f in supervised(work, items(), 2, TaskLimits(seconds=5))}
+    assert results == dict.fromkeys("abcd", DONE)
