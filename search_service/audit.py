@@ -174,8 +174,10 @@ class AuditLog:
         self._ensure_head()
 
     def _ensure_head(self) -> None:
+        # Read-then-write: the write lock must be taken first (a deferred SQLite transaction
+        # whose snapshot went stale fails at once with "database is locked", busy wait or not).
         try:
-            with self.engine.begin() as conn:
+            with serialized(self.engine) as conn:
                 if conn.execute(select(head.c.id)).first() is None:
                     conn.execute(insert(head).values(id=1, seq=0, hash=GENESIS, base_seq=0,
                                                      base_hash=GENESIS))
