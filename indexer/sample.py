@@ -304,6 +304,8 @@ class SampleSummary:
     broken: int
     root: Path
     broken_files: tuple[str, ...] = ()
+    scans: int = 0
+    note: str = ""
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -1046,8 +1048,13 @@ def write_files(root: Path, files: list[PlannedFile], progress: bool) -> None:
         target.write_bytes(render(planned))
 
 
-def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = False) -> SampleSummary:
-    """Write a sample archive of ``customers`` accounts into ``root`` (absent or empty)."""
+def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = False,
+             scans: int | None = None) -> SampleSummary:
+    """Write a sample archive of ``customers`` accounts into ``root`` (absent or empty).
+
+    ``scans`` customers (default one in fifteen) also get a scanned inspection sheet, found
+    only through OCR; without a CJK font on the machine the scans are skipped with a note.
+    """
     if customers < MIN_CUSTOMERS:
         raise ValueError(f"need at least {MIN_CUSTOMERS} customers")
     root = Path(root)
@@ -1066,4 +1073,21 @@ def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = F
     write_files(root, files, progress)
     write_customers(root / "customers.csv", roster)
     write_catalog(root / "catalog.csv", rng, files, {c.number: c.name for c in roster})
-    return SampleSummary(len(roster), len(files), len(broken), root, tuple(sorted(f.path for f in broken)))
+    scanned, note = _add_scans(root, random.Random(seed + 1), roster,
+                               max(1, customers // 15) if scans is None else scans)
+    return SampleSummary(len(roster), len(files) + scanned, len(broken), root,
+                         tuple(sorted(f.path for f in broken)), scanned, note)
+
+
+def _add_scans(root: Path, rng: random.Random, roster: list, count: int) -> tuple[int, str]:
+    """Scans for ``count`` customers spread over the roster, the 明远 demo customer first."""
+    from indexer.errors import InputError
+    from indexer.sample_scans import add_scans
+
+    if count <= 0:
+        return 0, ""
+    chosen = roster[:1] + roster[1::max(1, len(roster) // count)]
+    try:
+        return add_scans(root, rng, chosen[:count]), ""
+    except InputError as exc:
+        return 0, f"未生成扫描件：{exc.message}"

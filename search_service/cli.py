@@ -120,6 +120,8 @@ def _add_sample(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("root", type=Path, help="输出目录")
     sub.add_argument("--customers", type=int, default=300, help="客户数（默认 300）")
     sub.add_argument("--seed", type=int, default=0, help="随机种子（相同种子生成相同档案）")
+    sub.add_argument("--scans", type=int, default=None,
+                     help="附带扫描件（需 OCR 识别）的客户数（默认为客户数的 1/15）")
 
 
 def _add_failures(commands: argparse._SubParsersAction) -> None:
@@ -292,9 +294,12 @@ def cmd_sample(args: argparse.Namespace) -> int:
         raise InputError(f"--customers 至少为 {MIN_CUSTOMERS}")
     if args.root.exists() and any(args.root.iterdir()):
         raise InputError(f"输出目录 {args.root} 不是空目录，示例档案只写入新目录或空目录")
-    summary = generate(args.root, customers=args.customers, seed=args.seed, progress=True)
+    summary = generate(args.root, customers=args.customers, seed=args.seed, progress=True,
+                       scans=args.scans)
     print(f"示例档案已生成：{summary.root}（客户 {summary.customers} 户，文档 "
-          f"{summary.documents} 份，其中故意损坏 {summary.broken} 份）")
+          f"{summary.documents} 份，其中扫描件 {summary.scans} 份、故意损坏 {summary.broken} 份）")
+    if summary.note:
+        print(summary.note)
     return 0
 
 

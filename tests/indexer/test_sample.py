@@ -16,6 +16,7 @@ import pytest
 from pypdf import PasswordType, PdfReader
 
 from indexer.doctypes import lookup, match_keywords
+from indexer.sample_scans import SUBFOLDER as SCAN_FOLDER
 from indexer.sample import COMPANY, UNASSIGNED_FOLDER, SampleSummary, generate
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -23,7 +24,7 @@ CUSTOMERS = 20
 SEED = 7
 CUSTOMERS_HEADER = "户号,户名,用户分类,用电类别,电压等级,供电单位,用电地址,联系电话,证件号码"
 CATALOG_HEADER = ["文件路径", "户号", "档案类别", "题名", "形成日期", "档号", "保管期限"]
-SUBFOLDERS = {"业扩", "用电检查", "变更", "电费"}
+SUBFOLDERS = {"业扩", "用电检查", "变更", "电费", "扫描件"}
 FILE_NAME = re.compile(r"^(?P<stem>.+?)_(\d{4}-\d{2}-\d{2}|\d{8})(_\d)?\.(pdf|docx|txt|dwg)$")
 
 
@@ -72,12 +73,20 @@ def documents(archive: SampleSummary) -> dict[str, Path]:
     skipped = set(archive.broken_files)
     return {p.relative_to(archive.root).as_posix(): p for p in sorted(archive.root.rglob("*"))
             if p.is_file() and p.suffix != ".csv" and UNASSIGNED_FOLDER not in p.parts
+            and SCAN_FOLDER not in p.parts
             and p.relative_to(archive.root).as_posix() not in skipped}
 
 
 @pytest.fixture(scope="module")
 def texts(documents: dict[str, Path]) -> dict[str, str]:
     return {rel: read_text(path) for rel, path in documents.items()}
+
+
+def test_scans_start_with_the_demo_customer(archive: SampleSummary) -> None:
+    scans = sorted(archive.root.glob(f"*/*/{SCAN_FOLDER}/*"))
+    assert archive.scans == len(scans) == max(1, CUSTOMERS // 15)
+    assert scans[0].parent.parent.name.startswith("3301234567_")
+    assert scans[0].suffix in {".jpg", ".png", ".pdf", ".tif"}
 
 
 def account_of(rel: str) -> str:
