@@ -18,6 +18,7 @@ $(BIN)/archive-search: pyproject.toml
 install: $(BIN)/archive-search
 
 $(SAMPLE)/customers.csv: | install
+	scripts/system-packages.sh demo
 	$(BIN)/archive-search sample $(SAMPLE)
 
 demo: install $(SAMPLE)/customers.csv
@@ -30,6 +31,7 @@ demo: install $(SAMPLE)/customers.csv
 	ARCHIVE_SEARCH_DEMO=1 $(BIN)/archive-search serve --index $(INDEX) --root $(SAMPLE) --host $(HOST) --port $(PORT)
 
 test: install
+	scripts/system-packages.sh test
 	$(BIN)/python -m pytest
 
 bench: install
