@@ -5,7 +5,6 @@ import pytest
 from indexer.errors import (
     CorruptFileError,
     EmptyFileError,
-    EncryptedFileError,
     UnsupportedFileError,
 )
 from indexer.extract import extract
@@ -32,41 +31,6 @@ def test_docx_reads_tables_headers_and_footers(tmp_path: Path) -> None:
 def test_txt_in_each_encoding(tmp_path: Path, encoding: str) -> None:
     path = make_txt(tmp_path / "说明.txt", "情况说明：户号：3301000002，张三丰", encoding)
     assert extract(path).text.lstrip("\ufeff") == "情况说明：户号：3301000002，张三丰"
-
-
-def test_truncated_pdf_is_corrupt(tmp_path: Path) -> None:
-    good = make_pdf(tmp_path / "good.pdf", [["供用电合同"]]).read_bytes()
-    broken = tmp_path / "broken.pdf"
-    broken.write_bytes(good[: len(good) // 3])
-    with pytest.raises((CorruptFileError, EmptyFileError)):
-        extract(broken)
-
-
-def test_encrypted_pdf_is_reported(tmp_path: Path) -> None:
-    from pypdf import PdfReader, PdfWriter
-
-    source = make_pdf(tmp_path / "plain.pdf", [["供用电合同"]])
-    writer = PdfWriter()
-    writer.append(PdfReader(source))
-    writer.encrypt(user_password="secret", owner_password="owner")
-    locked = tmp_path / "locked.pdf"
-    with locked.open("wb") as fh:
-        writer.write(fh)
-    with pytest.raises(EncryptedFileError, match="加密"):
-        extract(locked)
-
-
-def test_pdf_encrypted_with_empty_password_is_read(tmp_path: Path) -> None:
-    from pypdf import PdfReader, PdfWriter
-
-    source = make_pdf(tmp_path / "plain.pdf", [["供用电合同 户号：3301000001"]])
-    writer = PdfWriter()
-    writer.append(PdfReader(source))
-    writer.encrypt(user_password="", owner_password="owner")
-    locked = tmp_path / "locked.pdf"
-    with locked.open("wb") as fh:
-        writer.write(fh)
-    assert "3301000001" in extract(locked).text
 
 
 def test_zero_byte_docx_is_empty(tmp_path: Path) -> None:
