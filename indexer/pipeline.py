@@ -31,7 +31,8 @@ from indexer.workers import DIED, DONE, Finished, Progress, TaskLimits, supervis
 # Bump when extraction or inference changes what a file yields: every file is then redone.
 EXTRACTION_VERSION = 2
 _SKIP_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
-_MASTER_FILES = frozenset({*customers_mod.FILENAMES, catalog_mod.FILENAME})
+_MASTER_FILES = frozenset({*customers_mod.FILENAMES, customers_mod.UNITS_FILENAME,
+                           catalog_mod.FILENAME})
 
 
 @dataclass

@@ -42,6 +42,7 @@ from indexer.doctypes import name_of
 # --------------------------------------------------------------------------- data tables
 
 COMPANY = "国网临江县供电公司"
+CITY_COMPANY = "国网杭州供电公司"
 CITY = "杭州市临江县"
 REFERENCE_DAY = date(2025, 6, 30)  # "today" of the archive; keeps output independent of the clock
 CUSTOMER_HEADER = ("户号", "户名", "用户分类", "用电类别", "电压等级", "供电单位", "用电地址", "联系电话", "证件号码")
@@ -1041,6 +1042,15 @@ def write_customers(path: Path, roster: list[Customer]) -> None:
         writer.writerows(c.csv_row() for c in roster)
 
 
+def write_units(path: Path) -> None:
+    """The unit tree (units.csv, 单位,上级单位): city company → county company → 供电所."""
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["单位", "上级单位"])
+        writer.writerows([[CITY_COMPANY, ""], [COMPANY, CITY_COMPANY],
+                          *([station, COMPANY] for station in UNITS)])
+
+
 def write_files(root: Path, files: list[PlannedFile], progress: bool) -> None:
     for planned in tqdm(files, desc="sample archive", unit="file", disable=not progress):
         target = root / planned.path
@@ -1072,6 +1082,7 @@ def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = F
     root.mkdir(parents=True, exist_ok=True)
     write_files(root, files, progress)
     write_customers(root / "customers.csv", roster)
+    write_units(root / "units.csv")
     write_catalog(root / "catalog.csv", rng, files, {c.number: c.name for c in roster})
     scanned, note = _add_scans(root, random.Random(seed + 1), roster,
                                max(1, customers // 15) if scans is None else scans)

@@ -457,7 +457,8 @@ def cmd_user_demo(args: argparse.Namespace) -> int:
     if not access.settings.demo:
         raise InputError("演示账户只能在演示模式下创建（ARCHIVE_SEARCH_DEMO=1）")
     station = args.org or _first_station(access.settings.index_dir) or "城东供电所"
-    orgs = {"clerk": station, "archivist": DEFAULT_CITY, "inspector": DEFAULT_CITY}
+    city = _top_unit(access) or DEFAULT_CITY
+    orgs = {"clerk": station, "archivist": city, "inspector": city}
     actor = _console_user()
     print("演示账户（仅供演示，每次运行重新生成密码）：")
     for role in ROLES.values():
@@ -472,6 +473,16 @@ def cmd_user_demo(args: argparse.Namespace) -> int:
                                         orgs.get(role.name, ""))
         print(f"  {role.label}\t用户名 {role.name}\t密码 {password}\t{orgs.get(role.name, '')}")
     return 0
+
+
+def _top_unit(access: "Access") -> str:
+    """The root of the unit tree (units.csv, else the default tree over the indexed units)."""
+    try:
+        with open_index(access.settings.index_dir).searcher() as searcher:
+            roots = access.units(searcher).roots()
+    except ArchiveSearchError:
+        return ""
+    return roots[0] if roots else ""
 
 
 def _first_station(index_dir: Path) -> str:

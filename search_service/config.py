@@ -27,6 +27,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from indexer.customers import UNITS_FILENAME
 from indexer.errors import InputError
 from indexer.store import read_meta
 
@@ -96,7 +97,7 @@ class Settings:
         if self.units_file is not None:
             return self.units_file
         root = self.resolved_root()
-        return root / "units.csv" if root is not None else None
+        return root / UNITS_FILENAME if root is not None else None
 
     def resolved_root(self) -> Path | None:
         """The archive root: as configured, else the one the last indexing run recorded."""

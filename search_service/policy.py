@@ -33,7 +33,6 @@ from indexer.tables import read_table
 
 DEFAULT_CITY = "市供电公司"
 DEFAULT_COUNTY = "县供电公司"
-UNITS_FILE = "units.csv"
 UNIT_COLUMNS = ("单位", "上级单位")
 
 
@@ -156,6 +155,9 @@ class Units:
 
     def is_root(self, unit: str) -> bool:
         return unit in self.parents and not self.parents[unit]
+
+    def roots(self) -> list[str]:
+        return sorted(unit for unit, parent in self.parents.items() if not parent)
 
     def subtree(self, unit: str) -> list[str]:
         """``unit`` and every unit below it (just ``unit`` if the tree does not know it)."""

@@ -177,3 +177,11 @@ def test_links_to_files_outside_the_archive_are_not_indexed(tmp_path: Path) -> N
     paths = set(known_files(open_index(tmp_path / "ix")))
     assert "城东供电所/外部.txt" not in paths
     assert "城东供电所/内部.txt" in paths
+
+
+def test_master_data_files_are_not_documents(tmp_path: Path) -> None:
+    root = build_archive(tmp_path / "a")
+    (root / "units.csv").write_text("单位,上级单位\n城东供电所,县供电公司\n", "utf-8")
+    summary = run_index(root, tmp_path / "ix", workers=1, progress=False)
+    assert summary.added == 6 and summary.failed == []
+    assert not [p for p in stored(tmp_path / "ix") if p.endswith(".csv")]

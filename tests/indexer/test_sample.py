@@ -266,3 +266,13 @@ def test_one_unassigned_document_has_no_account_number(archive: SampleSummary) -
     text = read_text(unassigned[0])
     assert "户号" not in text and "户名：" in text
     assert not re.search(r"\d{10}", unassigned[0].relative_to(archive.root).as_posix())
+
+
+def test_unit_tree_puts_every_station_under_the_county_company(archive: SampleSummary) -> None:
+    from search_service.policy import Units
+
+    units = Units.from_file(archive.root / "units.csv")
+    assert units.roots() == ["国网杭州供电公司"]
+    stations = {row["供电单位"] for row in csv.DictReader(io.StringIO(
+        (archive.root / "customers.csv").read_bytes().decode("gbk")))}
+    assert set(units.subtree(COMPANY)) == stations | {COMPANY}
