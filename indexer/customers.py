@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from indexer.errors import TableError
@@ -43,16 +44,24 @@ class Customer:
                 self.volt_level, self.org, self.address, self.phone, self.id_number)
 
 
+class Customers(dict[str, Customer]):
+    """Customers by 户号, knowing the set of their units (供电单位)."""
+
+    @cached_property
+    def units(self) -> frozenset[str]:
+        return frozenset(c.org for c in self.values() if c.org)
+
+
 def find_customers_file(root: Path) -> Path | None:
     return next((root / n for n in FILENAMES if (root / n).is_file()), None)
 
 
-def load_customers(root: Path) -> dict[str, Customer]:
+def load_customers(root: Path) -> Customers:
     """Customers by 户号; an archive without a customers file has none."""
     path = find_customers_file(root)
     if path is None:
-        return {}
-    customers: dict[str, Customer] = {}
+        return Customers()
+    customers = Customers()
     for line, row in enumerate(read_table(path, COLUMNS), start=2):
         if not row.get("户号"):
             raise TableError(f"{path} 第 {line} 行：户号为空")

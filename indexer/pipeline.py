@@ -23,13 +23,13 @@ from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError
 from indexer.extract import SOURCE_TEXT, Extracted, Limits, extract
 from indexer.ocrcache import FILENAME as OCR_CACHE_FILE
 from indexer.ocrcache import OcrCache
-from indexer.records import FileFacts, document_record, file_record, text_source_label
+from indexer.records import FileFacts, document_record, failure_record, text_source_label
 from indexer.schema import STATUS_FAILED, STATUS_OK
 from indexer.store import KnownFile, known_files, open_index, read_meta, write_meta
 from indexer.workers import DIED, DONE, Finished, Progress, TaskLimits, supervised
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
-EXTRACTION_VERSION = 2
+EXTRACTION_VERSION = 3
 _SKIP_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
 _MASTER_FILES = frozenset({*customers_mod.FILENAMES, customers_mod.UNITS_FILENAME,
                            catalog_mod.FILENAME})
@@ -347,7 +347,7 @@ def _write_outcome(outcome, known, customers, catalog, writer, summary) -> None:
     """Write one worker outcome and count it in the summary."""
     facts = outcome.facts
     if outcome.status != STATUS_OK:
-        writer.put(file_record(facts, outcome.status, outcome.error))
+        writer.put(failure_record(facts, outcome.status, outcome.error, customers, catalog))
         summary.failed.append((facts.path, outcome.error))
         return
     summary.pages += outcome.pages

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from indexer import doctypes, infer
 from indexer.catalog import CatalogEntry
-from indexer.customers import Customer
+from indexer.customers import Customer, Customers
 from indexer.schema import (
     LOW_OCR_CONFIDENCE,
     STATUS_OK,
@@ -40,6 +40,13 @@ def doc_id_for(relpath: str) -> str:
     return hashlib.sha256(relpath.encode("utf-8")).hexdigest()[:16]
 
 
+def unit_from_path(relpath: str, customers: dict[str, Customer]) -> str:
+    """The top folder of ``relpath`` if it is a known 供电单位, else ""."""
+    top = PurePosixPath(relpath).parts[0] if "/" in relpath else ""
+    units = customers.units if isinstance(customers, Customers) else Customers(customers).units
+    return top if top in units else ""
+
+
 def _iso(value: date | None) -> str:
     return value.isoformat() if value else ""
 
@@ -65,6 +72,19 @@ def file_record(facts: FileFacts, status: str, error: str = "") -> dict[str, obj
         "mtime": facts.mtime,
         "sha256": facts.sha256,
     }
+
+
+def failure_record(facts: FileFacts, status: str, error: str,
+                   customers: dict[str, Customer],
+                   catalog: dict[str, CatalogEntry]) -> dict[str, object]:
+    """A file without text, still filed under its customer and unit (from the catalog or the
+    folder layout), so archivists scoped to that unit see it and can fix it."""
+    entry = catalog.get(facts.path)
+    account = (entry and entry.account_no) or infer.account_from_path(facts.path) or ""
+    record = file_record(facts, status, error)
+    record["account_no"] = account
+    record.update(customer_fields(customers.get(account), facts.path, customers))
+    return record
 
 
 def document_record(
@@ -104,15 +124,21 @@ def document_record(
         hazard_status=hazard.status,
         rectify_deadline=_iso(hazard.deadline),
     )
-    record.update(customer_fields(customers.get(account)))
+    record.update(customer_fields(customers.get(account), facts.path, customers))
     return record
 
 
-def customer_fields(customer: Customer | None) -> dict[str, str]:
-    """The customer's fields joined into each of their documents' records."""
+def customer_fields(customer: Customer | None, relpath: str = "",
+                    customers: dict[str, Customer] | None = None) -> dict[str, str]:
+    """The customer's fields joined into each of their documents' records.
+
+    Without a customer, the unit is still taken from the archive layout
+    (``<供电单位>/…``) when the top folder names a unit that customers.csv knows.
+    """
     if customer is None:
-        return dict.fromkeys(("customer_name", "name_pinyin", "name_initials", "address", "org",
-                              "customer_class", "elec_type", "volt_level"), "")
+        fields = dict.fromkeys(("customer_name", "name_pinyin", "name_initials", "address",
+                                "customer_class", "elec_type", "volt_level"), "")
+        return {**fields, "org": unit_from_path(relpath, customers or {})}
     return {
         "customer_name": customer.name,
         "name_pinyin": customer.name,  # analyzed into pinyin syllables

@@ -66,6 +66,12 @@ def search_page(request: Request, params: SearchQuery, user: CurrentUser,
     })
 
 
+@router.get("/failed", response_class=HTMLResponse)
+def failed_page(request: Request, user: CurrentUser, reader: Reader) -> HTMLResponse:
+    return templates.TemplateResponse(request, "failed.html",
+                                      {"files": reader.failed_files(user)})
+
+
 @router.get("/customers/{account_no}", response_class=HTMLResponse)
 def customer_page(request: Request, account_no: Annotated[str, Path(max_length=64)],
                   user: CurrentUser, reader: Reader) -> HTMLResponse:

@@ -185,3 +185,18 @@ def test_master_data_files_are_not_documents(tmp_path: Path) -> None:
     summary = run_index(root, tmp_path / "ix", workers=1, progress=False)
     assert summary.added == 6 and summary.failed == []
     assert not [p for p in stored(tmp_path / "ix") if p.endswith(".csv")]
+
+
+def test_failed_and_unassigned_files_keep_their_customer_and_unit(tmp_path: Path) -> None:
+    root = build_archive(tmp_path / "a")
+    folder = root / "城东供电所" / "3301000001_杭州明远纺织有限公司"
+    (folder / "损坏.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    (root / "无名单位" / "杂项").mkdir(parents=True)
+    (root / "无名单位" / "杂项" / "说明.txt").write_text("说明：客户不详", "utf-8")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    docs = stored(tmp_path / "ix")
+    broken = docs["城东供电所/3301000001_杭州明远纺织有限公司/损坏.pdf"]
+    assert (broken["status"], broken["account_no"], broken["customer_name"], broken["org"]) == (
+        "failed", "3301000001", "杭州明远纺织有限公司", "城东供电所")
+    assert docs["城东供电所/待归档/情况说明.txt"]["org"] == "城东供电所"
+    assert docs["无名单位/杂项/说明.txt"]["org"] == ""  # not a unit customers.csv knows

@@ -279,6 +279,13 @@ def test_failed_files_for_archivists_of_their_units(own_archive: IndexedArchive,
     assert files[0]["status"] == "failed" and files[0]["error"]
     east = signed_in(app, "archivist_east", "archivist", "城东供电所").get("/api/failed-files")
     assert east.json() == {"total": 0, "files": []}
+    west = signed_in(app, "archivist_west", "archivist", "城西供电所")
+    [mine] = west.get("/api/failed-files").json()["files"]
+    assert (mine["path"], mine["account_no"], mine["org"]) == (
+        "城西供电所/3301000002_张三丰/损坏的合同.pdf", "3301000002", "城西供电所")
+    page = west.get("/failed")
+    assert page.status_code == 200 and "损坏的合同.pdf" in page.text and "3301000002" in page.text
+    assert signed_in(app, "clerk_page", "clerk", "城西供电所").get("/failed").status_code == 403
     for name, role in (("clerk_west", "clerk"), ("inspector", "inspector"), ("auditor", "auditor")):
         response = signed_in(app, name, role, "城西供电所").get("/api/failed-files")
         assert response.status_code == 403
