@@ -115,7 +115,7 @@ def _add_search(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_sample(commands: argparse._SubParsersAction) -> None:
-    sub = _command(commands, "sample", "生成示例档案（客户清单、档案目录和 PDF/DOCX 文件）",
+    sub = _command(commands, "sample", "生成示例档案（客户清单、单位层级、档案目录，PDF/DOCX/TXT 文件与扫描件）",
                    cmd_sample)
     sub.add_argument("root", type=Path, help="输出目录")
     sub.add_argument("--customers", type=int, default=300, help="客户数（默认 300）")
