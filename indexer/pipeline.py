@@ -31,8 +31,10 @@ from indexer.workers import DIED, DONE, Finished, Progress, TaskLimits, supervis
 # Bump when extraction or inference changes what a file yields: every file is then redone.
 EXTRACTION_VERSION = 3
 _SKIP_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
-_MASTER_FILES = frozenset({*customers_mod.FILENAMES, customers_mod.UNITS_FILENAME,
-                           catalog_mod.FILENAME})
+# Files that feed every record: a change refreshes the records of unchanged documents.
+_RECORD_SOURCES = frozenset({*customers_mod.FILENAMES, catalog_mod.FILENAME})
+# Master data at the root, never indexed as documents.
+_MASTER_FILES = _RECORD_SOURCES | {customers_mod.UNITS_FILENAME}
 
 
 @dataclass
@@ -102,8 +104,9 @@ def scan(root: Path, exclude: Path | None = None) -> list[FileFacts]:
                 stat = (here / name).stat()
             except OSError:
                 continue  # vanished between listing and stat
-            found.append(FileFacts(readable(rel), stat.st_size, stat.st_mtime_ns,
-                                   fs_path=rel if readable(rel) != rel else ""))
+            name_text = readable(rel)
+            found.append(FileFacts(name_text, stat.st_size, stat.st_mtime_ns,
+                                   fs_path=rel if name_text != rel else ""))
     return sorted(found, key=lambda f: f.path)
 
 
@@ -238,7 +241,7 @@ def _changed(facts: FileFacts, known: KnownFile | None, retry_failed: bool) -> b
 
 def _fingerprint(root: Path) -> str:
     digest = hashlib.sha256()
-    for name in sorted(_MASTER_FILES):
+    for name in sorted(_RECORD_SOURCES):
         if (root / name).is_file():
             digest.update(name.encode() + b"\0" + (root / name).read_bytes())
     return digest.hexdigest()
@@ -367,16 +370,22 @@ def _write_outcome(outcome, known, customers, catalog, writer, summary) -> None:
 
 
 def _refresh_master_data(ix, paths, customers, catalog, writer, summary) -> None:  # noqa: ANN001
-    """Customers or catalog changed: rebuild the records of ``paths`` from their stored text."""
+    """Customers or catalog changed: rebuild the records of ``paths`` from what is stored
+    (documents from their text, failed files from their reason)."""
     with ix.searcher() as searcher:
         for stored in searcher.all_stored_fields():
-            if stored["status"] != STATUS_OK or stored["path"] not in paths:
+            if stored["path"] not in paths:
                 continue
             facts = FileFacts(stored["path"], stored["size"], stored["mtime"], stored["sha256"])
-            confidence = stored.get("ocr_confidence", -1.0)
-            record = document_record(facts, stored.get("content", ""), stored.get("pages", 0),
-                                     customers, catalog, stored.get("text_source", ""),
-                                     None if confidence < 0 else confidence)
+            if stored["status"] != STATUS_OK:
+                record = failure_record(facts, stored["status"], stored.get("error", ""),
+                                        customers, catalog)
+            else:
+                confidence = stored.get("ocr_confidence", -1.0)
+                record = document_record(facts, stored.get("content", ""),
+                                         stored.get("pages", 0), customers, catalog,
+                                         stored.get("text_source", ""),
+                                         None if confidence < 0 else confidence)
             if any(stored.get(k, "") != v for k, v in record.items()
                    if k != "error" and searcher.schema[k].stored):
                 writer.put(record)

@@ -83,7 +83,7 @@ def failure_record(facts: FileFacts, status: str, error: str,
     account = (entry and entry.account_no) or infer.account_from_path(facts.path) or ""
     record = file_record(facts, status, error)
     record["account_no"] = account
-    record.update(customer_fields(customers.get(account), facts.path, customers))
+    record.update(customer_fields(customers, account, facts.path))
     return record
 
 
@@ -124,21 +124,22 @@ def document_record(
         hazard_status=hazard.status,
         rectify_deadline=_iso(hazard.deadline),
     )
-    record.update(customer_fields(customers.get(account), facts.path, customers))
+    record.update(customer_fields(customers, account, facts.path))
     return record
 
 
-def customer_fields(customer: Customer | None, relpath: str = "",
-                    customers: dict[str, Customer] | None = None) -> dict[str, str]:
-    """The customer's fields joined into each of their documents' records.
+def customer_fields(customers: dict[str, Customer], account: str,
+                    relpath: str) -> dict[str, str]:
+    """The fields of customer ``account`` joined into each of their documents' records.
 
-    Without a customer, the unit is still taken from the archive layout
+    Without such a customer, the unit is still taken from the archive layout
     (``<供电单位>/…``) when the top folder names a unit that customers.csv knows.
     """
+    customer = customers.get(account)
     if customer is None:
         fields = dict.fromkeys(("customer_name", "name_pinyin", "name_initials", "address",
                                 "customer_class", "elec_type", "volt_level"), "")
-        return {**fields, "org": unit_from_path(relpath, customers or {})}
+        return {**fields, "org": unit_from_path(relpath, customers)}
     return {
         "customer_name": customer.name,
         "name_pinyin": customer.name,  # analyzed into pinyin syllables

@@ -185,6 +185,9 @@ def test_master_data_files_are_not_documents(tmp_path: Path) -> None:
     summary = run_index(root, tmp_path / "ix", workers=1, progress=False)
     assert summary.added == 6 and summary.failed == []
     assert not [p for p in stored(tmp_path / "ix") if p.endswith(".csv")]
+    (root / "units.csv").write_text("单位,上级单位\n城西供电所,县供电公司\n", "utf-8")
+    again = run_index(root, tmp_path / "ix", workers=1, progress=False)
+    assert (again.refreshed, again.unchanged) == (0, 6)  # the unit tree feeds no record
 
 
 def test_failed_and_unassigned_files_keep_their_customer_and_unit(tmp_path: Path) -> None:
@@ -200,3 +203,12 @@ def test_failed_and_unassigned_files_keep_their_customer_and_unit(tmp_path: Path
         "failed", "3301000001", "杭州明远纺织有限公司", "城东供电所")
     assert docs["城东供电所/待归档/情况说明.txt"]["org"] == "城东供电所"
     assert docs["无名单位/杂项/说明.txt"]["org"] == ""  # not a unit customers.csv knows
+
+    from tests.factories import CUSTOMERS
+    rows = [list(r) for r in CUSTOMERS]
+    rows[0][1] = "杭州明远新材料有限公司"  # 更名: the failed file follows its customer
+    write_customers(root, rows=rows)
+    summary = run_index(root, tmp_path / "ix", workers=1, progress=False)
+    assert summary.refreshed == 4 and summary.failed == []
+    broken = stored(tmp_path / "ix")["城东供电所/3301000001_杭州明远纺织有限公司/损坏.pdf"]
+    assert (broken["status"], broken["customer_name"]) == ("failed", "杭州明远新材料有限公司")
