@@ -18,21 +18,10 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
-_SPACES = frozenset(" \t\r\n\f\v\u3000\u00a0")
-
-
 def is_han(ch: str) -> bool:
     """True for CJK unified ideographs (basic block, extension A, compatibility)."""
     code = ord(ch)
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
-
-
-def fold(ch: str) -> str:
-    """Fold one full-width ASCII character to half-width and lowercase it (length-preserving)."""
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:
-        ch = chr(code - 0xFEE0)
-    return ch.lower()
 
 
 _HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -42,7 +31,9 @@ _RUNS = re.compile(
     f"(?P<han>[{_HAN_CLASS}](?:[{_SPACE_CLASS}]*[{_HAN_CLASS}])*)|(?P<word>[{_WORD_CLASS}]+)"
 )
 _SPACE_RE = re.compile(f"[{_SPACE_CLASS}]")
-_FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+_SPACES = frozenset(_SPACE_CLASS)
+# str.translate table folding full-width ASCII (Ａ１) to half-width, one character for one.
+FULL_WIDTH_TO_ASCII = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 
 
 def raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
@@ -53,7 +44,7 @@ def raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
     for match in _RUNS.finditer(text):
         start, end = match.span()
         if match.lastgroup == "word":
-            yield match.group().translate(_FOLD).lower(), start, end
+            yield match.group().translate(FULL_WIDTH_TO_ASCII).lower(), start, end
         elif end - start == 1:
             yield text[start], start, end
         elif not _SPACE_RE.search(match.group()):

@@ -13,9 +13,8 @@ from collections.abc import Iterable, Sequence
 
 from whoosh import query as wq
 
-from indexer.analysis import fold, is_han, raw_tokens
+from indexer.analysis import FULL_WIDTH_TO_ASCII, is_han, raw_tokens
 
-_FOLD_TABLE = {c: fold(chr(c)) for c in range(0xFF01, 0xFF5F)}
 _WORD = r"0-9a-z"
 _TOKEN_CHARS = _WORD + r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _GAP = rf"[^{_TOKEN_CHARS}]*?"
@@ -23,7 +22,7 @@ _GAP = rf"[^{_TOKEN_CHARS}]*?"
 
 def fold_text(text: str) -> str:
     """Lowercase and fold full-width ASCII without changing the text's length."""
-    folded = text.translate(_FOLD_TABLE)
+    folded = text.translate(FULL_WIDTH_TO_ASCII)
     lowered = folded.lower()
     return lowered if len(lowered) == len(folded) else "".join(
         c.lower() if len(c.lower()) == 1 else c for c in folded

@@ -84,7 +84,7 @@ def parse_query(searcher: Searcher, text: str) -> wq.Query:
         parsed = parser.parse(cleaned)
     except Exception as exc:  # noqa: BLE001 - Whoosh raises assorted errors on odd syntax
         raise QueryError(f"无法解析检索式“{text}”：{exc}") from exc
-    if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
+    if isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(f"检索式“{text}”中没有可检索的词")
     by_pinyin = pinyin_query(text)
     return wq.Or([parsed, by_pinyin]) if by_pinyin is not None else parsed
