@@ -49,9 +49,15 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def default_url(index_dir: Path) -> str:
+    """Without a configured URL: a SQLite file beside the index directory."""
+    return f"sqlite:///{index_dir.parent / 'archive-search.db'}"
+
+
 def make_engine(url: str = DEFAULT_URL) -> Engine:
     """An engine for ``url`` with every table created; SQLite files get WAL and a busy wait."""
-    from search_service import accounts, audit  # noqa: F401 - they define the tables
+    from indexer.catalog import tables  # noqa: F401 - they define the tables
+    from search_service import accounts, audit  # noqa: F401
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
