@@ -1,4 +1,4 @@
-"""Integrity check of an archive against its index (the 四性检测 idea: a hash per file).
+"""Integrity check of an archive against its catalog (the 四性检测 idea: a hash per file).
 
 Every file's SHA-256 is recorded at indexing; :func:`verify` re-hashes the archive and reports
 files that changed without being re-indexed, went missing, no longer open, or were never
@@ -12,10 +12,10 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.errors import ExtractionError
+from indexer.errors import ExtractionError, IndexDirError
 from indexer.filetypes import IMAGE_KINDS, sniff
 from indexer.pipeline import check_root, scan, sha256_of
-from indexer.store import KnownFile, known_files, open_index
+from indexer.catalog.store import Catalog, KnownFile
 from indexer.workers import DONE, TaskLimits, supervised
 
 CHANGED, MISSING, UNOPENABLE, UNINDEXED = "changed", "missing", "unopenable", "unindexed"
@@ -50,11 +50,16 @@ class IntegrityReport:
 
 
 def verify(root: Path, index_dir: Path, workers: int | None = None,
-           limits: TaskLimits | None = None) -> IntegrityReport:
-    """Compare the files under ``root`` with the hashes recorded in the index."""
+           limits: TaskLimits | None = None, db_url: str | None = None) -> IntegrityReport:
+    """Compare the files under ``root`` with the hashes recorded in the catalog (database
+    ``db_url``, by default beside ``index_dir``)."""
+    from search_service.db import default_url
+
     root, index_dir = root.resolve(), index_dir.resolve()
     check_root(root)
-    known = known_files(open_index(index_dir))
+    if not (db_url or index_dir.is_dir()):
+        raise IndexDirError(f"索引目录 {index_dir} 中没有索引，请先运行 archive-search index")
+    known = Catalog.open(db_url or default_url(index_dir)).known_files()
     on_disk = {f.path: f.fs_path or f.path for f in scan(root, exclude=index_dir)}
     present = set(on_disk)
     report = IntegrityReport()

@@ -1,9 +1,11 @@
 """An indexing run: scan the archive, extract changed files on all cores, write one index.
 
 Extraction runs in killable worker processes (:mod:`indexer.workers`) with a time and memory
-limit per file; the main process is the single Whoosh writer and commits in batches, so an
-interrupted run keeps every batch committed before it and the next run picks up the rest
-(unchanged files are recognised by size and mtime, then hash). OCR results are cached by hash.
+limit per file; the main process is the single writer and commits in batches: each batch to
+the catalog (the record, :mod:`indexer.catalog`) first, then the search engine catches up
+from the catalog. An interrupted run keeps every batch committed before it and the next run
+picks up the rest (unchanged files are recognised from the catalog by size and mtime, then
+hash); an engine behind the catalog is caught up first. OCR results are cached by hash.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from indexer.catalog import listing as catalog_mod
-from indexer.catalog.store import Catalog
+from indexer.catalog.store import Catalog, KnownFile
 from indexer import customers as customers_mod
 from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError
 from indexer.extract import SOURCE_TEXT, Extracted, Limits, extract
@@ -26,9 +28,11 @@ from indexer.ocrcache import FILENAME as OCR_CACHE_FILE
 from indexer.ocrcache import OcrCache
 from indexer.records import FileFacts, document_record, failure_record, text_source_label
 from indexer.schema import STATUS_FAILED, STATUS_OK
-from indexer.store import KnownFile, known_files, open_index, read_meta, write_meta
+from indexer.store import prepare_index_dir, read_meta, write_meta
 from indexer.workers import DIED, DONE, Finished, Progress, TaskLimits, supervised
 from search_service.db import default_url
+from search_service.engines.base import SearchEngine
+from search_service.engines.sync import catch_up
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
 EXTRACTION_VERSION = 3
@@ -199,52 +203,40 @@ class WarmUp:
 
 class BatchWriter:
     """The run's single writer, committing every ``batch_size`` records or ``seconds``: each
-    batch goes to the catalog first, then to the index."""
+    batch is written to the catalog, then the engine catches up from the catalog."""
 
-    def __init__(self, ix, catalog: Catalog, batch_size: int,  # noqa: ANN001
+    def __init__(self, engine: SearchEngine, catalog: Catalog, batch_size: int,
                  seconds: float) -> None:
-        self.ix, self.catalog, self.batch_size, self.seconds = ix, catalog, batch_size, seconds
-        self.writer = None
-        self.pending = 0
+        self.engine, self.catalog = engine, catalog
+        self.batch_size, self.seconds = batch_size, seconds
         self.records: list[dict[str, object]] = []
         self.removed: list[str] = []
         self.started = time.monotonic()
 
-    def _writer(self):  # noqa: ANN202
-        if self.writer is None:
-            self.writer = self.ix.writer(limitmb=256)
-            self.started = time.monotonic()
-        return self.writer
-
     def put(self, record: dict[str, object]) -> None:
-        self._writer().update_document(**record)
         self.records.append(record)
         self._count()
 
     def delete(self, doc_id: str) -> None:
-        self._writer().delete_by_term("doc_id", doc_id)
         self.removed.append(doc_id)
         self._count()
 
     def _count(self) -> None:
-        self.pending += 1
-        if self.pending >= self.batch_size or time.monotonic() - self.started > self.seconds:
+        if (len(self.records) + len(self.removed) >= self.batch_size
+                or time.monotonic() - self.started > self.seconds):
             self.commit()
 
     def commit(self) -> None:
         if self.records or self.removed:
             self.catalog.write(self.records, self.removed, EXTRACTION_VERSION)
-        if self.writer is not None:
-            self.writer.commit()
+        catch_up(self.engine, self.catalog)
         self._reset()
 
     def cancel(self) -> None:
-        if self.writer is not None:
-            self.writer.cancel()
         self._reset()
 
     def _reset(self) -> None:
-        self.writer, self.pending, self.records, self.removed = None, 0, [], []
+        self.records, self.removed, self.started = [], [], time.monotonic()
 
 
 def _changed(facts: FileFacts, known: KnownFile | None, retry_failed: bool) -> bool:
@@ -272,9 +264,11 @@ def run_index(
     task_limits: TaskLimits | None = None,
     retry_failed: bool = False,
     db_url: str | None = None,
+    engine: SearchEngine | None = None,
 ) -> RunSummary:
-    """Bring the catalog (database ``db_url``, by default beside ``index_dir``) and the index
-    in ``index_dir`` up to date with the archive at ``root``.
+    """Bring the catalog (database ``db_url``, by default beside ``index_dir``) and the search
+    ``engine`` (by default the Whoosh index in ``index_dir``) up to date with the archive at
+    ``root``.
 
     ``retry_failed`` also redoes files that failed before although they did not change
     (e.g. after installing LibreOffice or raising a limit).
@@ -284,19 +278,20 @@ def run_index(
     check_root(root)
     customers = customers_mod.load_customers(root)
     catalog = catalog_mod.load_catalog(root)
-    ix = open_index(index_dir, create=True)
+    prepare_index_dir(index_dir)
     meta = read_meta(index_dir)
-    known = known_files(ix) if meta.get("extraction_version") == EXTRACTION_VERSION else {
-        path: replace(k, size=-1) for path, k in known_files(ix).items()
-    }
+    records = Catalog.open(db_url or default_url(index_dir))
+    engine = engine or _default_engine(index_dir)
+    catch_up(engine, records)  # a run that died after a catalog write left the engine behind
+    known = {path: k if k.extraction_version == EXTRACTION_VERSION else replace(k, size=-1)
+             for path, k in records.known_files().items()}
     files = scan(root, exclude=index_dir)
     present = {f.path for f in files}
     todo = [f for f in files if _changed(f, known.get(f.path), retry_failed)]
     todo_paths = {f.path for f in todo}
     summary = RunSummary()
-    records = Catalog.open(db_url or default_url(index_dir))
     records.put_customers(customers)
-    writer = BatchWriter(ix, records, batch_size, commit_seconds)
+    writer = BatchWriter(engine, records, batch_size, commit_seconds)
     fingerprint = _fingerprint(root)
     cache = OcrCache(index_dir / OCR_CACHE_FILE, EXTRACTION_VERSION).open()
     task_limits = task_limits or TaskLimits()
@@ -324,13 +319,15 @@ def run_index(
             bar.update(1)
         bar.close()
         if meta.get("master_fingerprint") != fingerprint:
-            _refresh_master_data(ix, present - todo_paths, customers, catalog, writer, summary)
+            _refresh_master_data(records, present - todo_paths, customers, catalog, writer,
+                                 summary)
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
     finally:
         cache.close()
+        engine.close()
     summary.unchanged += len(files) - len(todo) - summary.refreshed
     summary.still_failing = sum(
         1 for f in files if f.path not in todo_paths and known[f.path].status != STATUS_OK
@@ -386,24 +383,26 @@ def _write_outcome(outcome, known, customers, catalog, writer, summary) -> None:
         summary.unassigned.append(facts.path)
 
 
-def _refresh_master_data(ix, paths, customers, catalog, writer, summary) -> None:  # noqa: ANN001
-    """Customers or catalog changed: rebuild the records of ``paths`` from what is stored
-    (documents from their text, failed files from their reason)."""
-    with ix.searcher() as searcher:
-        for stored in searcher.all_stored_fields():
-            if stored["path"] not in paths:
-                continue
-            facts = FileFacts(stored["path"], stored["size"], stored["mtime"], stored["sha256"])
-            if stored["status"] != STATUS_OK:
-                record = failure_record(facts, stored["status"], stored.get("error", ""),
-                                        customers, catalog)
-            else:
-                confidence = stored.get("ocr_confidence", -1.0)
-                record = document_record(facts, stored.get("content", ""),
-                                         stored.get("pages", 0), customers, catalog,
-                                         stored.get("text_source", ""),
-                                         None if confidence < 0 else confidence)
-            if any(stored.get(k, "") != v for k, v in record.items()
-                   if k != "error" and searcher.schema[k].stored):
-                writer.put(record)
-                summary.refreshed += 1
+def _refresh_master_data(records, paths, customers, catalog, writer,  # noqa: ANN001
+                         summary) -> None:
+    """Customers or catalog changed: rebuild the records of ``paths`` from the catalog
+    (documents from their text, failed files from their reason), without reading files."""
+    for row in records.rows(paths):
+        facts = FileFacts(row["path"], row["size"], row["mtime"], row["sha256"],
+                          fs_path=row["fs_path"])
+        if row["status"] != STATUS_OK:
+            record = failure_record(facts, row["status"], row["error"], customers, catalog)
+        else:
+            record = document_record(facts, row["content"], row["pages"], customers, catalog,
+                                     row["text_source"], row["ocr_confidence"])
+        if any(row.get(k, v) != v for k, v in record.items()
+               if k not in ("ocr_confidence", "name_pinyin", "name_initials")):
+            writer.put(record)
+            summary.refreshed += 1
+
+
+def _default_engine(index_dir: Path) -> SearchEngine:
+    from search_service.engines.whoosh import WhooshEngine
+    from search_service.engines import whoosh_home
+
+    return WhooshEngine(whoosh_home(index_dir))

@@ -71,6 +71,7 @@ def file_record(facts: FileFacts, status: str, error: str = "") -> dict[str, obj
         "size": facts.size,
         "mtime": facts.mtime,
         "sha256": facts.sha256,
+        "fs_path": facts.fs_path,
     }
 
 

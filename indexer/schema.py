@@ -1,12 +1,14 @@
 """The index schema: the one contract between ``indexer/`` and ``search_service/``.
 
-Full-text fields use the shared Chinese analyzer; identifiers (户号, 档号, paths) are exact
-ID fields; every facet is a sortable column so counts come from column data.
+Full-text fields use the shared Chinese analyzer; identifiers (户号, 档号) are exact ID
+fields; every facet is a sortable column so counts come from column data. The record of a
+document (paths, hashes, status, text) lives in the catalog; the Whoosh index is its
+projection (:mod:`search_service.engines.projection`).
 """
 
 from __future__ import annotations
 
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, TEXT, Schema
 
 from indexer.analysis import ChineseAnalyzer
 from indexer.pinyin import FullPinyinTokenizer, InitialsTokenizer
@@ -27,35 +29,31 @@ LOW_OCR_CONFIDENCE = 0.9
 
 def _text(boost: float = 1.0) -> TEXT:
     return TEXT(
-        analyzer=ChineseAnalyzer(), stored=True, phrase=True, field_boost=boost,
+        analyzer=ChineseAnalyzer(), stored=False, phrase=True, field_boost=boost,
         multitoken_query="phrase",
     )
 
 
 def _facet() -> ID:
-    return ID(stored=True, sortable=True)
+    return ID(sortable=True)
 
 
 def build_schema() -> Schema:
-    """Return a fresh schema instance (Whoosh schemas are mutable; never share one)."""
+    """Return a fresh schema instance (Whoosh schemas are mutable; never share one).
+
+    The index is a projection of the catalog (``indexer/catalog/``), which stores every
+    record and its text: the index stores nothing but the document id; facets, dates and
+    identifiers are columns (for counting, filtering and sorting without stored fields).
+    """
     return Schema(
-        # identity and file facts
         doc_id=ID(stored=True, unique=True, sortable=True),
-        path=ID(stored=True, sortable=True),
-        status=_facet(),
-        error=STORED(),
         file_type=_facet(),
-        size=NUMERIC(int, bits=64, stored=True, sortable=True),
-        mtime=NUMERIC(int, bits=64, stored=True, sortable=True),  # nanoseconds
-        sha256=ID(stored=True, sortable=True),
-        pages=NUMERIC(int, stored=True),
         text_source=_facet(),
-        ocr_confidence=NUMERIC(float, stored=True),  # -1 when not OCR'd (float columns break Whoosh)
         # text
         title=_text(2.0),
         content=_text(1.0),
         # customer, joined from customers.csv
-        account_no=ID(stored=True, sortable=True, field_boost=8.0),
+        account_no=ID(sortable=True, field_boost=8.0),
         customer_name=_text(4.0),
         name_pinyin=TEXT(analyzer=FullPinyinTokenizer(), phrase=True, field_boost=2.0),
         name_initials=TEXT(analyzer=InitialsTokenizer(), phrase=True, field_boost=1.0),
@@ -66,15 +64,13 @@ def build_schema() -> Schema:
         volt_level=_facet(),
         # archive facts
         doc_type=_facet(),
-        doc_type_name=STORED(),
-        doc_date=ID(stored=True, sortable=True),
+        doc_date=ID(sortable=True),
         year=_facet(),
-        archive_no=ID(stored=True, field_boost=8.0),
+        archive_no=ID(field_boost=8.0),
         retention=_facet(),
         # inspection facts
         hazard_found=_facet(),
         hazard_status=_facet(),
-        rectify_deadline=ID(stored=True, sortable=True),
     )
 
 

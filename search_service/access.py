@@ -10,8 +10,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from whoosh.searching import Searcher
-
+from indexer.catalog.store import Catalog
 from indexer.errors import InputError
 from search_service.accounts import Accounts
 from search_service.audit import AlertRules, AuditLog
@@ -25,6 +24,7 @@ class Access:
                  check_key: bool = True) -> None:
         self.settings = settings
         self.engine = make_engine(settings.db_url())
+        self.catalog = Catalog(self.engine)
         self.audit = AuditLog(self.engine, settings.audit_key(), clock=clock)
         if check_key and not self.audit.key_matches():
             raise InputError("服务密钥与访问日志不符（最后一条记录无法用此密钥验证）：可能是 "
@@ -36,14 +36,13 @@ class Access:
         self._units: tuple[tuple, Units] | None = None
         self._lock = threading.Lock()
 
-    def units(self, searcher: Searcher) -> Units:
-        """The unit tree: the configured file, else the default tree over the index's units."""
+    def units(self) -> Units:
+        """The unit tree: the configured file, else the default tree over the catalog's units."""
         path = self.settings.resolved_units()
         mtime = path.stat().st_mtime_ns if path is not None and path.is_file() else None
-        key = (str(path), mtime, searcher.ixreader.generation())
+        key = (str(path), mtime, None if mtime else self.catalog.last_batch())
         with self._lock:
             if self._units is None or self._units[0] != key:
-                stations = [s.decode() if isinstance(s, bytes) else s
-                            for s in searcher.lexicon("org")] if mtime is None else []
+                stations = self.catalog.units() if mtime is None else []
                 self._units = (key, load_units(path if mtime else None, stations))
             return self._units[1]

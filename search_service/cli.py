@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from indexer.errors import ArchiveSearchError, InputError
 from indexer.pipeline import RunSummary, run_index
-from indexer.store import open_index
 from search_service.config import Settings
 from search_service.audit import Event
 from search_service.errors import QueryError
@@ -21,6 +20,7 @@ from search_service.policy import ROLES, role_label
 from search_service.users import User
 
 if TYPE_CHECKING:
+    from indexer.catalog.store import Catalog
     from search_service.access import Access
 
 DEFAULT_INDEX = Path(os.environ.get("ARCHIVE_SEARCH_INDEX", "data/index"))
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_audit(commands)
     _add_failures(commands)
     _add_verify(commands)
+    _add_reindex(commands)
     return parser
 
 
@@ -114,6 +115,7 @@ def _add_search(commands: argparse._SubParsersAction) -> None:
         sub.add_argument(option, dest=dest, action="append", default=[], help=help_text)
     sub.add_argument("--limit", type=int, default=10, help="最多显示条数（默认 10）")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
+    _add_db_option(sub)
 
 
 def _add_sample(commands: argparse._SubParsersAction) -> None:
@@ -131,6 +133,17 @@ def _add_failures(commands: argparse._SubParsersAction) -> None:
                    cmd_failures)
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
+    _add_db_option(sub)
+
+
+def _add_reindex(commands: argparse._SubParsersAction) -> None:
+    sub = _command(commands, "reindex", "由数据库中的档案目录重建检索引擎的索引（不读取任何档案文件）",
+                   cmd_reindex)
+    sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
+    sub.add_argument("--engine", default=None,
+                     help="检索引擎（ARCHIVE_SEARCH_ENGINE，默认 whoosh）")
+    sub.add_argument("--quiet", action="store_true", help="不显示进度条")
+    _add_db_option(sub)
 
 
 def _add_verify(commands: argparse._SubParsersAction) -> None:
@@ -140,6 +153,7 @@ def _add_verify(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--workers", type=int, default=None, help="进程数（默认为 CPU 核数）")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
+    _add_db_option(sub)
 
 
 def _add_serve(commands: argparse._SubParsersAction) -> None:
@@ -177,12 +191,15 @@ def cmd_index(args: argparse.Namespace) -> int:
         raise InputError("--batch-size 和 --workers 必须为正整数")
     if args.max_size_mb < 1 or args.timeout <= 0 or args.memory_mb < 256:
         raise InputError("--max-size-mb、--timeout 须为正数，--memory-mb 至少 256")
+    from search_service.engines import open_engine
+
+    settings = Settings.from_env(index_dir=args.index, database_url=args.db)
     options = {"workers": args.workers, "progress": not args.quiet,
                "batch_size": args.batch_size,
                "retry_failed": args.retry_failed,
                "limits": Limits(max_bytes=args.max_size_mb * 2**20),
                "task_limits": TaskLimits(seconds=args.timeout, memory_bytes=args.memory_mb * 2**20),
-               "db_url": Settings.from_env(index_dir=args.index, database_url=args.db).db_url()}
+               "db_url": settings.db_url(), "engine": open_engine(settings)}
     if args.watch:
         from indexer.watch import watch
 
@@ -198,20 +215,20 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_failures(args: argparse.Namespace) -> int:
-    from indexer.store import failed_files
-
-    failures = failed_files(open_index(args.index))
+    failures = _catalog(args).failed()
     if args.json:
-        print(json.dumps({"count": len(failures), "files": [f.__dict__ for f in failures]},
-                         ensure_ascii=False, indent=1))
+        files = [{"path": f["path"], "status": f["status"], "reason": f["error"]}
+                 for f in failures]
+        print(json.dumps({"count": len(failures), "files": files}, ensure_ascii=False,
+                         indent=1))
         return 0
     if not failures:
         print("没有未能索引的文件。")
         return 0
     print(f"共 {len(failures)} 个文件未能索引：")
     for failure in failures:
-        kind = "不支持" if failure.status == "unsupported" else "失败"
-        print(f"  [{kind}] {failure.path}：{failure.reason}")
+        kind = "不支持" if failure["status"] == "unsupported" else "失败"
+        print(f"  [{kind}] {failure['path']}：{failure['error']}")
     print("处理原因后运行 archive-search index 档案目录 --retry-failed 重试。")
     return 0
 
@@ -219,7 +236,8 @@ def cmd_failures(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from indexer.integrity import verify
 
-    report = verify(args.root, args.index, workers=args.workers)
+    report = verify(args.root, args.index, workers=args.workers,
+                    db_url=Settings.from_env(index_dir=args.index, database_url=args.db).db_url())
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
@@ -229,6 +247,41 @@ def cmd_verify(args: argparse.Namespace) -> int:
             detail = f"（{problem.detail}）" if problem.detail else ""
             print(f"  [{problem.label}] {problem.path}{detail}")
     return 1 if report.problems else 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    import time
+
+    from tqdm import tqdm
+
+    from search_service.engines import open_engine
+    from search_service.engines.sync import rebuild
+
+    settings = Settings.from_env(index_dir=args.index, database_url=args.db)
+    catalog = _catalog(args)
+    engine = open_engine(settings, args.engine)
+    began = time.monotonic()
+    with tqdm(total=catalog.count(), desc=f"重建索引（{engine.name}）", unit="条",
+              disable=args.quiet, dynamic_ncols=True) as bar:
+        documents = rebuild(engine, catalog, on_row=lambda: bar.update(1))
+    engine.close()
+    seconds = time.monotonic() - began
+    failed = len(catalog.failed())
+    print(f"重建完成（{engine.name}）：可检索文档 {documents} 篇，未能索引的文件 {failed} 个"
+          f"（只在数据库中），用时 {seconds:.1f} 秒（{documents / max(seconds, 1e-6):.0f} 篇/秒）；"
+          "未读取任何档案文件。")
+    return 0
+
+
+def _catalog(args: argparse.Namespace) -> "Catalog":
+    """The catalog of ``--index``/``--db``; refused when nothing was ever indexed there."""
+    from indexer.catalog.store import Catalog
+    from indexer.errors import IndexDirError
+
+    settings = Settings.from_env(index_dir=args.index, database_url=args.db)
+    if not args.db and not settings.database_url and not args.index.is_dir():
+        raise IndexDirError(f"索引目录 {args.index} 中没有索引，请先运行 archive-search index")
+    return Catalog.open(settings.db_url())
 
 
 def format_summary(summary: RunSummary) -> str:
@@ -261,8 +314,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     filters = {dest: tuple(getattr(args, dest)) for _, dest, _ in FILTER_OPTIONS}
     params = SearchParams(q=args.query, filters=filters, page_size=min(args.limit, 100),
                           facets=False)
-    with open_index(args.index).searcher() as searcher:
-        result = run_search(searcher, params)
+    from search_service.engines import open_engine
+
+    settings = Settings.from_env(index_dir=args.index, database_url=args.db)
+    result = run_search(open_engine(settings), _catalog(args), params)
     if args.json:
         print(json.dumps({"total": result.total, "hits": result.hits}, ensure_ascii=False,
                          indent=1))
@@ -457,7 +512,7 @@ def cmd_user_demo(args: argparse.Namespace) -> int:
     access = _access(args)
     if not access.settings.demo:
         raise InputError("演示账户只能在演示模式下创建（ARCHIVE_SEARCH_DEMO=1）")
-    station = args.org or _first_station(access.settings.index_dir) or "城东供电所"
+    station = args.org or _first_station(access) or "城东供电所"
     city = _top_unit(access) or DEFAULT_CITY
     orgs = {"clerk": station, "archivist": city, "inspector": city}
     actor = _console_user()
@@ -479,19 +534,14 @@ def cmd_user_demo(args: argparse.Namespace) -> int:
 def _top_unit(access: "Access") -> str:
     """The root of the unit tree (units.csv, else the default tree over the indexed units)."""
     try:
-        with open_index(access.settings.index_dir).searcher() as searcher:
-            roots = access.units(searcher).roots()
+        roots = access.units().roots()
     except ArchiveSearchError:
         return ""
     return roots[0] if roots else ""
 
 
-def _first_station(index_dir: Path) -> str:
-    try:
-        with open_index(index_dir).searcher() as searcher:
-            units = [u.decode() if isinstance(u, bytes) else u for u in searcher.lexicon("org")]
-    except ArchiveSearchError:
-        return ""
+def _first_station(access: "Access") -> str:
+    units = access.catalog.units()
     preferred = "城东供电所"  # the station the documentation's examples use
     return preferred if preferred in units else next((u for u in units if u), "")
 

@@ -10,6 +10,7 @@
     ARCHIVE_SEARCH_SECRET   the service secret (>= 16 characters) keying the access log's hash
                             chain; required unless ARCHIVE_SEARCH_DEMO=1
     ARCHIVE_SEARCH_DEMO     1 for the demo: a fixed, publicly known secret is accepted
+    ARCHIVE_SEARCH_ENGINE   the search engine holding the index (default whoosh)
     ARCHIVE_SEARCH_UNITS    the unit tree (units.csv; default: units.csv in the archive root)
     ARCHIVE_SEARCH_SESSION_IDLE_MINUTES   sign out after this long without use (default 30)
     ARCHIVE_SEARCH_ALERT_CUSTOMERS        alert when a user reads more customers an hour (30)
@@ -51,6 +52,7 @@ class Settings:
     session_idle_minutes: int = 30
     alert_customers: int = 30
     secure_cookies: bool = False
+    search_engine: str = "whoosh"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -133,6 +135,7 @@ _ENV_FIELDS = (  # (field, variable suffix, converter)
     ("session_idle_minutes", "SESSION_IDLE_MINUTES", int),
     ("alert_customers", "ALERT_CUSTOMERS", int),
     ("secure_cookies", "SECURE_COOKIES", lambda raw: _flag(raw)),
+    ("search_engine", "ENGINE", str),
 )
 assert {f.name for f in fields(Settings)} == {name for name, _, _ in _ENV_FIELDS}
 

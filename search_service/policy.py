@@ -14,22 +14,22 @@ wherever ``ARCHIVE_SEARCH_UNITS`` points. Without such a file every 供电所 fo
 sits under one county company (:data:`DEFAULT_COUNTY`) under one city company
 (:data:`DEFAULT_CITY`). A user whose unit is a root (the city company) sees every document,
 including those not assigned to any customer; anyone else sees the documents of their unit's
-subtree only. Scope is a Whoosh query on the ``org`` field, applied before ranking and
-counting, so totals and facet counts never reveal documents outside it.
+subtree only. Scope is data (:class:`~search_service.engines.base.Scope`: the readable units,
+plus the customers and documents a grant names); each engine applies it inside its query,
+before ranking and counting, so totals and facet counts never reveal documents outside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Protocol
-
-from whoosh import query as wq
+from typing import Any, Protocol
 
 from indexer.errors import TableError
 from indexer.tables import read_table
+from search_service.engines.base import Scope
 
 DEFAULT_CITY = "市供电公司"
 DEFAULT_COUNTY = "县供电公司"
@@ -186,17 +186,18 @@ def readable_units(user: Person, units: Units) -> list[str] | None:
     return units.subtree(user.org)
 
 
-def scope_query(user: Person, units: Units) -> wq.Query | None:
-    """The documents ``user`` may read, as a filter on ``org``; None means all of them."""
+def scope_of(user: Person, units: Units) -> Scope:
+    """The documents ``user`` may read, as data: their units (None: every document)."""
     readable = readable_units(user, units)
-    if readable is None:
-        return None
-    if not readable:
-        return wq.NullQuery
-    return wq.Or([wq.Term("org", unit) for unit in readable])
+    return Scope(units=None if readable is None else tuple(readable))
 
 
-def in_scope(user: Person, units: Units, org: str) -> bool:
-    """Whether a document of unit ``org`` lies in the user's scope (same rule as the query)."""
-    readable = readable_units(user, units)
-    return readable is None or (bool(org) and org in readable)
+def in_scope(scope: Scope, record: Mapping[str, Any]) -> bool:
+    """Whether a document (a record with ``org``, ``account_no``, ``doc_id``) lies in
+    ``scope``; the same rule every engine applies in its query."""
+    if scope.unlimited:
+        return True
+    org = record.get("org") or ""
+    return (bool(org) and org in (scope.units or ())) \
+        or (bool(record.get("account_no")) and record.get("account_no") in scope.accounts) \
+        or (bool(record.get("doc_id")) and record.get("doc_id") in scope.doc_ids)

@@ -1,4 +1,4 @@
-"""Every read of the archive goes through here: the index, the original files, customers.
+"""Every read of the archive goes through here: search, the catalog, the original files.
 
 Routes and pages call only :class:`ArchiveReader`; each read is one method that receives
 the user it is made for, so access scope, masking and the access log have one place to go.
@@ -11,9 +11,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as wq
-
 from indexer import doctypes
+from indexer.catalog.tables import RECORD_COLUMNS
 from indexer.customers import Customer
 from indexer.schema import STATUS_OK
 from search_service.access import Access
@@ -22,12 +21,12 @@ from search_service.config import Settings
 from search_service.customer_cache import CustomerCache
 from search_service.errors import ForbiddenError, NotFoundError, UnavailableError
 from search_service.highlight import mark_all
-from search_service.live_index import LiveIndex
+from search_service.engines import open_engine
+from search_service.engines.base import Scope
 from search_service.masking import mask_record, mask_text
 from search_service.policy import (can_read_archives, can_see_failed_files,
-                                   can_see_personal_data, in_scope, role_label, scope_query)
-from search_service.search import (SearchParams, SearchResult, find_document,
-                                   list_documents, match_pattern, run_search)
+                                   can_see_personal_data, in_scope, role_label, scope_of)
+from search_service.search import HIT_FIELDS, SearchParams, SearchResult, match_pattern, run_search
 from search_service.users import User
 
 INLINE_TYPES = frozenset({"application/pdf"})
@@ -61,14 +60,17 @@ class ArchiveReader:
     def __init__(self, settings: Settings, access: Access) -> None:
         self.settings = settings
         self.access = access
-        self.index = LiveIndex(settings.index_dir)
+        self.engine = open_engine(settings)
+        self.catalog = access.catalog
         self.customers = CustomerCache()
+
+    def scope(self, user: User) -> Scope:
+        """What ``user`` may read (the one place a reader asks)."""
+        return scope_of(user, self.access.units())
 
     def search(self, user: User, params: SearchParams) -> SearchResult:
         self._require_archives(user, "search", target_account=params.account_no)
-        with self.index.searcher() as searcher:
-            scope = scope_query(user, self.access.units(searcher))
-            result = run_search(searcher, replace(params, scope=scope))
+        result = run_search(self.engine, self.catalog, replace(params, scope=self.scope(user)))
         self._log(user, "search", target_account=params.account_no, details={
             "q": params.q, "filters": {k: list(v) for k, v in params.filters.items()},
             "date_from": params.date_from, "date_to": params.date_to, "page": result.page,
@@ -80,9 +82,8 @@ class ArchiveReader:
 
     def document(self, user: User, doc_id: str, q: str = "") -> dict[str, Any]:
         """A document's metadata and text; ``text_html`` marks the matches of ``q``."""
-        with self.index.searcher() as searcher:
-            stored = self._stored(searcher, user, "document_view", doc_id)
-            pattern = match_pattern(searcher, q)
+        stored = self._stored(user, "document_view", doc_id)
+        pattern = match_pattern(q)
         self._log(user, "document_view", target_doc=doc_id,
                   target_account=stored.get("account_no", ""), details={"q": q})
         text = stored.pop("content", "")
@@ -93,8 +94,7 @@ class ArchiveReader:
     def file(self, user: User, doc_id: str) -> ArchiveFile:
         """The original file of a document; never a path outside the archive root."""
         root = self._root()
-        with self.index.searcher() as searcher:
-            stored = self._stored(searcher, user, "file_download", doc_id)
+        stored = self._stored(user, "file_download", doc_id)
         target = {"target_doc": doc_id, "target_account": stored.get("account_no", "")}
         refusal = self._file_refusal(user, stored, stored.get("content", ""))
         if refusal:
@@ -113,13 +113,14 @@ class ArchiveReader:
         """A customer's master data and documents grouped by type (newest first)."""
         self._require_archives(user, "customer_view", target_account=account_no)
         customer = self.customers.get(self.settings.resolved_root()).get(account_no)
-        with self.index.searcher() as searcher:
-            units = self.access.units(searcher)
-            documents = list_documents(searcher, SearchParams(
-                account_no=account_no, scope=scope_query(user, units)))
-            exists = customer is not None or bool(list_documents(
-                searcher, SearchParams(account_no=account_no, facets=False)))
-        if customer is not None and not in_scope(user, units, customer.org):
+        self.engine.generation()  # no index yet: 503, as for a search
+        scope = self.scope(user)
+        everything = self.catalog.documents_of(account_no)
+        documents = [{**{name: row[name] for name in HIT_FIELDS}, "score": None}
+                     for row in everything if in_scope(scope, row)]
+        exists = customer is not None or bool(everything)
+        if customer is not None and not in_scope(scope, {"org": customer.org,
+                                                         "account_no": account_no}):
             customer = None
         if customer is None and not documents:
             self._log(user, "customer_view", DENIED, "out_of_scope" if exists else "not_found",
@@ -136,36 +137,41 @@ class ArchiveReader:
         if not can_see_failed_files(user):
             self._log(user, "failed_files", DENIED, "role")
             raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能查看提取失败的文件")
-        with self.index.searcher() as searcher:
-            scope = scope_query(user, self.access.units(searcher))
-            query = wq.Not(wq.Term("status", STATUS_OK))
-            found = [{name: hit.get(name, "") for name in FAILED_FIELDS}
-                     for hit in searcher.search(query, limit=None, filter=scope,
-                                                sortedby="path")]
+        scope = self.scope(user)
+        found = [{name: row[name] for name in FAILED_FIELDS}
+                 for row in self.catalog.failed() if in_scope(scope, row)]
         self._log(user, "failed_files", details={"count": len(found)})
         return found
 
     def health(self) -> dict[str, Any]:
         """Liveness and index facts; no archive content."""
         try:
-            return {"status": "ok", **self.index.facts()}
+            return {"status": "ok", "documents": self.engine.count(),
+                    "generation": self.engine.applied_batch(),
+                    "last_commit": _iso(getattr(self.engine, "last_commit", lambda: None)())}
         except UnavailableError as exc:
             return {"status": "no_index", "documents": 0, "generation": None,
                     "last_commit": None, "message": exc.message}
 
-    def _stored(self, searcher: Any, user: User, action: str, doc_id: str) -> dict[str, Any]:
-        """The document if ``user`` may read it; otherwise 404 exactly like a missing one."""
+    def _stored(self, user: User, action: str, doc_id: str) -> dict[str, Any]:
+        """The document's catalog record if ``user`` may read it; otherwise 404 exactly like
+        a missing one."""
         self._require_archives(user, action, target_doc=doc_id)
-        stored = find_document(searcher, doc_id, scope_query(user, self.access.units(searcher)))
+        self.engine.generation()  # no index yet: 503, as for a search
+        stored = self.catalog.get(doc_id)
+        if stored is not None and stored["removed_at"] is not None:
+            stored = None
         reason = ""
         if stored is None:
-            reason = "out_of_scope" if find_document(searcher, doc_id) else "not_found"
+            reason = "not_found"
+        elif not in_scope(self.scope(user), stored):
+            reason = "out_of_scope"
         elif stored.get("status") != STATUS_OK and not can_see_failed_files(user):
             reason = "failed_file"
         if reason:
             self._log(user, action, DENIED, reason, target_doc=doc_id)
             raise NotFoundError(f"没有编号为“{doc_id}”的档案")
-        return stored
+        return {name: stored[name] for name in RECORD_COLUMNS if name != "fs_path"}
 
     def _require_archives(self, user: User, action: str, **target: str) -> None:
         if not can_read_archives(user):
@@ -194,6 +200,12 @@ class ArchiveReader:
             raise UnavailableError("档案目录未配置或不存在，无法提供原文件"
                                    "（请设置 ARCHIVE_SEARCH_ROOT 或 --root）")
         return root
+
+
+def _iso(stamp: float | None) -> str | None:
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(stamp, timezone.utc).isoformat() if stamp else None
 
 
 def _inside(root: Path, relpath: str) -> Path:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 
 from indexer.catalog.tables import RECORD_COLUMNS, catalog_meta, customers, documents
 from indexer.customers import Customer
+from indexer.schema import STATUS_OK
 from search_service.db import make_engine, utcnow
 
 
@@ -61,6 +62,46 @@ class Catalog:
                 query = select(documents).where(documents.c.doc_id.in_(ids[start:start + 500]))
                 found.update((r.doc_id, dict(r._mapping)) for r in conn.execute(query))
         return found
+
+    def rows(self, paths: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """Current (not removed) rows of the files at ``paths``, in path order."""
+        wanted = sorted(paths)
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                query = (select(documents)
+                         .where(documents.c.path.in_(wanted[start:start + 500]),
+                                documents.c.removed_at.is_(None))
+                         .order_by(documents.c.path))
+                for row in conn.execute(query):
+                    yield dict(row._mapping)
+
+    def documents_of(self, account_no: str) -> list[dict[str, Any]]:
+        """Searchable documents of customer ``account_no``, newest first."""
+        cols = documents.c
+        query = (select(documents).where(cols.account_no == account_no, cols.status == STATUS_OK,
+                                         cols.removed_at.is_(None))
+                 .order_by(cols.doc_date.desc(), cols.path))
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def failed(self) -> list[dict[str, Any]]:
+        """Files present at the last run that yielded no text, with their reason, by path."""
+        cols = documents.c
+        query = (select(documents).where(cols.status != STATUS_OK, cols.removed_at.is_(None))
+                 .order_by(cols.path))
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def count(self) -> int:
+        """How many rows there are (removed ones included)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(documents)).scalar_one()
+
+    def units(self) -> list[str]:
+        """The units (供电单位) documents are filed under, sorted."""
+        query = select(documents.c.org).where(documents.c.org != "").distinct()
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(query).scalars())
 
     def changed_since(self, batch: int) -> Iterator[dict[str, Any]]:
         """Every row written after ``batch`` (0: all rows), in batch order, streamed."""

@@ -1,1 +1,34 @@
-"""Search engines: projections of the document catalog behind one interface (``base``)."""
+"""Search engines: projections of the document catalog behind one interface (``base``).
+
+:func:`open_engine` is the one place an engine is chosen, by the ``ARCHIVE_SEARCH_ENGINE``
+setting (``whoosh``, the embedded default). Catalog rows become engine records in
+``projection``; ``sync`` catches an engine up with the catalog or rebuilds it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from indexer.errors import InputError
+
+if TYPE_CHECKING:
+    from search_service.config import Settings
+    from search_service.engines.base import SearchEngine
+
+ENGINES = ("whoosh",)
+
+
+def whoosh_home(index_dir: Path) -> Path:
+    """Where the Whoosh engine keeps its builds, inside the index directory."""
+    return index_dir / "whoosh"
+
+
+def open_engine(settings: "Settings", name: str | None = None) -> "SearchEngine":
+    """The engine named by ``name`` or the settings (``search_engine``)."""
+    chosen = (name or settings.search_engine or "whoosh").strip().lower()
+    if chosen == "whoosh":
+        from search_service.engines.whoosh import WhooshEngine
+
+        return WhooshEngine(whoosh_home(settings.index_dir))
+    raise InputError(f"不支持的检索引擎“{chosen}”，可选：{'、'.join(ENGINES)}")

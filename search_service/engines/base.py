@@ -91,11 +91,16 @@ class SearchEngine(Protocol):
     def delete(self, doc_ids: Iterable[str]) -> None:
         """Remove documents; unknown ids are ignored."""
 
-    def commit(self) -> None:
-        """Make every change since the last commit searchable, atomically."""
+    def commit(self, batch: int | None = None) -> None:
+        """Make every change since the last commit searchable, atomically; ``batch`` (when
+        given) is remembered as the last catalog batch the engine now holds."""
 
     def clear(self) -> None:
-        """Remove every document (before a rebuild)."""
+        """Start over empty (a rebuild): searches see the old documents until the next
+        commit, which swaps the rebuilt index in."""
+
+    def applied_batch(self) -> int:
+        """The last catalog batch committed (0: none); the engine catches up from there."""
 
     def search(self, request: SearchRequest) -> EngineResult: ...
 

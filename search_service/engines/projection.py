@@ -1,0 +1,33 @@
+"""From a catalog row to an engine record: the one place that decides what engines index.
+
+Every engine indexes the same record, so a field derived for search (a facet computed from
+other columns, say) is added here once and every engine gets it on its next reindex.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from indexer.schema import STATUS_OK
+
+# Catalog columns an engine indexes as they are.
+RECORD_FIELDS = (
+    "doc_id", "title", "content", "account_no", "customer_name", "address", "archive_no",
+    "org", "customer_class", "elec_type", "volt_level", "doc_type", "doc_date", "year",
+    "retention", "hazard_found", "hazard_status", "file_type", "text_source",
+)
+
+
+def searchable(row: Mapping[str, Any]) -> bool:
+    """Whether a catalog row belongs in the engines: extracted and still in the archive."""
+    return row.get("status") == STATUS_OK and row.get("removed_at") is None
+
+
+def engine_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The record engines index for a searchable catalog row."""
+    record = {name: row.get(name) or "" for name in RECORD_FIELDS}
+    name = record["customer_name"]
+    record["name_pinyin"] = name  # analyzed into pinyin syllables
+    record["name_initials"] = name  # analyzed into bigrams of initials
+    return record

@@ -1,0 +1,200 @@
+"""The Whoosh engine: the embedded default, a projection of the catalog kept in files.
+
+Layout under the engine's home (``<index_dir>/whoosh``): ``current.json`` names the build
+directory searches read and the last catalog batch it holds; each build is a Whoosh index of
+its own directory. A rebuild (:meth:`WhooshEngine.clear`, records, :meth:`commit`) writes a
+new build and swaps it in by replacing ``current.json`` atomically, so searches never see a
+half-built index, and a deleted or corrupt index is simply rebuilt from the catalog.
+
+Searching needs no stored fields: every searcher works over column arrays cached per
+segment (:mod:`whoosh_columns`); each thread keeps its own searcher, refreshed when a commit
+or a swap changed the index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from whoosh import index
+from whoosh.index import FileIndex
+from whoosh.searching import Searcher
+
+from indexer.schema import build_schema
+from search_service.engines.base import EngineResult, SearchRequest
+from search_service.engines.whoosh_columns import ColumnCache
+from search_service.engines.whoosh_search import search as run_search
+from search_service.errors import UnavailableError
+
+STATE_FILE = "current.json"
+_BROKEN = (OSError, EOFError, ValueError, KeyError, index.IndexError)
+
+
+class WhooshEngine:
+    """A Whoosh index of the catalog's searchable documents (one writer, many readers)."""
+
+    name = "whoosh"
+
+    def __init__(self, home: Path, limitmb: int = 256) -> None:
+        self.home = home
+        self.limitmb = limitmb
+        self.columns = ColumnCache()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._opened: tuple[tuple, FileIndex] | None = None
+        self._writer: Any = None
+        self._building: tuple[str, FileIndex] | None = None
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _state(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.home / STATE_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _save_state(self, build: str, batch: int) -> None:
+        tmp = self.home / f".{STATE_FILE}.tmp"
+        tmp.write_text(json.dumps({"build": build, "applied_batch": batch,
+                                   "committed_at": time.time()}), "utf-8")
+        os.replace(tmp, self.home / STATE_FILE)
+
+    def applied_batch(self) -> int:
+        if self._building is not None:
+            return 0
+        return int(self._state().get("applied_batch", 0)) if self._readable() else 0
+
+    def last_commit(self) -> float | None:
+        stamp = self._state().get("committed_at")
+        return float(stamp) if isinstance(stamp, (int, float)) else None
+
+    def _readable(self) -> bool:
+        try:
+            self._index()
+        except UnavailableError:
+            return False
+        return True
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _index(self) -> FileIndex:
+        """The current build, reopened when ``current.json`` changed (a swap)."""
+        try:
+            info = (self.home / STATE_FILE).stat()
+        except OSError as exc:
+            raise UnavailableError("检索服务暂不可用：索引尚未建立，请先运行 archive-search index "
+                                   "或 archive-search reindex") from exc
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        with self._lock:
+            if self._opened is None or self._opened[0] != stamp:
+                build = self.home / str(self._state().get("build", ""))
+                try:
+                    self._opened = (stamp, index.open_dir(str(build), schema=build_schema()))
+                except _BROKEN as exc:
+                    raise UnavailableError(f"检索服务暂不可用：索引无法读取（{exc}），"
+                                           "请运行 archive-search reindex") from exc
+            return self._opened[1]
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """This thread's searcher at the latest commit (threads never share one)."""
+        ix = self._index()
+        held: tuple[FileIndex, Searcher] | None = getattr(self._local, "held", None)
+        try:
+            if held is not None and held[0] is ix:
+                current = held[1].refresh()
+            else:
+                if held is not None:
+                    held[1].close()
+                current = ix.searcher()
+        except _BROKEN as exc:
+            self._local.held = None
+            with self._lock:
+                self._opened = None
+            raise UnavailableError(f"检索服务暂不可用：索引无法读取（{exc}）") from exc
+        self._local.held = (ix, current)
+        yield current
+
+    def search(self, request: SearchRequest) -> EngineResult:
+        with self.searcher() as searcher:
+            return run_search(searcher, self.columns, request)
+
+    def count(self) -> int:
+        with self.searcher() as searcher:
+            return searcher.doc_count()
+
+    def generation(self) -> str:
+        with self.searcher() as searcher:
+            return f"{self._state().get('build', '')}:{searcher.reader().generation()}"
+
+    def close(self) -> None:
+        held = getattr(self._local, "held", None)
+        if held is not None:
+            held[1].close()
+            self._local.held = None
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _writing(self) -> Any:
+        if self._writer is None:
+            if self._building is not None:
+                ix = self._building[1]
+            else:
+                try:
+                    ix = self._index()
+                except UnavailableError:
+                    self.clear()  # missing or broken: rebuilt from the catalog
+                    return self._writing()
+            self._writer = ix.writer(limitmb=self.limitmb)
+        return self._writer
+
+    def replace(self, records: Iterable[Mapping[str, Any]]) -> None:
+        writer = self._writing()
+        add = writer.add_document if self._building is not None else writer.update_document
+        for record in records:
+            add(**record)
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        if self._building is not None:
+            return  # a new build holds only what was added to it
+        writer = self._writing()
+        for doc_id in doc_ids:
+            writer.delete_by_term("doc_id", doc_id)
+
+    def clear(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+        self.home.mkdir(parents=True, exist_ok=True)
+        name = f"build-{time.time_ns()}"
+        (self.home / name).mkdir()
+        self._building = (name, index.create_in(str(self.home / name), build_schema()))
+
+    def commit(self, batch: int | None = None) -> None:
+        if self._writer is None and self._building is None and batch is None:
+            return
+        writer = self._writing()
+        writer.commit()
+        self._writer = None
+        state = self._state()
+        applied = int(state.get("applied_batch", 0)) if self._building is None else 0
+        name = self._building[0] if self._building is not None else str(state["build"])
+        self._save_state(name, applied if batch is None else batch)
+        if self._building is not None:
+            self._building = None
+            self._remove_old_builds(keep=name)
+
+    def _remove_old_builds(self, keep: str) -> None:
+        for path in self.home.glob("build-*"):
+            if path.name != keep:
+                shutil.rmtree(path, ignore_errors=True)
