@@ -103,14 +103,15 @@ def test_ids_that_look_like_paths_are_refused(client):
 
 
 def test_a_stored_path_escaping_the_root_is_refused(own_archive):
-    """Even an index entry naming ``../`` (a damaged or foreign index) cannot read outside."""
-    from indexer.store import open_index
+    """Even a catalog row naming ``../`` (a damaged or foreign catalog) cannot read outside."""
+    from indexer.catalog.store import Catalog
+    from search_service.db import default_url
 
     secret = own_archive.root.parent / "passwd"
     secret.write_text("root:x:0:0", "utf-8")
-    with open_index(own_archive.index_dir).writer() as writer:
-        writer.update_document(doc_id="feedfeedfeedfeed", path="../passwd", status="ok",
-                               file_type="txt", size=1, mtime=1, sha256="x")
+    Catalog.open(default_url(own_archive.index_dir)).write([{
+        "doc_id": "feedfeedfeedfeed", "path": "../passwd", "status": "ok", "file_type": "txt",
+        "size": 1, "mtime": 1, "sha256": "x", "org": "城东供电所"}])
     client = signed_in(own_archive.settings())
     response = client.get("/api/documents/feedfeedfeedfeed/file")
     assert response.status_code == 404 and "root:x" not in response.text

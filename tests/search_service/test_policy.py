@@ -1,15 +1,14 @@
 from pathlib import Path
 
 import pytest
-from whoosh import query as wq
-
 from indexer.errors import TableError
-from indexer.store import open_index
+from search_service.engines.base import Scope
 from search_service.policy import (DEFAULT_CITY, DEFAULT_COUNTY, ROLES, Units,
                                    can_read_archives, can_see_personal_data, in_scope,
-                                   load_units, scope_query)
-from search_service.search import SearchParams, run_search
+                                   load_units, scope_of)
+from search_service.search import SearchParams
 from search_service.users import User
+from tests.searching import search
 
 STATIONS = ("城东供电所", "城西供电所")
 
@@ -52,19 +51,28 @@ def test_cyclic_tree_is_refused_naming_the_file(tmp_path: Path) -> None:
         Units.from_file(path)
 
 
-def test_scope_queries() -> None:
+def test_scopes_are_data() -> None:
     units = Units.default(STATIONS)
-    assert scope_query(User("i", "inspector"), units) is None
-    assert scope_query(User("a", "archivist", DEFAULT_CITY), units) is None
-    assert scope_query(User("a", "auditor"), units) is wq.NullQuery
-    assert scope_query(User("c", "clerk", ""), units) is wq.NullQuery
-    assert scope_query(User("c", "clerk", "城东供电所"), units) == wq.Or(
-        [wq.Term("org", "城东供电所")])
-    county = scope_query(User("c", "clerk", DEFAULT_COUNTY), units)
-    assert {t.text for t in county.subqueries} == {DEFAULT_COUNTY, *STATIONS}
-    assert in_scope(User("c", "clerk", "城东供电所"), units, "城东供电所")
-    assert not in_scope(User("c", "clerk", "城东供电所"), units, "城西供电所")
-    assert not in_scope(User("c", "clerk", "城东供电所"), units, "")
+    assert scope_of(User("i", "inspector"), units) == Scope(units=None)
+    assert scope_of(User("a", "archivist", DEFAULT_CITY), units).unlimited
+    assert scope_of(User("a", "auditor"), units) == Scope.nothing()
+    assert scope_of(User("c", "clerk", ""), units) == Scope.nothing()
+    assert scope_of(User("c", "clerk", "城东供电所"), units) == Scope(units=("城东供电所",))
+    county = scope_of(User("c", "clerk", DEFAULT_COUNTY), units)
+    assert set(county.units) == {DEFAULT_COUNTY, *STATIONS}
+    east = scope_of(User("c", "clerk", "城东供电所"), units)
+    assert in_scope(east, {"org": "城东供电所"})
+    assert not in_scope(east, {"org": "城西供电所"})
+    assert not in_scope(east, {"org": ""})
+    assert not in_scope(Scope.nothing(), {"org": "城东供电所"})
+
+
+def test_grants_widen_a_scope_by_customer_or_document() -> None:
+    lent = Scope(units=("城东供电所",), accounts=("3301000002",), doc_ids=("abc",))
+    assert in_scope(lent, {"org": "城西供电所", "account_no": "3301000002", "doc_id": "x"})
+    assert in_scope(lent, {"org": "城西供电所", "account_no": "3301000004", "doc_id": "abc"})
+    assert not in_scope(lent, {"org": "城西供电所", "account_no": "3301000004", "doc_id": "x"})
+    assert not in_scope(lent, {"org": "", "account_no": "", "doc_id": ""})
 
 
 @pytest.mark.parametrize("user, total, orgs", [
@@ -78,12 +86,32 @@ def test_scope_queries() -> None:
 def test_scope_limits_totals_and_facet_counts(index_dir: Path, user: User, total: int,
                                               orgs: dict[str, int]) -> None:
     units = Units.default(STATIONS)
-    with open_index(index_dir).searcher() as searcher:
-        result = run_search(searcher, SearchParams(scope=scope_query(user, units)))
-        assert result.total == total
-        assert {f["value"]: f["count"] for f in result.facets["org"]} == orgs
-        types = sum(f["count"] for f in result.facets["doc_type"])
-        assert types <= total
-        # a query for a customer of another unit finds nothing and counts nothing
-        other = run_search(searcher, SearchParams(q="张三丰", scope=scope_query(user, units)))
-        assert other.total == (1 if "城西供电所" in orgs else 0)
+    result = search(index_dir, SearchParams(scope=scope_of(user, units)))
+    assert result.total == total
+    assert {f["value"]: f["count"] for f in result.facets["org"]} == orgs
+    types = sum(f["count"] for f in result.facets["doc_type"])
+    assert types <= total
+    # a query for a customer of another unit finds nothing and counts nothing
+    other = search(index_dir, SearchParams(q="张三丰", scope=scope_of(user, units)))
+    assert other.total == (1 if "城西供电所" in orgs else 0)
+
+
+@pytest.mark.parametrize("scope, total, orgs", [
+    # a 城东 clerk lent 张三丰's archive (城西) sees it in totals and facets, nothing else there
+    (Scope(units=("城东供电所",), accounts=("3301000002",)), 6,
+     {"城东供电所": 5, "城西供电所": 1}),
+    (Scope(units=(), accounts=("3301000002",)), 1, {"城西供电所": 1}),
+    (Scope(units=(), accounts=("3301000099",)), 0, {}),
+])
+def test_grants_are_applied_inside_the_engine(index_dir: Path, scope: Scope, total: int,
+                                              orgs: dict[str, int]) -> None:
+    result = search(index_dir, SearchParams(scope=scope))
+    assert result.total == total
+    assert {f["value"]: f["count"] for f in result.facets["org"]} == orgs
+
+
+def test_a_grant_by_document_admits_that_document_only(index_dir: Path) -> None:
+    every = search(index_dir, SearchParams(q="张三丰")).hits
+    one = every[0]["doc_id"]
+    result = search(index_dir, SearchParams(scope=Scope(units=(), doc_ids=(one,))))
+    assert [h["doc_id"] for h in result.hits] == [one]

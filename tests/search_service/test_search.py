@@ -3,18 +3,15 @@ from pathlib import Path
 
 import pytest
 
-from indexer.store import open_index
 from search_service.errors import QueryError
-from search_service.search import SearchParams, run_search
+from search_service.search import SearchParams
+from tests import searching
 
 
 @pytest.fixture()
 def search(index_dir: Path):
-    ix = open_index(index_dir)
-
     def run(q: str = "", **kwargs) -> dict:
-        with ix.searcher() as searcher:
-            return run_search(searcher, SearchParams(q=q, **kwargs)).to_dict()
+        return searching.search(index_dir, SearchParams(q=q, **kwargs)).to_dict()
 
     return run
 
@@ -109,8 +106,7 @@ def test_failed_files_never_appear_in_results(tmp_path: Path) -> None:
     root = build_archive(tmp_path / "a")
     (root / "城东供电所" / "损坏的合同.pdf").write_bytes(b"%PDF-1.4 garbage")
     run_index(root, tmp_path / "ix", workers=1, progress=False)
-    with open_index(tmp_path / "ix").searcher() as searcher:
-        result = run_search(searcher, SearchParams(q=""))
+    result = searching.search(tmp_path / "ix", SearchParams(q=""))
     assert result.total == 6
 
 
