@@ -14,7 +14,7 @@ from pathlib import Path
 
 from indexer.errors import ExtractionError, IndexDirError
 from indexer.filetypes import IMAGE_KINDS, sniff
-from indexer.pipeline import check_root, scan, sha256_of
+from indexer.pipeline import check_root, scan, service_files, sha256_of
 from indexer.catalog.store import Catalog, KnownFile
 from indexer.workers import DONE, TaskLimits, supervised
 
@@ -60,7 +60,7 @@ def verify(root: Path, index_dir: Path, workers: int | None = None,
     if not (db_url or index_dir.is_dir()):
         raise IndexDirError(f"索引目录 {index_dir} 中没有索引，请先运行 archive-search index")
     known = Catalog.open(db_url or default_url(index_dir)).known_files()
-    on_disk = {f.path: f.fs_path or f.path for f in scan(root, exclude=index_dir)}
+    on_disk = {f.path: f.fs_path or f.path for f in scan(root, exclude=service_files(index_dir, db_url))}
     present = set(on_disk)
     report = IntegrityReport()
     report.problems += [Problem(p, MISSING) for p in sorted(set(known) - present)]

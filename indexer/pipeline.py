@@ -14,6 +14,7 @@ import hashlib
 import os
 import stat as stat_mod
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -88,20 +89,22 @@ def check_root(root: Path) -> None:
         raise ArchiveRootError(f"档案目录无法读取（权限不足）：{root}")
 
 
-def scan(root: Path, exclude: Path | None = None) -> list[FileFacts]:
-    """Every document file below ``root`` (sorted), without master data and hidden files.
+def scan(root: Path, exclude: Path | Collection[Path] | None = None) -> list[FileFacts]:
+    """Every document file below ``root`` (sorted), without master data, hidden files and
+    ``exclude`` (the index directory and the catalog database, :func:`service_files`).
 
     A symbolic link whose target lies outside ``root`` is skipped: its text would otherwise
     become readable through the index.
     """
+    skipped = {exclude} if isinstance(exclude, Path) else set(exclude or ())
     found = []
     real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and (exclude is None or here / d != exclude))
+                             and here / d not in skipped)
         for name in filenames:
-            if name.startswith((".", "~$")) or name in _SKIP_NAMES:
+            if name.startswith((".", "~$")) or name in _SKIP_NAMES or here / name in skipped:
                 continue
             rel = (here / name).relative_to(root).as_posix()
             if rel in _MASTER_FILES or _leaves_root(here / name, real_root):
@@ -114,6 +117,17 @@ def scan(root: Path, exclude: Path | None = None) -> list[FileFacts]:
             found.append(FileFacts(name_text, stat.st_size, stat.st_mtime_ns,
                                    fs_path=rel if name_text != rel else ""))
     return sorted(found, key=lambda f: f.path)
+
+
+def service_files(index_dir: Path, db_url: str | None = None) -> frozenset[Path]:
+    """The index directory and the catalog's SQLite files: never documents, even when they
+    lie inside the archive."""
+    url = db_url or default_url(index_dir)
+    found = {index_dir}
+    if url.startswith("sqlite:///"):
+        database = Path(url[len("sqlite:///"):]).resolve()
+        found |= {database.with_name(database.name + s) for s in ("", "-wal", "-shm", "-journal")}
+    return frozenset(found)
 
 
 def readable(name: str) -> str:
@@ -285,7 +299,7 @@ def run_index(
     catch_up(engine, records)  # a run that died after a catalog write left the engine behind
     known = {path: k if k.extraction_version == EXTRACTION_VERSION else replace(k, size=-1)
              for path, k in records.known_files().items()}
-    files = scan(root, exclude=index_dir)
+    files = scan(root, exclude=service_files(index_dir, db_url))
     present = {f.path for f in files}
     todo = [f for f in files if _changed(f, known.get(f.path), retry_failed)]
     todo_paths = {f.path for f in todo}
@@ -388,8 +402,7 @@ def _refresh_master_data(records, paths, customers, catalog, writer,  # noqa: AN
     """Customers or catalog changed: rebuild the records of ``paths`` from the catalog
     (documents from their text, failed files from their reason), without reading files."""
     for row in records.rows(paths):
-        facts = FileFacts(row["path"], row["size"], row["mtime"], row["sha256"],
-                          fs_path=row["fs_path"])
+        facts = FileFacts(row["path"], row["size"], row["mtime"], row["sha256"])
         if row["status"] != STATUS_OK:
             record = failure_record(facts, row["status"], row["error"], customers, catalog)
         else:

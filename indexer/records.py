@@ -71,7 +71,6 @@ def file_record(facts: FileFacts, status: str, error: str = "") -> dict[str, obj
         "size": facts.size,
         "mtime": facts.mtime,
         "sha256": facts.sha256,
-        "fs_path": facts.fs_path,
     }
 
 

@@ -17,15 +17,16 @@ from pathlib import Path
 from indexer import customers
 from indexer.catalog import listing as catalog
 from indexer.errors import ArchiveSearchError, IndexDirError
-from indexer.pipeline import RunSummary, check_root, run_index, scan
+from indexer.pipeline import RunSummary, check_root, run_index, scan, service_files
 
 LOCK_FILE = ".watch.lock"
 Snapshot = dict[str, tuple[int, int]]
 
 
-def snapshot(root: Path, index_dir: Path) -> Snapshot:
+def snapshot(root: Path, index_dir: Path, db_url: str | None = None) -> Snapshot:
     """Size and mtime of every document and of the master data (customers, catalog)."""
-    files = {f.path: (f.size, f.mtime) for f in scan(root, exclude=index_dir)}
+    files = {f.path: (f.size, f.mtime)
+             for f in scan(root, exclude=service_files(index_dir, db_url))}
     for name in (*customers.FILENAMES, catalog.FILENAME):
         try:
             info = (root / name).stat()
@@ -55,7 +56,9 @@ def watch(root: Path, index_dir: Path, *, interval: float = 2.0, debounce: float
         except BlockingIOError as exc:
             raise IndexDirError(f"另一个进程正在监视并写入索引 {index_dir}，同一索引只能有一个写入者") from exc
         run = _Runner(root, index_dir, index_options, on_run, on_error)
-        return _loop(root, index_dir, interval, debounce, run, stop)
+        db_url = index_options.get("db_url")
+        return _loop(lambda: snapshot(root, index_dir, db_url if isinstance(db_url, str) else None),
+                     interval, debounce, run, stop)
 
 
 class _Runner:
@@ -77,12 +80,12 @@ class _Runner:
         return True
 
 
-def _loop(root: Path, index_dir: Path, interval: float, debounce: float,
+def _loop(look: Callable[[], Snapshot], interval: float, debounce: float,
           run: Callable[[], bool], stop: threading.Event) -> int:
-    seen = snapshot(root, index_dir)
+    seen = look()
     runs, settled_since = int(run()), None
     while not stop.wait(interval):
-        now = snapshot(root, index_dir)
+        now = look()
         if now != seen:
             seen, settled_since = now, time.monotonic()
         elif settled_since is not None and time.monotonic() - settled_since >= debounce:

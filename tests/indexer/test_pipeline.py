@@ -6,20 +6,17 @@ import time
 from pathlib import Path
 
 import pytest
-from whoosh import index as windex
-from whoosh.query import Term
-
 from indexer.errors import ArchiveRootError, IndexDirError, TableError
 from indexer.pipeline import run_index
-from indexer.store import known_files, open_index
 from tests.factories import build_archive, make_pdf, make_txt, write_catalog, write_customers
+from tests.searching import catalog_of, engine_count, records, search
 
 CONTRACT = "城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf"
 
 
 def stored(index_dir: Path) -> dict[str, dict]:
-    with open_index(index_dir).searcher() as searcher:
-        return {doc["path"]: doc for doc in searcher.all_stored_fields()}
+    """The catalog's record of every file present at the last run, by path."""
+    return records(index_dir)
 
 
 def test_first_run_indexes_every_file_with_its_facts(tmp_path: Path) -> None:
@@ -112,7 +109,7 @@ def test_broken_files_are_recorded_and_retried_when_changed(tmp_path: Path) -> N
                             for n in ("损坏.pdf", "空白.docx", "现场照片.dwg")}
     assert "0 字节" in reasons["城东供电所/3301000001_杭州明远纺织有限公司/空白.docx"]
     assert summary.added == 6
-    statuses = {p: k.status for p, k in known_files(open_index(ix)).items()}
+    statuses = {p: k.status for p, k in catalog_of(ix).known_files().items()}
     assert statuses["城东供电所/3301000001_杭州明远纺织有限公司/现场照片.dwg"] == "unsupported"
 
     second = run_index(root, ix, workers=1, progress=False)
@@ -146,18 +143,17 @@ def test_killed_run_leaves_a_searchable_index_and_the_next_run_completes(tmp_pat
     process = subprocess.Popen(command, cwd=Path(__file__).parents[2])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if windex.exists_in(str(ix)) and open_index(ix).doc_count() >= 50:
+        if engine_count(ix) >= 50:
             break
         time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    committed = open_index(ix).doc_count()
+    committed = len(catalog_of(ix).known_files())
     assert 50 <= committed < 606, "the run should have been killed mid-way"
-    with open_index(ix).searcher() as searcher:
-        assert len(searcher.search(Term("content", "电费"))) >= 1
+    assert search(ix, q="电费").total >= 1
     summary = run_index(root, ix, workers=2, progress=False)
     assert summary.added == 606 - committed
-    assert open_index(ix).doc_count() == 606
+    assert engine_count(ix) == 606
 
 
 def test_index_dir_inside_the_archive_is_not_indexed(tmp_path: Path) -> None:
@@ -174,7 +170,7 @@ def test_links_to_files_outside_the_archive_are_not_indexed(tmp_path: Path) -> N
     (root / "城东供电所" / "外部.txt").symlink_to(secret)
     (root / "城东供电所" / "内部.txt").symlink_to(root / "城西供电所" / "3301000002_张三丰" / "用电申请书.txt")
     run_index(root, tmp_path / "ix", workers=1, progress=False)
-    paths = set(known_files(open_index(tmp_path / "ix")))
+    paths = set(catalog_of(tmp_path / "ix").known_files())
     assert "城东供电所/外部.txt" not in paths
     assert "城东供电所/内部.txt" in paths
 

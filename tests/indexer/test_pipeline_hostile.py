@@ -12,10 +12,10 @@ from indexer.extract import Limits
 from indexer.pipeline import process_file, run_index, scan
 from indexer.records import FileFacts
 from indexer.schema import TEXT_SOURCE_LAYER, TEXT_SOURCE_OCR
-from indexer.store import open_index
 from indexer.workers import TaskLimits
 from search_service.cli import format_summary
-from search_service.search import SearchParams, run_search
+from search_service.search import SearchParams
+from tests import searching
 from tests.factories import build_archive, make_txt
 from tests.hostile import (
     deep_pdf,
@@ -54,13 +54,11 @@ NO_SOFFICE = Limits(soffice="/nonexistent/soffice", max_bytes=200_000)
 
 
 def stored(index_dir: Path) -> dict[str, dict]:
-    with open_index(index_dir).searcher() as searcher:
-        return {doc["path"]: doc for doc in searcher.all_stored_fields()}
+    return searching.records(index_dir)
 
 
 def search(index_dir: Path, q: str, **filters: tuple[str, ...]):  # noqa: ANN201
-    with open_index(index_dir).searcher() as searcher:
-        return run_search(searcher, SearchParams(q=q, filters=filters))
+    return searching.search(index_dir, SearchParams(q=q, filters=filters))
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +118,7 @@ def test_unchanged_scan_is_not_read_again_even_when_touched(mixed, tmp_path: Pat
     root, index_dir, _ = mixed
     copy_root, copy_index = tmp_path / "archive", tmp_path / "ix"
     shutil.copytree(root, copy_root)
-    shutil.copytree(index_dir, copy_index)
+    searching.copy_index(index_dir, copy_index)
     scan = copy_root / CUSTOMER / "扫描件" / "用电检查工作单_20230512.jpg"
     os.utime(scan, ns=(0, scan.stat().st_mtime_ns + 10**9))
     moved = copy_root / CUSTOMER / "扫描件" / "改名后.jpg"
@@ -136,7 +134,7 @@ def test_unchanged_scan_is_not_read_again_even_when_touched(mixed, tmp_path: Pat
 def test_failed_files_are_retried_only_when_asked(mixed, tmp_path: Path) -> None:  # noqa: ANN001
     root, index_dir, _ = mixed
     copy_index = tmp_path / "ix"
-    shutil.copytree(index_dir, copy_index)
+    searching.copy_index(index_dir, copy_index)
     again = run_index(root, copy_index, workers=2, progress=False, limits=NO_SOFFICE)
     assert again.failed == [] and again.still_failing == len(BAD_FILES) + 1
     retried = run_index(root, copy_index, workers=2, progress=False, limits=NO_SOFFICE,

@@ -7,8 +7,8 @@ import pytest
 from indexer.errors import IndexDirError
 from indexer.pipeline import RunSummary
 from indexer.watch import watch
-from search_service.search import SearchParams, run_search
-from indexer.store import open_index
+from search_service.search import SearchParams
+from tests.searching import search
 from tests.factories import build_archive, make_txt
 
 
@@ -36,8 +36,7 @@ def test_dropped_files_are_indexed_once_settled(tmp_path: Path) -> None:
             time.sleep(0.1)
         wait_for(lambda: len(runs) == 2)
         assert (runs[1].added, runs[1].unchanged) == (1, 6)
-        with open_index(tmp_path / "ix").searcher() as searcher:
-            assert run_search(searcher, SearchParams(q="分批写入")).total == 1
+        assert search(tmp_path / "ix", SearchParams(q="分批写入")).total == 1
         time.sleep(1.5)
         assert len(runs) == 2  # nothing changed: no further run
     finally:
