@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import struct
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -34,7 +35,7 @@ from search_service.engines.whoosh_search import search as run_search
 from search_service.errors import UnavailableError
 
 STATE_FILE = "current.json"
-_BROKEN = (OSError, EOFError, ValueError, KeyError, index.IndexError)
+_BROKEN = (OSError, EOFError, ValueError, KeyError, struct.error, index.IndexError)
 
 
 class WhooshEngine:
@@ -76,9 +77,14 @@ class WhooshEngine:
         return float(stamp) if isinstance(stamp, (int, float)) else None
 
     def _readable(self) -> bool:
+        """Whether the current build opens and reads (a corrupt one is rebuilt)."""
         try:
-            self._index()
+            with self._index().searcher() as searcher:
+                searcher.doc_count()
+                searcher.reader().column_reader("doc_id")
         except UnavailableError:
+            return False
+        except _BROKEN:
             return False
         return True
 
@@ -149,12 +155,11 @@ class WhooshEngine:
         if self._writer is None:
             if self._building is not None:
                 ix = self._building[1]
+            elif self._readable():
+                ix = self._index()
             else:
-                try:
-                    ix = self._index()
-                except UnavailableError:
-                    self.clear()  # missing or broken: rebuilt from the catalog
-                    return self._writing()
+                self.clear()  # missing or broken: rebuilt from the catalog
+                return self._writing()
             self._writer = ix.writer(limitmb=self.limitmb)
         return self._writer
 

@@ -99,8 +99,7 @@ def _match(sub: Searcher, query: wq.Query | None, allowed: np.ndarray,
     matcher = query.matcher(sub)
     prefilter = len(candidates) < _PREFILTER_SHARE * len(allowed)
     if prefilter:
-        matcher = matching.IntersectionMatcher(
-            matcher, matching.ListMatcher(candidates.tolist(), all_weights=0.0))
+        matcher = matching.IntersectionMatcher(matcher, _Allowed(candidates.tolist()))
     ids: list[int] = []
     scores: list[float] = []
     if by_score:
@@ -117,6 +116,14 @@ def _match(sub: Searcher, query: wq.Query | None, allowed: np.ndarray,
         found = found[keep]
         found_scores = found_scores[keep] if found_scores is not None else None
     return found, found_scores
+
+
+class _Allowed(matching.ListMatcher):
+    """The allowed documents as a matcher that adds nothing to a score (a ListMatcher's
+    ``all_weights=0.0`` is taken as unset and scores 1.0)."""
+
+    def score(self) -> float:
+        return 0.0
 
 
 def _count(segments: list[_Segment], name: str, skip: str | None) -> dict[str, int]:

@@ -1,0 +1,133 @@
+"""The engine is a projection of the catalog: rebuilt from it without reading the archive,
+caught up by batch after a crash, and never the only copy of anything."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.pipeline import EXTRACTION_VERSION, run_index
+from search_service.cli import main
+from search_service.config import Settings
+from search_service.engines import open_engine, whoosh_home
+from search_service.engines.sync import catch_up, rebuild
+from search_service.search import SearchParams
+from tests.factories import build_archive
+from tests.searching import catalog_of, engine_count, search
+
+QUERIES = ["", "明远", "张三", "3301000001", '"未配备灭火器"', "mingyuan", "合同"]
+CONTRACT = "城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf"
+
+
+def results(index_dir: Path) -> list[dict]:
+    found = []
+    for q in QUERIES:
+        body = search(index_dir, SearchParams(q=q)).to_dict()
+        body.pop("took_ms")
+        found.append(body)
+    return found
+
+
+@pytest.fixture()
+def indexed(tmp_path: Path) -> tuple[Path, Path]:
+    root = build_archive(tmp_path / "archive")
+    (root / "城东供电所" / "损坏.pdf").write_bytes(b"%PDF-1.4 garbage")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    return root, tmp_path / "ix"
+
+
+def test_reindex_after_deleting_the_index_reads_no_archive_file(indexed, tmp_path: Path,
+                                                                 capsys) -> None:  # noqa: ANN001
+    root, ix = indexed
+    before = results(ix)
+    shutil.rmtree(whoosh_home(ix))
+    root.rename(tmp_path / "archive-away")  # not one archive file can be read
+    assert main(["reindex", "--index", str(ix), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "可检索文档 6 篇" in out and "未能索引的文件 1 个" in out
+    assert results(ix) == before
+    assert main(["failures", "--index", str(ix)]) == 0  # failed files come from the catalog
+    assert "损坏.pdf" in capsys.readouterr().out
+
+
+def test_a_corrupt_index_is_rebuilt_by_the_next_run(indexed) -> None:  # noqa: ANN001
+    root, ix = indexed
+    before = results(ix)
+    for segment in whoosh_home(ix).glob("build-*/*.seg"):
+        segment.write_bytes(b"garbage")
+    summary = run_index(root, ix, workers=1, progress=False)
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 0, 7)  # nothing re-read
+    assert results(ix) == before
+
+
+def test_a_crash_between_catalog_write_and_engine_commit_is_repaired(indexed) -> None:  # noqa: ANN001
+    root, ix = indexed
+    catalog = catalog_of(ix)
+    row = catalog.records([catalog.known_files()[CONTRACT].doc_id]).popitem()[1]
+    # what a run killed right after writing its batch to the catalog leaves behind
+    catalog.write([{**row, "content": row["content"] + "\n补充条款：双电源切换装置"}],
+                  extraction_version=EXTRACTION_VERSION)
+    assert search(ix, q="双电源切换").total == 0  # the engine is one batch behind
+    engine = open_engine(Settings(index_dir=ix))
+    assert engine.applied_batch() == catalog.last_batch() - 1
+    engine.close()
+    run_index(root, ix, workers=1, progress=False)
+    hits = search(ix, q="双电源切换").hits
+    assert [h["path"] for h in hits] == [CONTRACT] and "<mark>双电源切换</mark>" in hits[0]["snippet"]
+
+
+def test_catch_up_applies_removals_and_nothing_twice(indexed) -> None:  # noqa: ANN001
+    root, ix = indexed
+    catalog = catalog_of(ix)
+    engine = open_engine(Settings(index_dir=ix))
+    try:
+        assert catch_up(engine, catalog) == 0  # up to date
+        catalog.write([], removed=[catalog.known_files()[CONTRACT].doc_id])
+        assert catch_up(engine, catalog) == 1
+        assert engine.count() == 5
+    finally:
+        engine.close()
+
+
+def test_rebuild_swaps_a_new_build_in(indexed) -> None:  # noqa: ANN001
+    _, ix = indexed
+    engine = open_engine(Settings(index_dir=ix))
+    old = json.loads((whoosh_home(ix) / "current.json").read_text())["build"]
+    try:
+        assert rebuild(engine, catalog_of(ix)) == 6
+    finally:
+        engine.close()
+    state = json.loads((whoosh_home(ix) / "current.json").read_text())
+    assert state["build"] != old and state["applied_batch"] == catalog_of(ix).last_batch()
+    assert [p.name for p in whoosh_home(ix).glob("build-*")] == [state["build"]]
+    assert engine_count(ix) == 6
+
+
+def test_incremental_runs_decide_from_the_catalog(indexed) -> None:  # noqa: ANN001
+    root, ix = indexed
+    shutil.rmtree(whoosh_home(ix))  # the engine alone tells nothing about what was read
+    again = run_index(root, ix, workers=1, progress=False)
+    assert (again.added, again.updated, again.unchanged, again.still_failing) == (0, 0, 7, 1)
+    assert engine_count(ix) == 6
+    # a row extracted by an older extractor is read again
+    from sqlalchemy import update
+
+    from indexer.catalog.tables import documents
+
+    catalog = catalog_of(ix)
+    with catalog.engine.begin() as conn:
+        conn.execute(update(documents).where(documents.c.path == CONTRACT)
+                     .values(extraction_version=0))
+    redo = run_index(root, ix, workers=1, progress=False)
+    assert (redo.added, redo.updated, redo.unchanged) == (0, 0, 7)  # same content: unchanged
+    assert catalog.known_files()[CONTRACT].extraction_version > 0
+
+
+def test_verify_works_from_the_catalog(indexed, capsys) -> None:  # noqa: ANN001
+    root, ix = indexed
+    shutil.rmtree(whoosh_home(ix))
+    assert main(["verify", str(root), "--index", str(ix)]) == 0
+    assert "完好 7 个" in capsys.readouterr().out
