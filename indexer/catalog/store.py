@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 
 from indexer.catalog.tables import RECORD_COLUMNS, catalog_meta, customers, documents
 from indexer.customers import Customer
@@ -126,23 +126,42 @@ class Catalog:
         with self.engine.begin() as conn:
             batch = (conn.execute(select(func.coalesce(func.max(documents.c.batch), 0)))
                      .scalar_one() + 1)
-            for record in records:
-                values = {k: record[k] for k in RECORD_COLUMNS if k in record}
-                if (values.get("ocr_confidence") or 0) < 0:
-                    values["ocr_confidence"] = None  # the index's "not OCR'd"
-                values.update(extraction_version=extraction_version, updated_at=now,
-                              removed_at=None, batch=batch)
-                changed = conn.execute(update(documents)
-                                       .where(documents.c.doc_id == values["doc_id"])
-                                       .values(**values)).rowcount
-                if not changed:
-                    conn.execute(insert(documents).values(cataloged_at=now, **values))
+            rows = [self._row(record, extraction_version, now, batch) for record in records]
+            for start in range(0, len(rows), 500):
+                self._upsert(conn, rows[start:start + 500], now)
             ids = list(removed)
             for start in range(0, len(ids), 500):
                 conn.execute(update(documents)
                              .where(documents.c.doc_id.in_(ids[start:start + 500]))
                              .values(removed_at=now, updated_at=now, batch=batch))
         return batch
+
+    @staticmethod
+    def _row(record: Mapping[str, Any], extraction_version: int, now: Any,
+             batch: int) -> dict[str, Any]:
+        values = {k: record[k] for k in RECORD_COLUMNS if k in record}
+        if (values.get("ocr_confidence") or 0) < 0:
+            values["ocr_confidence"] = None  # the index's "not OCR'd"
+        values.update(extraction_version=extraction_version, updated_at=now, removed_at=None,
+                      batch=batch)
+        return values
+
+    @staticmethod
+    def _upsert(conn: Any, rows: list[dict[str, Any]], now: Any) -> None:
+        """Update the rows that exist, insert the others (executemany, one shape each)."""
+        existing = set(conn.execute(select(documents.c.doc_id).where(
+            documents.c.doc_id.in_([r["doc_id"] for r in rows]))).scalars())
+        by_shape: dict[tuple[tuple[str, ...], bool], list[dict[str, Any]]] = {}
+        for row in rows:
+            by_shape.setdefault((tuple(sorted(row)), row["doc_id"] in existing), []).append(row)
+        for (keys, exists), group in by_shape.items():
+            if exists:
+                statement = (update(documents)
+                             .where(documents.c.doc_id == bindparam("_doc_id"))
+                             .values({k: bindparam(k) for k in keys}))
+                conn.execute(statement, [{**r, "_doc_id": r["doc_id"]} for r in group])
+            else:
+                conn.execute(insert(documents), [{**r, "cataloged_at": now} for r in group])
 
     def put_customers(self, found: Mapping[str, Customer]) -> None:
         """Replace the customer master data with ``found``."""

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import matching
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search_service.engines.base import EngineHit, EngineResult, Scope, SearchRequest
 from search_service.engines.whoosh_columns import ColumnCache, SegmentColumns
+from search_service.engines.whoosh_phrase import CheckedPhrase
 from search_service.engines.whoosh_query import plan_query
+from search_service.query.plan import QueryPlan
 
 # Restrict the matcher to the allowed documents when they are fewer than this share of the
 # segment: skipping beats checking positions in documents that would be dropped anyway.
@@ -49,8 +50,7 @@ class _Segment:
 
 def search(searcher: Searcher, cache: ColumnCache, request: SearchRequest) -> EngineResult:
     """Run ``request`` against ``searcher``'s index (documents in it are all searchable)."""
-    query = None if request.plan.is_empty else plan_query(request.plan)
-    by_score = query is not None and request.sort == "relevance"
+    by_score = not request.plan.is_empty and request.sort == "relevance"
     selected = {name: tuple(v) for name, v in request.filters.items() if v}
     separate = set(selected) & set(request.facets)  # counted without their own filter
     segments = []
@@ -65,7 +65,7 @@ def search(searcher: Searcher, cache: ColumnCache, request: SearchRequest) -> En
             allowed &= columns.coded("doc_date").range_mask(request.date_from, request.date_to)
         if request.account_no:
             allowed &= columns.coded("account_no").mask_of((request.account_no,))
-        ids, scores = _match(sub, query, allowed, by_score)
+        ids, scores = _match(sub, request.plan, allowed, by_score)
         masks = {name: columns.coded(name).mask_of(selected[name])[ids] for name in separate}
         segments.append(_Segment(offset, columns, ids, scores, masks))
     facets = {name: _count(segments, name, name if name in separate else None)
@@ -90,13 +90,14 @@ def _scope_mask(columns: SegmentColumns, scope: Scope) -> np.ndarray:
     return inside
 
 
-def _match(sub: Searcher, query: wq.Query | None, allowed: np.ndarray,
+def _match(sub: Searcher, plan: QueryPlan, allowed: np.ndarray,
            by_score: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """Document numbers (in ``sub``) matching ``query`` among ``allowed``, with scores."""
+    """Document numbers (in ``sub``) matching ``plan`` among ``allowed``, with scores."""
     candidates = np.flatnonzero(allowed)
-    if query is None or not len(candidates):
+    if plan.is_empty or not len(candidates):
         return candidates, (np.zeros(len(candidates)) if by_score else None)
-    matcher = query.matcher(sub)
+    phrase = type("AllowedPhrase", (CheckedPhrase,), {"allowed": allowed})
+    matcher = plan_query(plan, phrase).matcher(sub)
     prefilter = len(candidates) < _PREFILTER_SHARE * len(allowed)
     if prefilter:
         matcher = matching.IntersectionMatcher(matcher, _Allowed(candidates.tolist()))
