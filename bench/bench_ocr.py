@@ -23,7 +23,8 @@ from pathlib import Path
 from indexer.customers import Customer
 from indexer.pipeline import run_index
 from indexer.sample_scans import SUBFOLDER, add_scans
-from indexer.store import open_index
+from indexer.catalog.store import Catalog
+from search_service.db import default_url
 
 NAMES = ("杭州明远纺织有限公司", "张三丰", "宁波华丰纺织有限公司", "李秀英", "温州瓯江电机厂", "陈建国",
          "绍兴柯桥印染有限公司", "王美华", "嘉兴南湖食品厂", "赵志强")
@@ -50,8 +51,8 @@ def main() -> None:
         for path in root.rglob("*.*"):
             os.utime(path, ns=(0, path.stat().st_mtime_ns + 10**9))
         second = run_index(root, index_dir, workers=args.workers, progress=False)
-        with open_index(index_dir).searcher() as searcher:
-            docs = {d["path"]: d for d in searcher.all_stored_fields()}
+        catalog = Catalog.open(default_url(index_dir))
+        docs = {d["path"]: d for d in catalog.rows(catalog.known_files())}
         found, confidences = 0, []
         for customer in customers:
             folder = f"{customer.org}/{customer.account_no}_{customer.name}/{SUBFOLDER}/"

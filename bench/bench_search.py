@@ -27,7 +27,11 @@ from whoosh.qparser import MultifieldParser
 
 from indexer.doctypes import DOC_TYPES
 from indexer.records import doc_id_for
-from indexer.schema import build_schema
+from indexer.catalog.store import Catalog
+from search_service.db import default_url
+from search_service.engines import whoosh_home
+from search_service.engines.sync import rebuild
+from search_service.engines.whoosh import WhooshEngine
 from search_service.search import SearchParams, run_search
 
 ORGS = ["城东供电所", "城西供电所", "城南供电所", "临江供电所", "白塔供电所"]
@@ -86,23 +90,25 @@ def query_mix(rng: random.Random, n: int, total_docs: int) -> list[tuple[str, Se
 
 
 def index_ours(directory: Path, docs: list[dict[str, object]]) -> float:
-    ix = windex.create_in(str(directory), build_schema())
+    """Write the records to a catalog, then time building the Whoosh engine from it."""
+    catalog = Catalog.open(default_url(directory))
+    catalog.write(docs)
     began = time.perf_counter()
-    with ix.writer(limitmb=256) as writer:
-        for doc in docs:
-            writer.add_document(**doc)
+    engine = WhooshEngine(whoosh_home(directory))
+    rebuild(engine, catalog)
+    engine.close()
     return time.perf_counter() - began
 
 
 def time_ours(directory: Path, queries: list[tuple[str, SearchParams]]) -> dict[str, list[float]]:
-    ix = windex.open_dir(str(directory), schema=build_schema())
+    engine, catalog = WhooshEngine(whoosh_home(directory)), Catalog.open(default_url(directory))
     timings: dict[str, list[float]] = {}
-    with ix.searcher() as searcher:
-        run_search(searcher, queries[0][1])  # warm caches
-        for kind, params in queries:
-            began = time.perf_counter()
-            run_search(searcher, params)
-            timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
+    run_search(engine, catalog, queries[0][1])  # warm caches
+    for kind, params in queries:
+        began = time.perf_counter()
+        run_search(engine, catalog, params)
+        timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
+    engine.close()
     return timings
 
 

@@ -25,7 +25,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from indexer.store import open_index
 
 MIX = [
     ("户名片段", "/api/search?q=明远"),
@@ -67,7 +66,14 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def searcher_open_ms(index_dir: Path, rounds: int) -> float:
-    ix = open_index(index_dir)
+    from whoosh import index as windex
+
+    from indexer.schema import build_schema
+    from search_service.engines import whoosh_home
+    from search_service.engines.whoosh import WhooshEngine
+
+    home = whoosh_home(index_dir)
+    ix = windex.open_dir(str(home / WhooshEngine(home)._state()["build"]), schema=build_schema())
     samples = []
     for _ in range(rounds):
         began = time.perf_counter()

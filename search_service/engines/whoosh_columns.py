@@ -43,7 +43,19 @@ class SegmentColumns:
         self.size = reader.doc_count_all()
         self._reader = reader
         self._coded: dict[str, Coded] = {}
+        self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Each document's length of ``field`` as the scorer sees it (default 1)."""
+        with self._lock:
+            found = self._lengths.get(field)
+            if found is None:
+                reader = self._reader
+                found = self._lengths[field] = np.array(
+                    [reader.doc_field_length(n, field, 1) for n in range(self.size)],
+                    dtype=np.float64)
+            return found
 
     def coded(self, field: str) -> Coded:
         with self._lock:

@@ -22,6 +22,7 @@ from search_service.engines.base import EngineHit, EngineResult, Scope, SearchRe
 from search_service.engines.whoosh_columns import ColumnCache, SegmentColumns
 from search_service.engines.whoosh_phrase import CheckedPhrase
 from search_service.engines.whoosh_query import plan_query
+from search_service.engines.whoosh_terms import ArrayTerm
 from search_service.query.plan import QueryPlan
 
 # Restrict the matcher to the allowed documents when they are fewer than this share of the
@@ -65,7 +66,7 @@ def search(searcher: Searcher, cache: ColumnCache, request: SearchRequest) -> En
             allowed &= columns.coded("doc_date").range_mask(request.date_from, request.date_to)
         if request.account_no:
             allowed &= columns.coded("account_no").mask_of((request.account_no,))
-        ids, scores = _match(sub, request.plan, allowed, by_score)
+        ids, scores = _match(sub, columns, request.plan, allowed, by_score)
         masks = {name: columns.coded(name).mask_of(selected[name])[ids] for name in separate}
         segments.append(_Segment(offset, columns, ids, scores, masks))
     facets = {name: _count(segments, name, name if name in separate else None)
@@ -90,14 +91,16 @@ def _scope_mask(columns: SegmentColumns, scope: Scope) -> np.ndarray:
     return inside
 
 
-def _match(sub: Searcher, plan: QueryPlan, allowed: np.ndarray,
+def _match(sub: Searcher, columns: SegmentColumns, plan: QueryPlan, allowed: np.ndarray,
            by_score: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """Document numbers (in ``sub``) matching ``plan`` among ``allowed``, with scores."""
     candidates = np.flatnonzero(allowed)
     if plan.is_empty or not len(candidates):
         return candidates, (np.zeros(len(candidates)) if by_score else None)
     phrase = type("AllowedPhrase", (CheckedPhrase,), {"allowed": allowed})
-    matcher = plan_query(plan, phrase).matcher(sub)
+    term = type("AllowedTerm", (ArrayTerm,), {"allowed": allowed,
+                                              "lengths": staticmethod(columns.lengths)})
+    matcher = plan_query(plan, phrase, term).matcher(sub)
     prefilter = len(candidates) < _PREFILTER_SHARE * len(allowed)
     if prefilter:
         matcher = matching.IntersectionMatcher(matcher, _Allowed(candidates.tolist()))

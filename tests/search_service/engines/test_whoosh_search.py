@@ -93,3 +93,32 @@ def test_index_stores_no_text(indexed_archive) -> None:  # noqa: ANN001
     schema = build_schema()
     assert [name for name in schema.names() if schema[name].stored] == ["doc_id"]
     assert Path(indexed_archive.index_dir / "whoosh" / "current.json").is_file()
+
+
+def test_equal_over_several_segments_with_deletions(tmp_path: Path) -> None:
+    from indexer.pipeline import run_index
+    from tests.factories import build_archive, make_txt
+
+    root = build_archive(tmp_path / "a")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    folder = root / "城东供电所" / "3301000001_杭州明远纺织有限公司" / "用电检查"
+    for n in range(12):
+        make_txt(folder / f"用电检查工作单_2024-0{n % 9 + 1}-0{n % 7 + 1}_{n}.txt",
+                 f"用电检查工作单\n户号：3301000001\n第 {n} 次检查，明远纺织配电房未配备灭火器\n")
+    (root / "城西供电所" / "3301000002_张三丰" / "用电申请书.txt").unlink()
+    run_index(root, tmp_path / "ix", workers=1, progress=False, batch_size=5)
+    engine = open_engine(Settings(index_dir=tmp_path / "ix"))
+    try:
+        with engine.searcher() as searcher:
+            assert len(searcher.leaf_searchers()) > 1
+            assert searcher.reader().has_deletions() or searcher.doc_count_all() == 17
+        for q in QUERIES:
+            for variant in VARIANTS:
+                request = SearchRequest(plan=plan_query(q), facets=FACET_FIELDS, **variant)
+                with engine.searcher() as searcher:
+                    reference = whoosh_collector.search(searcher, request)
+                fast = engine.search(request)
+                assert (fast.total, fast.hits, fast.facets) == (
+                    reference.total, reference.hits, reference.facets), (q, variant)
+    finally:
+        engine.close()
