@@ -30,9 +30,11 @@ def filter_query(request: SearchRequest, skip: str | None = None) -> wq.Query | 
     """Every filter AND-ed (values within one filter OR-ed), without facet ``skip``; None
     when nothing filters."""
     parts: list[wq.Query] = []
-    for name, values in {**request.filters, **request.plan.filters}.items():
+    for name, values in request.filters.items():
         if name != skip and values:
             parts.append(wq.Or([wq.Term(name, v) for v in values]))
+    for name, values in request.plan.filters.items():  # understood: never multi-select
+        parts.append(wq.Or([wq.Term(name, v) for v in values]))
     if request.date_from or request.date_to:
         parts.append(wq.TermRange("doc_date", request.date_from or None,
                                   request.date_to or None))

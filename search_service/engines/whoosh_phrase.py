@@ -19,12 +19,7 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-
-class _Scored(matching.ListMatcher):
-    """Documents with their precomputed scores."""
-
-    def score(self) -> float:
-        return self._weights[self._i]
+from search_service.engines.whoosh_terms import Scored
 
 
 def tree_sum(values: Sequence[float]) -> float:
@@ -63,7 +58,7 @@ class CheckedPhrase(wq.Phrase):
             if not starts:
                 return matching.NullMatcher()
         found = sorted(starts)
-        scored = _Scored(found, weights=[tree_sum(scores[d]) for d in found])
+        scored = Scored(found, weights=[tree_sum(scores[d]) for d in found])
         return matching.WrappingMatcher(scored, self.boost) if self.boost != 1.0 else scored
 
     def _first(self, postings: matching.Matcher, i: int, count: int

@@ -22,7 +22,7 @@ from search_service.engines.base import EngineHit, EngineResult, Scope, SearchRe
 from search_service.engines.whoosh_columns import ColumnCache, SegmentColumns
 from search_service.engines.whoosh_phrase import CheckedPhrase
 from search_service.engines.whoosh_query import plan_query
-from search_service.engines.whoosh_terms import ArrayTerm
+from search_service.engines.whoosh_terms import ArrayTerm, Scored
 from search_service.query.plan import QueryPlan
 
 # Restrict the matcher to the allowed documents when they are fewer than this share of the
@@ -59,8 +59,9 @@ def search(searcher: Searcher, cache: ColumnCache, request: SearchRequest) -> En
         reader = sub.reader()
         columns = cache.columns(reader)
         allowed = cache.live(reader) & _scope_mask(columns, request.scope)
-        for name, values in {**request.plan.filters, **{
-                k: v for k, v in selected.items() if k not in separate}}.items():
+        fixed = [*request.plan.filters.items(),
+                 *((k, v) for k, v in selected.items() if k not in separate)]
+        for name, values in fixed:
             allowed &= columns.coded(name).mask_of(values)
         if request.date_from or request.date_to:
             allowed &= columns.coded("doc_date").range_mask(request.date_from, request.date_to)
@@ -103,7 +104,8 @@ def _match(sub: Searcher, columns: SegmentColumns, plan: QueryPlan, allowed: np.
     matcher = plan_query(plan, phrase, term).matcher(sub)
     prefilter = len(candidates) < _PREFILTER_SHARE * len(allowed)
     if prefilter:
-        matcher = matching.IntersectionMatcher(matcher, _Allowed(candidates.tolist()))
+        matcher = matching.IntersectionMatcher(  # the allowed documents add nothing to a score
+            matcher, Scored(candidates.tolist(), weights=[0.0] * len(candidates)))
     ids: list[int] = []
     scores: list[float] = []
     if by_score:
@@ -120,14 +122,6 @@ def _match(sub: Searcher, columns: SegmentColumns, plan: QueryPlan, allowed: np.
         found = found[keep]
         found_scores = found_scores[keep] if found_scores is not None else None
     return found, found_scores
-
-
-class _Allowed(matching.ListMatcher):
-    """The allowed documents as a matcher that adds nothing to a score (a ListMatcher's
-    ``all_weights=0.0`` is taken as unset and scores 1.0)."""
-
-    def score(self) -> float:
-        return 0.0
 
 
 def _count(segments: list[_Segment], name: str, skip: str | None) -> dict[str, int]:
