@@ -92,7 +92,7 @@ def token(src: Path, index_dir: Path, db_url: str) -> str:
 
 
 def measure(src: Path, root: Path, index_dir: Path, mix: list[tuple[str, str]],
-            concurrency: int) -> dict[str, object]:
+            concurrency: int, workers: int) -> dict[str, object]:
     db_url = f"sqlite:///{index_dir.parent / 'archive-search.db'}"
     headers = {"Authorization": f"Bearer {token(src, index_dir, db_url)}"}
     with socket.socket() as sock:
@@ -101,7 +101,8 @@ def measure(src: Path, root: Path, index_dir: Path, mix: list[tuple[str, str]],
     env = {**os.environ, "PYTHONPATH": str(src), "ARCHIVE_SEARCH_DEMO": "1",
            "ARCHIVE_SEARCH_DB": db_url}
     server = subprocess.Popen([sys.executable, "-m", "search_service.cli", "serve", "--index",
-                               str(index_dir), "--root", str(root), "--port", str(port)],
+                               str(index_dir), "--root", str(root), "--port", str(port),
+                               "--workers", str(workers)],
                               cwd=src, env=env)
     base = f"http://127.0.0.1:{port}"
 
@@ -142,6 +143,9 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=Path("data/bench-20k"))
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="service processes, both sides")
+    parser.add_argument("--sides", default="before,after")
+    parser.add_argument("--no-reindex", action="store_true", help="skip timing a reindex")
     args = parser.parse_args()
     corpus, before_src = args.corpus.resolve(), args.before.resolve()
     root = corpus / "archive"
@@ -152,19 +156,23 @@ def main() -> int:
     mix = queries(customers)
     figures: dict[str, dict[str, object]] = {}
     for side, src in (("before", before_src), ("after", HERE)):
+        if side not in args.sides.split(","):
+            continue
         index_dir = corpus / side / "index"
         facts: dict[str, object] = {}
         if not index_dir.exists():
             seconds = run([sys.executable, "-m", "search_service.cli", "index", str(root),
                            "--index", str(index_dir), "--quiet"], src)
             facts["index_docs_per_s"] = args.docs / seconds
-        if side == "after":
+        if side == "after" and not args.no_reindex:
             seconds = run([sys.executable, "-m", "search_service.cli", "reindex", "--index",
                            str(index_dir), "--quiet"], src)
             facts["reindex_docs_per_s"] = args.docs / seconds
-        facts.update(measure(src, root, index_dir, mix, args.concurrency))
+        facts.update(measure(src, root, index_dir, mix, args.concurrency, args.workers))
         figures[side] = facts
         print(side, json.dumps(facts, ensure_ascii=False), flush=True)
+    if len(figures) < 2:
+        return 0
     before, after = figures["before"], figures["after"]
     print(f"\n| {args.docs} docs, Whoosh, HTTP | before | after | ratio |\n|---|---|---|---|")
     for label, key in (("search p50 ms", "p50"), ("search p95 ms", "p95")):

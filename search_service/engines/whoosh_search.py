@@ -98,9 +98,9 @@ def _match(sub: Searcher, columns: SegmentColumns, plan: QueryPlan, allowed: np.
     candidates = np.flatnonzero(allowed)
     if plan.is_empty or not len(candidates):
         return candidates, (np.zeros(len(candidates)) if by_score else None)
-    phrase = type("AllowedPhrase", (CheckedPhrase,), {"allowed": allowed})
-    term = type("AllowedTerm", (ArrayTerm,), {"allowed": allowed,
-                                              "lengths": staticmethod(columns.lengths)})
+    limits = {"allowed": allowed, "lengths": staticmethod(columns.lengths)}
+    phrase = type("AllowedPhrase", (CheckedPhrase,), limits)
+    term = type("AllowedTerm", (ArrayTerm,), limits)
     matcher = plan_query(plan, phrase, term).matcher(sub)
     prefilter = len(candidates) < _PREFILTER_SHARE * len(allowed)
     if prefilter:
