@@ -2,8 +2,10 @@
 
 Whoosh's own collector counts facets, applies filters and sorts in Python per document, so a
 broad query over 20,000 documents spends most of its time there. Here the query's matcher
-runs once per segment, restricted to the documents that scope and filters allow (taken as
-masks over column arrays, :mod:`whoosh_columns`), and facet counts, multi-select facets,
+runs once per segment with leaves that keep to the documents scope and filters allow (masks
+over column arrays, :mod:`whoosh_columns`): terms read and scored as arrays
+(:mod:`whoosh_terms`), phrases checked on candidates only (:mod:`whoosh_phrase`). Facet
+counts, multi-select facets,
 sorting and paging are array operations over the matched document numbers. Results are
 those of Whoosh's collector: the same documents, scores, and order (score descending, then
 document number; by date, ties in document-number order).
@@ -15,19 +17,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import matching
 from whoosh.searching import Searcher
 
 from search_service.engines.base import EngineHit, EngineResult, Scope, SearchRequest
 from search_service.engines.whoosh_columns import ColumnCache, SegmentColumns
 from search_service.engines.whoosh_phrase import CheckedPhrase
 from search_service.engines.whoosh_query import plan_query
-from search_service.engines.whoosh_terms import ArrayTerm, Scored
+from search_service.engines.whoosh_terms import ArrayTerm
+from search_service.engines.whoosh_tree import evaluate
 from search_service.query.plan import QueryPlan
-
-# Restrict the matcher to the allowed documents when they are fewer than this share of the
-# segment: skipping beats checking positions in documents that would be dropped anyway.
-_PREFILTER_SHARE = 0.5
 
 
 @dataclass
@@ -101,11 +99,10 @@ def _match(sub: Searcher, columns: SegmentColumns, plan: QueryPlan, allowed: np.
     limits = {"allowed": allowed, "lengths": staticmethod(columns.lengths)}
     phrase = type("AllowedPhrase", (CheckedPhrase,), limits)
     term = type("AllowedTerm", (ArrayTerm,), limits)
-    matcher = plan_query(plan, phrase, term).matcher(sub)
-    prefilter = len(candidates) < _PREFILTER_SHARE * len(allowed)
-    if prefilter:
-        matcher = matching.IntersectionMatcher(  # the allowed documents add nothing to a score
-            matcher, Scored(candidates.tolist(), weights=[0.0] * len(candidates)))
+    matcher = plan_query(plan, phrase, term).matcher(sub)  # leaves keep to ``allowed``
+    whole = evaluate(matcher, len(allowed))
+    if whole is not None:
+        return whole[0], (whole[1] if by_score else None)
     ids: list[int] = []
     scores: list[float] = []
     if by_score:
@@ -117,7 +114,7 @@ def _match(sub: Searcher, columns: SegmentColumns, plan: QueryPlan, allowed: np.
         ids = list(matcher.all_ids())
     found = np.array(ids, dtype=np.int64)
     found_scores = np.array(scores, dtype=np.float64) if by_score else None
-    if not prefilter and len(found):
+    if len(found):  # leaves Whoosh matches itself (a prefix) are not limited to ``allowed``
         keep = allowed[found]
         found = found[keep]
         found_scores = found_scores[keep] if found_scores is not None else None
