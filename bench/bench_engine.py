@@ -83,11 +83,17 @@ def run(command: list[str], src: Path, **env: str) -> float:
 
 
 def token(src: Path, index_dir: Path, db_url: str) -> str:
-    code = ("import sys; sys.path.insert(0, 'bench'); from pathlib import Path; "
-            "from bench_service import bench_token; "
-            f"print(bench_token(Path({str(index_dir)!r}), {db_url!r}))")
+    """A bearer token of a new 稽查员 (all units, masked), made by ``src``'s own code."""
+    name = f"bench-{time.time_ns()}"
+    code = ("from pathlib import Path; from search_service.access import Access; "
+            "from search_service.config import Settings; from search_service.users import User; "
+            f"a = Access(Settings(index_dir=Path({str(index_dir)!r}), database_url={db_url!r}, "
+            "demo=True)); admin = User('bench', 'admin', ''); "
+            f"a.accounts.create_user(admin, {name!r}, 'Speed-test-2026', 'inspector', ''); "
+            f"print(a.accounts.create_token(admin, {name!r}, 'bench')[1])")
     out = subprocess.run([sys.executable, "-c", code], cwd=src, check=True, text=True,
-                         capture_output=True, env={**os.environ, "PYTHONPATH": str(src)})
+                         capture_output=True, env={**os.environ, "PYTHONPATH": str(src),
+                                                   "ARCHIVE_SEARCH_DEMO": "1"})
     return out.stdout.strip().splitlines()[-1]
 
 
