@@ -125,6 +125,9 @@ class WhooshEngine:
             with self._lock:
                 self._opened = None
             raise UnavailableError(f"检索服务暂不可用：索引无法读取（{exc}）") from exc
+        if held is None or current is not held[1]:  # a new commit: drop merged-away segments
+            self.columns.forget_except({sub.reader().segment().segment_id()
+                                        for sub, _ in current.leaf_searchers()})
         self._local.held = (ix, current)
         yield current
 

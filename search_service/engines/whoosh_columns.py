@@ -114,7 +114,8 @@ class ColumnCache:
         return found
 
     def forget_except(self, segment_ids: set[str]) -> None:
-        """Drop segments no longer in the index (merged away)."""
+        """Drop segments no longer in the index (merged away; a thread still searching an
+        older generation just builds them again)."""
         with self._lock:
             for key in set(self._segments) - segment_ids:
                 del self._segments[key]
