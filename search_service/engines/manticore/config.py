@@ -13,7 +13,7 @@ from search_service.engines.manticore.nodes import (
     DISTRIBUTED_INDEX, META_INDEX, Node, Topology, shard_index,
 )
 from search_service.engines.manticore.projection import (
-    DATE_ATTR, RT_FIELDS, SCOPE_ATTR, STRING_ATTRS,
+    BUILD_ATTR, DATE_ATTR, RT_FIELDS, SCOPE_ATTR, STRING_ATTRS,
 )
 
 # Han ideographs (as indexer.analysis) and the characters of every other token: lower-case
@@ -37,6 +37,7 @@ def shard_block(shard: int, data_dir: Path) -> str:
         *(f"rt_field = {f}" for f in RT_FIELDS),
         *(f"rt_attr_string = {a}" for a in STRING_ATTRS),
         f"rt_attr_uint = {DATE_ATTR}",
+        f"rt_attr_uint = {BUILD_ATTR}",
         f"rt_attr_multi_64 = {SCOPE_ATTR}",
     ]
     return _block("index", shard_index(shard), lines)

@@ -34,7 +34,8 @@ FILTER_FIELDS = tuple(dict.fromkeys((*FACET_FIELDS, "retention", "hazard_found")
 STRING_ATTRS = ("doc_id", "account_no", "status", *FILTER_FIELDS)
 DATE_ATTR = "date_num"  # doc_date as YYYYMMDD, 0 when unknown
 SCOPE_ATTR = "scope_keys"  # 64-bit keys of the unit, customer and document (see scope_key)
-COLUMNS = ("id", *RT_FIELDS, *STRING_ATTRS, DATE_ATTR, SCOPE_ATTR)
+BUILD_ATTR = "build"  # 0 or 1: a rebuild writes the other build, searches see the current one
+COLUMNS = ("id", *RT_FIELDS, *STRING_ATTRS, DATE_ATTR, SCOPE_ATTR, BUILD_ATTR)
 
 # Between the alternative readings of a name in pinyin: never a query token, so no phrase
 # spans two readings.
@@ -42,9 +43,11 @@ READING_BREAK = "zzzreadingbreak"
 _MAX_READINGS = 8
 
 
-def rt_id(doc_id: str) -> int:
-    """The RT index id of a document: its 16-hex-digit id's first 15 digits (positive, 60 bits)."""
-    return int(doc_id[:15], 16) or 1
+def rt_id(doc_id: str, build: int = 0) -> int:
+    """The RT index id of a document in ``build``: 60 bits of a hash of its id, doubled, plus
+    the build, so both builds can hold a document during a rebuild (positive, below 2^62)."""
+    digest = hashlib.blake2b(doc_id.encode(), digest_size=8).digest()
+    return (int.from_bytes(digest, "big") >> 4) * 2 + build + 2
 
 
 def scope_key(kind: str, value: str) -> int:
@@ -101,8 +104,8 @@ def pinyin_text(tokenizer: Any, name: str) -> str:
     return f" {READING_BREAK} ".join(" ".join(r) for r in readings)
 
 
-def row(record: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The RT row of a catalog record, in :data:`COLUMNS` order."""
+def row(record: Mapping[str, Any], build: int = 0) -> tuple[Any, ...]:
+    """The RT row of a catalog record in ``build``, in :data:`COLUMNS` order."""
     name = str(record.get("customer_name") or "")
     text = {f: " ".join(tokenize(str(record.get(f) or ""))) for f in TEXT_FIELDS[:4]}
     text["name_pinyin"] = pinyin_text(FullPinyinTokenizer(), name)
@@ -114,5 +117,5 @@ def row(record: Mapping[str, Any]) -> tuple[Any, ...]:
     scope = (scope_key("unit", str(record.get("org") or "")),
              scope_key("account", str(record.get("account_no") or "")),
              scope_key("doc", doc_id))
-    return (rt_id(doc_id), *(text[f] for f in TEXT_FIELDS), *keys, *strings,
-            date_number(str(record.get("doc_date") or "")), scope)
+    return (rt_id(doc_id, build), *(text[f] for f in TEXT_FIELDS), *keys, *strings,
+            date_number(str(record.get("doc_date") or "")), scope, build)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from indexer.schema import STATUS_OK
 from search_service.engines.base import SearchRequest
 from search_service.engines.manticore.projection import (
-    DATE_ATTR, FIELD_WEIGHTS, FILTER_FIELDS, IDENTIFIER_FIELDS, SCOPE_ATTR, TEXT_FIELDS,
+    BUILD_ATTR, DATE_ATTR, FIELD_WEIGHTS, FILTER_FIELDS, IDENTIFIER_FIELDS, SCOPE_ATTR, TEXT_FIELDS,
     date_number, encode_identifier, scope_key,
 )
 from search_service.errors import QueryError
@@ -100,12 +100,15 @@ def _pad(value: str, digit: str) -> str:
     return digits + digit * (8 - len(digits)) if digits.isdigit() and len(digits) <= 8 else ""
 
 
-def where_clause(request: SearchRequest, match: str, skip: str | None = None) -> str:
-    """Every condition of ``request`` as a WHERE clause, without the filter on ``skip``."""
+def where_clause(request: SearchRequest, match: str, build: int, skip: str | None = None) -> str:
+    """Every condition of ``request`` as a WHERE clause, without the user's filter on
+    ``skip`` (filters understood from the query always apply)."""
     parts = [f"MATCH({quote(match)})"] if match else []
+    parts.append(f"{BUILD_ATTR} = {int(build)}")
     parts.append(f"status = {quote(STATUS_OK)}")
-    for name, values in merged_filters(request).items():
-        if name == skip or not values:
+    user = [(n, v) for n, v in request.filters.items() if n != skip]
+    for name, values in [*request.plan.filters.items(), *user]:
+        if not values:
             continue
         if name not in FILTER_FIELDS:
             raise QueryError(f"不支持按“{name}”筛选")
@@ -119,18 +122,6 @@ def where_clause(request: SearchRequest, match: str, skip: str | None = None) ->
     if keys is not None:
         parts.append(f"{SCOPE_ATTR} IN ({', '.join(map(str, keys))})")
     return " AND ".join(parts)
-
-
-def merged_filters(request: SearchRequest) -> dict[str, tuple[str, ...]]:
-    """The user's filters AND-ed with those understood from the query (values of a field
-    named by both must satisfy both: their intersection)."""
-    merged = {k: tuple(v) for k, v in request.filters.items() if v}
-    for name, values in request.plan.filters.items():
-        if name in merged:
-            merged[name] = tuple(v for v in merged[name] if v in values) or ("\x00none",)
-        elif values:
-            merged[name] = tuple(values)
-    return merged
 
 
 def scope_keys(request: SearchRequest) -> list[int] | None:
@@ -163,12 +154,13 @@ def facet_clause(name: str) -> str:
     return f"FACET {name} ORDER BY COUNT(*) DESC LIMIT {FACET_LIMIT}"
 
 
-def search_statement(index: str, request: SearchRequest, facets: Sequence[str]) -> str:
+def search_statement(index: str, request: SearchRequest, facets: Sequence[str],
+                     build: int) -> str:
     """The page of hits, with ``FACET`` result sets for ``facets`` after it."""
     match = match_query(request.plan)
     return " ".join([
         f"SELECT id, doc_id, WEIGHT() FROM {index}",  # an alias breaks FACET on 2.2
-        f"WHERE {where_clause(request, match)}",
+        f"WHERE {where_clause(request, match, build)}",
         order_clause(request, match),
         f"LIMIT {request.offset}, {request.limit}",
         options(request),
@@ -176,12 +168,12 @@ def search_statement(index: str, request: SearchRequest, facets: Sequence[str]) 
     ])
 
 
-def facet_statement(index: str, request: SearchRequest, name: str) -> str:
+def facet_statement(index: str, request: SearchRequest, name: str, build: int) -> str:
     """Counts of facet ``name`` under every filter but its own (multi-select facets)."""
     match = match_query(request.plan)
     return " ".join([
         f"SELECT {name}, COUNT(*) AS n FROM {index}",
-        f"WHERE {where_clause(request, match, skip=name)}",
+        f"WHERE {where_clause(request, match, build, skip=name)}",
         f"GROUP BY {name} ORDER BY n DESC LIMIT {FACET_LIMIT}",
         f"OPTION max_matches={max(MIN_MAX_MATCHES, FACET_LIMIT)}",
     ])
