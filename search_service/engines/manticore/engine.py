@@ -202,7 +202,18 @@ class ManticoreEngine:
         keys = sphinxql.scope_keys(request)
         if keys is not None and not keys:
             return EngineResult(total=0, hits=[], facets={f: {} for f in request.facets})
-        return self._first_answer(lambda node: self._search_on(node, request))
+        result = self._first_answer(lambda node: self._search_on(node, request))
+        for _ in range(self._retries_for(result.missing)):
+            # Sphinx 2.2 retries a failed agent on the same mirror; its HA strategy avoids a
+            # dead mirror only after a few failures: ask again while another mirror may answer
+            result = self._first_answer(lambda node: self._search_on(node, request))
+            if not result.missing:
+                break
+        return result
+
+    def _retries_for(self, missing: tuple[str, ...]) -> int:
+        mirrors = [len(m) for s, m in enumerate(self.topology.shards) if shard_index(s) in missing]
+        return 4 * max(mirrors) if mirrors and max(mirrors) > 1 else 0
 
     def _first_answer(self, ask: Any) -> Any:
         """``ask(node)`` on the first node that answers, in the topology's order; a node that
