@@ -36,7 +36,10 @@ STRING_ATTRS = ("doc_id", "account_no", "status", *FILTER_FIELDS)
 DATE_ATTR = "date_num"  # doc_date as YYYYMMDD, 0 when unknown
 SCOPE_ATTR = "scope_keys"  # 64-bit keys of the unit, customer and document (see scope_key)
 BUILD_ATTR = "build"  # 0 or 1: a rebuild writes the other build, searches see the current one
-COLUMNS = ("id", *RT_FIELDS, *STRING_ATTRS, DATE_ATTR, SCOPE_ATTR, BUILD_ATTR)
+# Per filter field, a 63-bit key of its value: filtering and grouping on integers is about
+# twice as fast as on strings in searchd (facets group BY the key and show the string).
+KEY_ATTRS = tuple(f"{f}_key" for f in FILTER_FIELDS)
+COLUMNS = ("id", *RT_FIELDS, *STRING_ATTRS, *KEY_ATTRS, DATE_ATTR, SCOPE_ATTR, BUILD_ATTR)
 
 # Between the alternative readings of a name in pinyin: never a query token, so no phrase
 # spans two readings.
@@ -51,8 +54,13 @@ def rt_id(doc_id: str, build: int = 0) -> int:
     return (int.from_bytes(digest, "big") >> 4) * 2 + build + 2
 
 
+def key_attr(field: str) -> str:
+    return f"{field}_key"
+
+
 def scope_key(kind: str, value: str) -> int:
-    """A 63-bit key for ``unit``/``account``/``doc`` ``value`` (the scope's units of reading)."""
+    """A 63-bit key of ``value`` of ``kind``: a filter field's name, or ``unit``/``account``/
+    ``doc`` for the scope's units of reading."""
     digest = hashlib.blake2b(f"{kind}\x00{value}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
 
@@ -124,5 +132,6 @@ def row(record: Mapping[str, Any], build: int = 0) -> tuple[Any, ...]:
     scope = (scope_key("unit", str(record.get("org") or "")),
              scope_key("account", str(record.get("account_no") or "")),
              scope_key("doc", doc_id))
-    return (rt_id(doc_id, build), *(text[f] for f in TEXT_FIELDS), *keys, *strings,
+    value_keys = [scope_key(f, str(record.get(f) or "")) for f in FILTER_FIELDS]
+    return (rt_id(doc_id, build), *(text[f] for f in TEXT_FIELDS), *keys, *strings, *value_keys,
             date_number(str(record.get("doc_date") or "")), scope, build)

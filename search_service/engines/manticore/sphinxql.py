@@ -16,7 +16,7 @@ from indexer.schema import STATUS_OK
 from search_service.engines.base import SearchRequest
 from search_service.engines.manticore.projection import (
     BUILD_ATTR, DATE_ATTR, FIELD_WEIGHTS, FILTER_FIELDS, IDENTIFIER_FIELDS, SCOPE_ATTR, TEXT_FIELDS,
-    date_number, encode_identifier, scope_key,
+    date_number, encode_identifier, key_attr, scope_key,
 )
 from search_service.errors import QueryError
 from search_service.query.plan import EXACT, PREFIX, Match, QueryPlan
@@ -112,7 +112,8 @@ def where_clause(request: SearchRequest, match: str, build: int, skip: str | Non
             continue
         if name not in FILTER_FIELDS:
             raise QueryError(f"不支持按“{name}”筛选")
-        parts.append(f"{name} IN ({', '.join(quote(v) for v in values)})")
+        keys = ", ".join(str(scope_key(name, v)) for v in values)
+        parts.append(f"{key_attr(name)} IN ({keys})")
     bounds = _date_bounds(request.date_from, request.date_to)
     if bounds is not None:
         parts.append(f"{DATE_ATTR} BETWEEN {bounds[0]} AND {bounds[1]}")
@@ -134,24 +135,29 @@ def scope_keys(request: SearchRequest) -> list[int] | None:
             + [scope_key("doc", d) for d in scope.doc_ids])
 
 
+def ranked(request: SearchRequest, match: str) -> bool:
+    """Whether hits are ordered by score (else by date: nothing to rank by, or asked to)."""
+    return request.sort == "relevance" and bool(match)
+
+
 def order_clause(request: SearchRequest, match: str) -> str:
-    sort = request.sort
-    if sort == "relevance" and not match:
-        sort = "date_desc"  # nothing to rank by: newest first
-    if sort == "relevance":
+    if ranked(request, match):
         return "ORDER BY WEIGHT() DESC, id ASC"
+    sort = "date_desc" if request.sort == "relevance" else request.sort
     direction = "DESC" if sort == "date_desc" else "ASC"
     return f"ORDER BY {DATE_ATTR} {direction}, id ASC"
 
 
-def options(request: SearchRequest) -> str:
-    weights = ", ".join(f"{f}={w}" for f, w in FIELD_WEIGHTS.items())
+def options(request: SearchRequest, match: str) -> str:
     max_matches = max(MIN_MAX_MATCHES, FACET_LIMIT, request.offset + request.limit)
+    if not ranked(request, match):
+        return f"OPTION ranker=none, max_matches={max_matches}"
+    weights = ", ".join(f"{f}={w}" for f, w in FIELD_WEIGHTS.items())
     return f"OPTION ranker=proximity_bm25, field_weights=({weights}), max_matches={max_matches}"
 
 
 def facet_clause(name: str) -> str:
-    return f"FACET {name} ORDER BY COUNT(*) DESC LIMIT {FACET_LIMIT}"
+    return f"FACET {name} BY {key_attr(name)} ORDER BY COUNT(*) DESC LIMIT {FACET_LIMIT}"
 
 
 def search_statement(index: str, request: SearchRequest, facets: Sequence[str],
@@ -163,7 +169,7 @@ def search_statement(index: str, request: SearchRequest, facets: Sequence[str],
         f"WHERE {where_clause(request, match, build)}",
         order_clause(request, match),
         f"LIMIT {request.offset}, {request.limit}",
-        options(request),
+        options(request, match),
         *(facet_clause(f) for f in facets),
     ])
 
@@ -174,8 +180,8 @@ def facet_statement(index: str, request: SearchRequest, name: str, build: int) -
     return " ".join([
         f"SELECT {name}, COUNT(*) AS n FROM {index}",
         f"WHERE {where_clause(request, match, build, skip=name)}",
-        f"GROUP BY {name} ORDER BY n DESC LIMIT {FACET_LIMIT}",
-        f"OPTION max_matches={max(MIN_MAX_MATCHES, FACET_LIMIT)}",
+        f"GROUP BY {key_attr(name)} ORDER BY n DESC LIMIT {FACET_LIMIT}",
+        f"OPTION ranker=none, max_matches={max(MIN_MAX_MATCHES, FACET_LIMIT)}",
     ])
 
 

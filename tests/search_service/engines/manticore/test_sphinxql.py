@@ -50,7 +50,8 @@ def test_filters_dates_account_and_scope():
                             date_from="2023-01-01", date_to="2023-06-30", account_no="33",
                             scope=Scope(units=("城东供电所",), accounts=("3301",)))
     where = where_clause(request, "", 1, skip="year")
-    assert where == ("build = 1 AND status = 'ok' AND org IN ('城东供电所', '城西供电所') AND "
+    orgs = f"{scope_key('org', '城东供电所')}, {scope_key('org', '城西供电所')}"
+    assert where == (f"build = 1 AND status = 'ok' AND org_key IN ({orgs}) AND "
                      "date_num BETWEEN 20230101 AND 20230630 AND account_no = '33' AND "
                      f"scope_keys IN ({scope_key('unit', '城东供电所')}, "
                      f"{scope_key('account', '3301')})")
