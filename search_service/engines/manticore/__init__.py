@@ -9,6 +9,15 @@
 - ``engine``: :class:`ManticoreEngine`, the :class:`~search_service.engines.base.SearchEngine`.
 """
 
-from search_service.engines.manticore.engine import ManticoreEngine
+from typing import Any
 
 __all__ = ["ManticoreEngine"]
+
+
+def __getattr__(name: str) -> Any:
+    """``ManticoreEngine`` imported on first use (settings import ``nodes`` without PyMySQL)."""
+    if name == "ManticoreEngine":
+        from search_service.engines.manticore.engine import ManticoreEngine
+
+        return ManticoreEngine
+    raise AttributeError(name)
