@@ -30,26 +30,39 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's packages
 
 from bench_search import BRANDS, CITIES, ORGS, TRADES, documents, percentile, query_mix  # noqa: E402
 
 from indexer.catalog.store import Catalog
+from indexer.catalog.tables import RECORD_COLUMNS
+from indexer.catalog.tables import documents as catalog_documents
 from indexer.schema import FACET_FIELDS
+from search_service.db import utcnow
 from search_service.engines.base import Scope, SearchEngine, SearchRequest
 from search_service.query.parse import plan_query
 
 
 def write_catalog(path: Path, count: int) -> Catalog:
+    """A catalog of ``count`` generated documents, bulk-inserted (a batch per 5,000 rows)."""
     catalog = Catalog.open(f"sqlite:///{path}")
+    now = utcnow()
     batch: list[dict[str, Any]] = []
-    for doc in documents(count):
-        batch.append(doc)
-        if len(batch) == 2000:
-            catalog.write(batch)
-            batch = []
+
+    def flush() -> None:
+        with catalog.engine.begin() as conn:
+            conn.execute(insert(catalog_documents), batch)
+        batch.clear()
+
+    for n, doc in enumerate(documents(count)):
+        batch.append({**{k: doc[k] for k in RECORD_COLUMNS if k in doc}, "cataloged_at": now,
+                      "updated_at": now, "batch": n // 5000 + 1, "extraction_version": 0})
+        if len(batch) == 5000:
+            flush()
     if batch:
-        catalog.write(batch)
+        flush()
     return catalog
 
 
