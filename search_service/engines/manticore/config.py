@@ -13,7 +13,7 @@ from search_service.engines.manticore.nodes import (
     DISTRIBUTED_INDEX, META_INDEX, Node, Topology, shard_index,
 )
 from search_service.engines.manticore.projection import (
-    BUILD_ATTR, DATE_ATTR, KEY_ATTRS, RT_FIELDS, SCOPE_ATTR, STRING_ATTRS,
+    BUILD_ATTR, DATE_ATTR, FACET_KEYS_ATTR, KEY_ATTRS, RT_FIELDS, SCOPE_ATTR, STRING_ATTRS,
 )
 
 # Han ideographs (as indexer.analysis) and the characters of every other token: lower-case
@@ -40,6 +40,7 @@ def shard_block(shard: int, data_dir: Path) -> str:
         f"rt_attr_uint = {DATE_ATTR}",
         f"rt_attr_uint = {BUILD_ATTR}",
         f"rt_attr_multi_64 = {SCOPE_ATTR}",
+        f"rt_attr_multi_64 = {FACET_KEYS_ATTR}",
     ]
     return _block("index", shard_index(shard), lines)
 

@@ -237,21 +237,25 @@ class ManticoreEngine:
         build = (state if state.recorded else self._state()).build
         selected = [f for f in request.facets if request.filters.get(f)]
         together = [f for f in request.facets if f not in selected]
-        statements = [(sphinxql.search_statement(DISTRIBUTED_INDEX, request, together, build), None),
-                      ("SHOW META", None)]
-        statements += [(sphinxql.facet_statement(DISTRIBUTED_INDEX, request, f, build), None)
-                        for f in selected]
-        answers = self.connections.run(node, statements)
-        (rows, *facet_sets), (meta_rows,), *selected_sets = answers
-        meta = dict(meta_rows)
-        facets = {name: sphinxql.counts(found) for name, found in zip(together, facet_sets)}
-        facets.update((name, sphinxql.counts(found[0]))
-                      for name, found in zip(selected, selected_sets))
+        queries = [sphinxql.search_statement(DISTRIBUTED_INDEX, request, build)]
+        if together:
+            queries.append(sphinxql.facets_statement(DISTRIBUTED_INDEX, request, build))
+        queries += [sphinxql.facet_statement(DISTRIBUTED_INDEX, request, f, build)
+                    for f in selected]
+        # each query's own SHOW META: any of them may have met a shard that did not answer
+        answers = self.connections.run(node, [(q, None) for sql in queries
+                                              for q in (sql, "SHOW META")])
+        sets = [answer[0] for answer in answers[0::2]]
+        metas = [dict(answer[0]) for answer in answers[1::2]]
+        rows = sets.pop(0)
+        facets = sphinxql.all_counts(sets.pop(0), together) if together else {}
+        facets.update((name, sphinxql.counts(found)) for name, found in zip(selected, sets))
+        warnings = " ".join(m["warning"] for m in metas if m.get("warning"))
         ranked = request.sort == "relevance" and not request.plan.is_empty
         hits = [EngineHit(doc_id, float(score) if ranked else None) for _, doc_id, score in rows]
-        return EngineResult(total=int(meta.get("total_found", 0)), hits=hits,
+        return EngineResult(total=int(metas[0].get("total_found", 0)), hits=hits,
                             facets={f: facets.get(f, {}) for f in request.facets},
-                            missing=self._missing(meta.get("warning", "")))
+                            missing=self._missing(warnings))
 
     def _missing(self, warning: str) -> tuple[str, ...]:
         """Shards named by the distributed index's warning (agents that did not answer)."""

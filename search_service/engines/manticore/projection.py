@@ -39,7 +39,11 @@ BUILD_ATTR = "build"  # 0 or 1: a rebuild writes the other build, searches see t
 # Per filter field, a 63-bit key of its value: filtering and grouping on integers is about
 # twice as fast as on strings in searchd (facets group BY the key and show the string).
 KEY_ATTRS = tuple(f"{f}_key" for f in FILTER_FIELDS)
-COLUMNS = ("id", *RT_FIELDS, *STRING_ATTRS, *KEY_ATTRS, DATE_ATTR, SCOPE_ATTR, BUILD_ATTR)
+# Every facet's key in one multi-value attribute: one GROUP BY over it counts all facets in
+# one pass over the matches (nine FACET clauses cost nine passes).
+FACET_KEYS_ATTR = "facet_keys"
+COLUMNS = ("id", *RT_FIELDS, *STRING_ATTRS, *KEY_ATTRS, DATE_ATTR, SCOPE_ATTR, BUILD_ATTR,
+           FACET_KEYS_ATTR)
 
 # Between the alternative readings of a name in pinyin: never a query token, so no phrase
 # spans two readings.
@@ -134,4 +138,5 @@ def row(record: Mapping[str, Any], build: int = 0) -> tuple[Any, ...]:
              scope_key("doc", doc_id))
     value_keys = [scope_key(f, str(record.get(f) or "")) for f in FILTER_FIELDS]
     return (rt_id(doc_id, build), *(text[f] for f in TEXT_FIELDS), *keys, *strings, *value_keys,
-            date_number(str(record.get("doc_date") or "")), scope, build)
+            date_number(str(record.get("doc_date") or "")), scope, build,
+            tuple(scope_key(f, str(record[f])) for f in FACET_FIELDS if record.get(f)))

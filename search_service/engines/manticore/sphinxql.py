@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from indexer.schema import STATUS_OK
+from indexer.schema import FACET_FIELDS, STATUS_OK
 from search_service.engines.base import SearchRequest
 from search_service.engines.manticore.projection import (
-    BUILD_ATTR, DATE_ATTR, FIELD_WEIGHTS, FILTER_FIELDS, IDENTIFIER_FIELDS, SCOPE_ATTR, TEXT_FIELDS,
+    BUILD_ATTR, DATE_ATTR, FACET_KEYS_ATTR, FIELD_WEIGHTS, FILTER_FIELDS, IDENTIFIER_FIELDS, SCOPE_ATTR, TEXT_FIELDS,
     date_number, encode_identifier, key_attr, scope_key,
 )
 from search_service.errors import QueryError
@@ -156,22 +157,42 @@ def options(request: SearchRequest, match: str) -> str:
     return f"OPTION ranker=proximity_bm25, field_weights=({weights}), max_matches={max_matches}"
 
 
-def facet_clause(name: str) -> str:
-    return f"FACET {name} BY {key_attr(name)} ORDER BY COUNT(*) DESC LIMIT {FACET_LIMIT}"
-
-
-def search_statement(index: str, request: SearchRequest, facets: Sequence[str],
-                     build: int) -> str:
-    """The page of hits, with ``FACET`` result sets for ``facets`` after it."""
+def search_statement(index: str, request: SearchRequest, build: int) -> str:
+    """The page of hits (ids, doc ids, scores); ``SHOW META`` after it gives the total."""
     match = match_query(request.plan)
     return " ".join([
-        f"SELECT id, doc_id, WEIGHT() FROM {index}",  # an alias breaks FACET on 2.2
+        f"SELECT id, doc_id, WEIGHT() FROM {index}",
         f"WHERE {where_clause(request, match, build)}",
         order_clause(request, match),
         f"LIMIT {request.offset}, {request.limit}",
         options(request, match),
-        *(facet_clause(f) for f in facets),
     ])
+
+
+def facets_statement(index: str, request: SearchRequest, build: int) -> str:
+    """Counts of every facet value under all of ``request``'s conditions, in one pass: rows
+    of (key, the facet fields of one document with that key, count)."""
+    match = match_query(request.plan)
+    limit = FACET_LIMIT * len(FACET_FIELDS)
+    return " ".join([
+        f"SELECT GROUPBY() AS k, {', '.join(FACET_FIELDS)}, COUNT(*) AS n FROM {index}",
+        f"WHERE {where_clause(request, match, build)}",
+        f"GROUP BY {FACET_KEYS_ATTR} ORDER BY n DESC LIMIT {limit}",
+        f"OPTION ranker=none, max_matches={limit}",
+    ])
+
+
+def all_counts(rows: Iterable[Sequence[Any]], names: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Counts per facet of ``names`` from :func:`facets_statement`'s rows: a group's key
+    names the facet whose value (in the group's document) has that key."""
+    wanted = set(names)
+    found: dict[str, dict[str, int]] = {name: {} for name in wanted}
+    for key, *values, count in rows:
+        for name, value in zip(FACET_FIELDS, values):
+            if name in wanted and value and scope_key(name, value) == int(key):
+                found[name][value] = int(count)
+                break
+    return found
 
 
 def facet_statement(index: str, request: SearchRequest, name: str, build: int) -> str:
