@@ -96,3 +96,38 @@ def write_node_config(topology: Topology, node: Node, data_dir: Path) -> Path:
     path = data_dir / "searchd.conf"
     path.write_text(node_config(topology, node, data_dir.resolve()), encoding="utf-8")
     return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m search_service.engines.manticore.config --node HOST:PORT --data DIR``:
+    write that node's configuration for the cluster ``ARCHIVE_SEARCH_MANTICORE_NODES``."""
+    import argparse
+    import os
+    import sys
+
+    from indexer.errors import InputError
+
+    parser = argparse.ArgumentParser(description="为一个检索节点写出 searchd 配置文件")
+    parser.add_argument("--nodes", default=os.environ.get("ARCHIVE_SEARCH_MANTICORE_NODES", ""),
+                        help="全部节点（默认取 ARCHIVE_SEARCH_MANTICORE_NODES）")
+    parser.add_argument("--node", required=True, help="本节点 主机:端口（须在 --nodes 中）")
+    parser.add_argument("--data", type=Path, required=True, help="本节点的数据目录")
+    args = parser.parse_args(argv)
+    try:
+        topology = Topology.parse(args.nodes)
+        wanted = Node.parse(args.node)
+        node = next((n for n in topology.nodes if (n.host, n.port) == (wanted.host, wanted.port)),
+                    None)
+        if node is None:
+            raise InputError(f"节点 {wanted.address} 不在配置的节点列表中")
+    except InputError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    path = write_node_config(topology, node, args.data)
+    print(f"已写入 {path}（分片 {shard_index(topology.shard_of(node))}）；"
+          f"启动：searchd --config {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -26,3 +26,14 @@ def test_the_shard_index_has_every_field_and_attribute_and_indexes_han_as_words(
         assert f"rt_attr_string = {attr}\n" in text
     assert "U+4E00..U+9FFF" in text and "U+3400..U+4DBF" in text and "dict = keywords" in text
     assert "agent =" not in text  # one shard: nothing remote
+
+
+def test_the_command_writes_a_nodes_configuration(tmp_path, capsys):
+    from search_service.engines.manticore.config import main
+
+    nodes = "10.0.0.1:9306,10.0.0.2:9306"
+    assert main(["--nodes", nodes, "--node", "10.0.0.2:9306", "--data", str(tmp_path)]) == 0
+    assert "index shard1\n" in (tmp_path / "searchd.conf").read_text()
+    assert "shard1" in capsys.readouterr().out
+    assert main(["--nodes", nodes, "--node", "10.0.0.9:9306", "--data", str(tmp_path)]) == 2
+    assert "不在配置的节点列表中" in capsys.readouterr().err
