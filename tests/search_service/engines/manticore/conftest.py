@@ -36,7 +36,7 @@ def catalog_records(index_dir: Path) -> list[dict[str, Any]]:
     return [r for r in catalog.changed_since(0) if r["removed_at"] is None]
 
 
-def _starter(base: Callable[[], Path]) -> Iterator[Callable[..., Cluster]]:
+def searchd_starter(base: Callable[[], Path]) -> Iterator[Callable[..., Cluster]]:
     started: list[Searchd] = []
 
     def start(shards: int = 2, mirrors: int = 1) -> Cluster:
@@ -54,14 +54,14 @@ def _starter(base: Callable[[], Path]) -> Iterator[Callable[..., Cluster]]:
 @pytest.fixture
 def start_searchd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Cluster]]:
     """Start a cluster (``shards`` × ``mirrors`` nodes); every node stops after the test."""
-    yield from _starter(lambda: tmp_path_factory.mktemp("searchd"))
+    yield from searchd_starter(lambda: tmp_path_factory.mktemp("searchd"))
 
 
 @pytest.fixture(scope="session")
 def manticore_archive(indexed_archive: IndexedArchive,
                       tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManticoreEngine]:
     """The service's fixture archive in a two-shard cluster, projected from its catalog."""
-    for start in _starter(lambda: tmp_path_factory.mktemp("searchd")):
+    for start in searchd_starter(lambda: tmp_path_factory.mktemp("searchd")):
         engine = start(2).engine()
         engine.clear()
         engine.replace(catalog_records(indexed_archive.index_dir))
