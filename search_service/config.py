@@ -13,6 +13,10 @@
     ARCHIVE_SEARCH_ENGINE   the search engine holding the index (default whoosh)
     ARCHIVE_SEARCH_UNITS    the unit tree (units.csv; default: units.csv in the archive root)
     ARCHIVE_SEARCH_SESSION_IDLE_MINUTES   sign out after this long without use (default 30)
+    ARCHIVE_SEARCH_MANTICORE_NODES  the searchd nodes of the manticore engine, one entry per
+                            shard separated by commas, mirrors of a shard by |, each node
+                            host:port (SphinxQL) or host:port:api_port (agents; default port+1):
+                            127.0.0.1:9306,127.0.0.1:9308 or a:9306|b:9306,c:9306|d:9306
     ARCHIVE_SEARCH_ALERT_CUSTOMERS        alert when a user reads more customers an hour (30)
     ARCHIVE_SEARCH_SECURE_COOKIES         1 to mark cookies Secure even without HTTPS seen
 
@@ -32,6 +36,7 @@ from indexer.customers import UNITS_FILENAME
 from indexer.errors import InputError
 from indexer.store import read_meta
 from search_service.db import default_url
+from search_service.engines.manticore.nodes import Topology
 
 ENV_PREFIX = "ARCHIVE_SEARCH_"
 DEMO_SECRET = "demo-only-secret-never-use-in-production"
@@ -50,6 +55,7 @@ class Settings:
     demo: bool = False
     units_file: Path | None = None
     session_idle_minutes: int = 30
+    manticore_nodes: str = ""
     alert_customers: int = 30
     secure_cookies: bool = False
     search_engine: str = "whoosh"
@@ -75,6 +81,8 @@ class Settings:
             raise InputError(f"进程数 {self.workers} 无效，应为正整数")
         if self.session_idle_minutes < 1 or self.alert_customers < 1:
             raise InputError("会话空闲时限和告警阈值须为正整数")
+        if self.manticore_nodes:
+            Topology.parse(self.manticore_nodes)  # names a malformed node
 
     def db_url(self) -> str:
         """The configured database URL, else a SQLite file beside the index directory."""
@@ -133,6 +141,7 @@ _ENV_FIELDS = (  # (field, variable suffix, converter)
     ("demo", "DEMO", lambda raw: _flag(raw)),
     ("units_file", "UNITS", Path),
     ("session_idle_minutes", "SESSION_IDLE_MINUTES", int),
+    ("manticore_nodes", "MANTICORE_NODES", str),
     ("alert_customers", "ALERT_CUSTOMERS", int),
     ("secure_cookies", "SECURE_COOKIES", lambda raw: _flag(raw)),
     ("search_engine", "ENGINE", str),

@@ -53,10 +53,17 @@ class SearchResult:
     hits: list[dict[str, Any]]
     facets: dict[str, list[dict[str, Any]]]
     took_ms: float
+    missing: tuple[str, ...] = ()  # shards of the engine that did not answer
+
+    @property
+    def partial(self) -> bool:
+        """Whether some documents could not be searched (a shard's nodes are down)."""
+        return bool(self.missing)
 
     def to_dict(self) -> dict[str, Any]:
         return {"total": self.total, "page": self.page, "page_size": self.page_size,
-                "hits": self.hits, "facets": self.facets, "took_ms": self.took_ms}
+                "hits": self.hits, "facets": self.facets, "took_ms": self.took_ms,
+                "partial": self.partial, "missing_shards": list(self.missing)}
 
 
 def run_search(engine: SearchEngine, catalog: Catalog, params: SearchParams) -> SearchResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from indexer.customers import Customer
 
@@ -49,6 +49,8 @@ class SearchResponse(BaseModel):
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     took_ms: float
+    partial: bool = Field(False, description="部分检索节点未响应：结果不完整")
+    missing_shards: list[str] = Field(default_factory=list, description="未响应的分片")
 
 
 class Document(BaseModel):

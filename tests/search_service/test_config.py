@@ -43,3 +43,10 @@ def test_bad_values_are_refused_by_name(env, word):
 def test_root_defaults_to_the_indexed_one(indexed_archive):
     settings = Settings(index_dir=indexed_archive.index_dir)
     assert settings.resolved_root() == indexed_archive.root
+
+
+def test_manticore_nodes_are_checked():
+    env = {"ARCHIVE_SEARCH_MANTICORE_NODES": "10.0.0.1:9306|10.0.0.2:9306,10.0.0.3:9306"}
+    assert Settings.from_env(env).manticore_nodes == env["ARCHIVE_SEARCH_MANTICORE_NODES"]
+    with pytest.raises(InputError, match="10.0.0.3:x"):
+        Settings.from_env({"ARCHIVE_SEARCH_MANTICORE_NODES": "10.0.0.1:9306,10.0.0.3:x"})

@@ -1,0 +1,122 @@
+"""Parity: the Manticore engine and the Whoosh index answer the same searches alike.
+
+The service's fixture archive is indexed once (Whoosh index and catalog); the catalog is
+projected into a two-shard searchd cluster. For every case, both must find the same
+documents, the same exact total and the same facet counts; the order may differ only among
+hits with equal scores (for date sorts: the sequence of dates is the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from indexer.schema import FACET_FIELDS
+from indexer.store import open_index
+from search_service.engines.base import Scope, SearchRequest
+from search_service.engines.manticore import ManticoreEngine
+from search_service.query.parse import plan_query
+from search_service.search import SearchParams, run_search
+from tests.search_service.conftest import IndexedArchive, doc_id
+
+MINGYUAN_NOTICE = "城东供电所/3301000001_杭州明远纺织有限公司/用电检查/隐患整改通知书_2023-05-20.pdf"
+
+
+@dataclass(frozen=True)
+class Case:
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scope: Scope = Scope()
+    date_from: str = ""
+    date_to: str = ""
+    account_no: str = ""
+    sort: str = "relevance"
+
+
+EAST = Scope(units=("城东供电所",))
+CASES = [
+    Case("明远"), Case("杭州明远"), Case("张三"), Case("3301000001"), Case("3301000005"),
+    Case("mingyuan"), Case("hzmy"), Case("zhangsan"), Case("安全隐患"), Case('"未配备灭火器"'),
+    Case('"灭火器 电缆沟"'), Case("灭火器 电缆沟"), Case("S11-M-630"), Case("纺织 有限公司"),
+    Case("隐患整改通知书"), Case("电费"), Case("没有这个词组"), Case(""),
+    Case("隐患", filters={"org": ("城东供电所",)}),
+    Case("隐患", filters={"org": ("城东供电所", "城西供电所"), "year": ("2023",)}),
+    Case("", filters={"doc_type": ("JC03",), "volt_level": ("10kV",)}),
+    Case("", filters={"customer_class": ("低压居民",)}, sort="date_asc"),
+    Case("电费", sort="date_desc"), Case("", sort="date_asc"),
+    Case("", date_from="2023-01-01", date_to="2023-12-31"),
+    Case("通知", date_from="2022-06-01"), Case("", date_to="2021-12-31"),
+    Case("", account_no="3301000007"), Case("电费", account_no="3301000007", sort="date_asc"),
+    Case("隐患", scope=EAST), Case("", scope=Scope(units=("城西供电所",))),
+    Case("", scope=Scope.nothing()), Case("纺织", scope=Scope(units=())),
+    Case("", scope=Scope(units=("城西供电所",), accounts=("3301000001",))),
+    Case("隐患", scope=Scope(units=(), doc_ids=(doc_id(MINGYUAN_NOTICE),))),
+    Case("", filters={"org": ("城东供电所",)}, scope=Scope(units=("城西供电所",),
+                                                        accounts=("3301000005",))),
+]
+
+
+def whoosh_scope(scope: Scope) -> wq.Query | None:
+    if scope.units is None:
+        return None
+    parts = ([wq.Term("org", u) for u in scope.units]
+             + [wq.Term("account_no", a) for a in scope.accounts]
+             + [wq.Term("doc_id", d) for d in scope.doc_ids])
+    return wq.Or(parts) if parts else wq.NullQuery
+
+
+@pytest.fixture(scope="module")
+def whoosh(indexed_archive: IndexedArchive) -> Iterator[Searcher]:
+    with open_index(indexed_archive.index_dir).searcher() as searcher:
+        yield searcher
+
+
+def whoosh_answer(searcher: Searcher, case: Case) -> tuple[list[dict], int, dict]:
+    result = run_search(searcher, SearchParams(
+        q=case.q, filters=case.filters, date_from=case.date_from, date_to=case.date_to,
+        account_no=case.account_no, sort=case.sort, page_size=100, scope=whoosh_scope(case.scope)))
+    facets = {name: {v["value"]: v["count"] for v in values if v["count"]}
+              for name, values in result.facets.items()}
+    return result.hits, result.total, facets
+
+
+def manticore_answer(engine: ManticoreEngine, case: Case) -> tuple[list[str], int, dict]:
+    result = engine.search(SearchRequest(
+        plan=plan_query(case.q), filters=case.filters, date_from=case.date_from,
+        date_to=case.date_to, account_no=case.account_no, scope=case.scope,
+        facets=FACET_FIELDS, sort=case.sort, limit=100))
+    assert not result.partial
+    return [h.doc_id for h in result.hits], result.total, result.facets
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: repr(c)[5:60])
+def test_same_hits_totals_and_facets(whoosh: Searcher, manticore_archive: ManticoreEngine,
+                                     case: Case) -> None:
+    hits, total, facets = whoosh_answer(whoosh, case)
+    found, found_total, found_facets = manticore_answer(manticore_archive, case)
+    assert set(found) == {h["doc_id"] for h in hits}
+    assert found_total == total
+    assert found_facets == facets
+    if case.sort != "relevance" or not case.q:
+        dates = {h["doc_id"]: h["doc_date"] for h in hits}
+        assert [dates[d] for d in found] == [h["doc_date"] for h in hits]
+
+
+def test_the_cases_are_not_trivial(whoosh: Searcher) -> None:
+    """Most cases find something, some find nothing, and some fill several facet values."""
+    answers = [whoosh_answer(whoosh, case) for case in CASES]
+    assert sum(1 for _, total, _ in answers if total) >= len(CASES) - 6
+    assert sum(1 for _, total, _ in answers if not total) >= 3
+    assert any(len(f["org"]) == 2 and len(f["year"]) >= 3 for _, _, f in answers)
+
+
+def test_a_full_account_number_ranks_that_customer_first_in_both(
+        whoosh: Searcher, manticore_archive: ManticoreEngine) -> None:
+    hits, _, _ = whoosh_answer(whoosh, Case("3301000005"))
+    found, _, _ = manticore_answer(manticore_archive, Case("3301000005"))
+    ours = {h["doc_id"] for h in hits if h["account_no"] == "3301000005"}
+    assert set(found[:len(ours)]) == ours == {h["doc_id"] for h in hits[:len(ours)]}
