@@ -86,7 +86,7 @@ def run_search(engine: SearchEngine, catalog: Catalog, params: SearchParams) -> 
         hits=hits_of(catalog, found, plan),
         facets={name: _facet_values(name, found.facets.get(name, {}), params)
                 for name in FACET_FIELDS if params.facets},
-        took_ms=round((time.perf_counter() - began) * 1000, 1),
+        took_ms=round((time.perf_counter() - began) * 1000, 1), missing=found.missing,
     )
 
 

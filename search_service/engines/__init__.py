@@ -1,7 +1,8 @@
 """Search engines: projections of the document catalog behind one interface (``base``).
 
 :func:`open_engine` is the one place an engine is chosen, by the ``ARCHIVE_SEARCH_ENGINE``
-setting (``whoosh``, the embedded default). Catalog rows become engine records in
+setting (``whoosh``, the embedded default; ``manticore``: searchd nodes named by
+``ARCHIVE_SEARCH_MANTICORE_NODES``, see docs/manticore.md). Catalog rows become engine records in
 ``projection``; ``sync`` catches an engine up with the catalog or rebuilds it.
 """
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from search_service.config import Settings
     from search_service.engines.base import SearchEngine
 
-ENGINES = ("whoosh",)
+ENGINES = ("whoosh", "manticore")
 
 
 def whoosh_home(index_dir: Path) -> Path:
@@ -31,4 +32,8 @@ def open_engine(settings: "Settings", name: str | None = None) -> "SearchEngine"
         from search_service.engines.whoosh import WhooshEngine
 
         return WhooshEngine(whoosh_home(settings.index_dir))
+    if chosen == "manticore":
+        from search_service.engines.manticore import ManticoreEngine
+
+        return ManticoreEngine.from_settings(settings)
     raise InputError(f"不支持的检索引擎“{chosen}”，可选：{'、'.join(ENGINES)}")

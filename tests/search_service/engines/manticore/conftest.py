@@ -18,7 +18,9 @@ from search_service.engines.manticore.nodes import Topology
 from search_service.engines.manticore.searchd import (
     Searchd, local_topology, start_cluster, stop_all,
 )
+from search_service.engines.sync import rebuild
 from tests.search_service.conftest import IndexedArchive
+from tests.searching import catalog_of
 
 
 @dataclass
@@ -63,8 +65,6 @@ def manticore_archive(indexed_archive: IndexedArchive,
     """The service's fixture archive in a two-shard cluster, projected from its catalog."""
     for start in searchd_starter(lambda: tmp_path_factory.mktemp("searchd")):
         engine = start(2).engine()
-        engine.clear()
-        engine.replace(catalog_records(indexed_archive.index_dir))
-        engine.commit()
+        rebuild(engine, catalog_of(indexed_archive.index_dir))
         yield engine
         engine.close()

@@ -1,9 +1,10 @@
-"""Parity: the Manticore engine and the Whoosh index answer the same searches alike.
+"""Parity: the Manticore engine and the Whoosh engine answer the same requests alike.
 
-The service's fixture archive is indexed once (Whoosh index and catalog); the catalog is
-projected into a two-shard searchd cluster. For every case, both must find the same
-documents, the same exact total and the same facet counts; the order may differ only among
-hits with equal scores (for date sorts: the sequence of dates is the same).
+The service's fixture archive is indexed once (Whoosh engine and catalog); the catalog is
+projected into a two-shard searchd cluster. For every case, both engines get the same
+SearchRequest and must find the same documents, the same exact total and the same facet
+counts; the order may differ only among hits with equal scores (for date sorts: the
+sequence of dates is the same).
 """
 
 from __future__ import annotations
@@ -12,16 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from whoosh import query as wq
-from whoosh.searching import Searcher
-
 from indexer.schema import FACET_FIELDS
-from indexer.store import open_index
-from search_service.engines.base import Scope, SearchRequest
+from search_service.engines import open_engine
+from search_service.engines.base import Scope, SearchEngine, SearchRequest
 from search_service.engines.manticore import ManticoreEngine
 from search_service.query.parse import plan_query
-from search_service.search import SearchParams, run_search
 from tests.search_service.conftest import IndexedArchive, doc_id
+from tests.searching import catalog_of
 
 MINGYUAN_NOTICE = "城东供电所/3301000001_杭州明远纺织有限公司/用电检查/隐患整改通知书_2023-05-20.pdf"
 
@@ -60,31 +58,20 @@ CASES = [
 ]
 
 
-def whoosh_scope(scope: Scope) -> wq.Query | None:
-    if scope.units is None:
-        return None
-    parts = ([wq.Term("org", u) for u in scope.units]
-             + [wq.Term("account_no", a) for a in scope.accounts]
-             + [wq.Term("doc_id", d) for d in scope.doc_ids])
-    return wq.Or(parts) if parts else wq.NullQuery
+@pytest.fixture(scope="module")
+def whoosh(indexed_archive: IndexedArchive) -> Iterator[SearchEngine]:
+    engine = open_engine(indexed_archive.settings())
+    yield engine
+    engine.close()
 
 
 @pytest.fixture(scope="module")
-def whoosh(indexed_archive: IndexedArchive) -> Iterator[Searcher]:
-    with open_index(indexed_archive.index_dir).searcher() as searcher:
-        yield searcher
+def dates(indexed_archive: IndexedArchive) -> dict[str, str]:
+    catalog = catalog_of(indexed_archive.index_dir)
+    return {r["doc_id"]: r["doc_date"] for r in catalog.changed_since(0)}
 
 
-def whoosh_answer(searcher: Searcher, case: Case) -> tuple[list[dict], int, dict]:
-    result = run_search(searcher, SearchParams(
-        q=case.q, filters=case.filters, date_from=case.date_from, date_to=case.date_to,
-        account_no=case.account_no, sort=case.sort, page_size=100, scope=whoosh_scope(case.scope)))
-    facets = {name: {v["value"]: v["count"] for v in values if v["count"]}
-              for name, values in result.facets.items()}
-    return result.hits, result.total, facets
-
-
-def manticore_answer(engine: ManticoreEngine, case: Case) -> tuple[list[str], int, dict]:
+def answer(engine: SearchEngine, case: Case) -> tuple[list[str], int, dict]:
     result = engine.search(SearchRequest(
         plan=plan_query(case.q), filters=case.filters, date_from=case.date_from,
         date_to=case.date_to, account_no=case.account_no, scope=case.scope,
@@ -94,29 +81,31 @@ def manticore_answer(engine: ManticoreEngine, case: Case) -> tuple[list[str], in
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: repr(c)[5:60])
-def test_same_hits_totals_and_facets(whoosh: Searcher, manticore_archive: ManticoreEngine,
-                                     case: Case) -> None:
-    hits, total, facets = whoosh_answer(whoosh, case)
-    found, found_total, found_facets = manticore_answer(manticore_archive, case)
-    assert set(found) == {h["doc_id"] for h in hits}
+def test_same_hits_totals_and_facets(whoosh: SearchEngine, manticore_archive: ManticoreEngine,
+                                     dates: dict[str, str], case: Case) -> None:
+    hits, total, facets = answer(whoosh, case)
+    found, found_total, found_facets = answer(manticore_archive, case)
+    assert set(found) == set(hits)
     assert found_total == total
     assert found_facets == facets
     if case.sort != "relevance" or not case.q:
-        dates = {h["doc_id"]: h["doc_date"] for h in hits}
-        assert [dates[d] for d in found] == [h["doc_date"] for h in hits]
+        assert [dates[d] for d in found] == [dates[d] for d in hits]
 
 
-def test_the_cases_are_not_trivial(whoosh: Searcher) -> None:
+def test_the_cases_are_not_trivial(whoosh: SearchEngine) -> None:
     """Most cases find something, some find nothing, and some fill several facet values."""
-    answers = [whoosh_answer(whoosh, case) for case in CASES]
+    answers = [answer(whoosh, case) for case in CASES]
     assert sum(1 for _, total, _ in answers if total) >= len(CASES) - 6
     assert sum(1 for _, total, _ in answers if not total) >= 3
     assert any(len(f["org"]) == 2 and len(f["year"]) >= 3 for _, _, f in answers)
 
 
 def test_a_full_account_number_ranks_that_customer_first_in_both(
-        whoosh: Searcher, manticore_archive: ManticoreEngine) -> None:
-    hits, _, _ = whoosh_answer(whoosh, Case("3301000005"))
-    found, _, _ = manticore_answer(manticore_archive, Case("3301000005"))
-    ours = {h["doc_id"] for h in hits if h["account_no"] == "3301000005"}
-    assert set(found[:len(ours)]) == ours == {h["doc_id"] for h in hits[:len(ours)]}
+        whoosh: SearchEngine, manticore_archive: ManticoreEngine,
+        indexed_archive: IndexedArchive) -> None:
+    accounts = {r["doc_id"]: r["account_no"]
+                for r in catalog_of(indexed_archive.index_dir).changed_since(0)}
+    hits, _, _ = answer(whoosh, Case("3301000005"))
+    found, _, _ = answer(manticore_archive, Case("3301000005"))
+    ours = {d for d in hits if accounts[d] == "3301000005"}
+    assert set(found[:len(ours)]) == ours == set(hits[:len(ours)])

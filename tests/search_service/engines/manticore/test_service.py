@@ -1,0 +1,101 @@
+"""The service on the Manticore engine, through HTTP: the same answers as on Whoosh (hits,
+totals, facets, snippets; for an archivist and a clerk of one unit), and a node down gives a
+partial result with a notice on the page, not an error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from search_service.config import Settings
+from search_service.engines import open_engine
+from search_service.engines.sync import rebuild
+from tests.search_service.conftest import IndexedArchive, signed_in
+from tests.searching import catalog_of
+
+from .conftest import Cluster, searchd_starter
+
+QUERIES = [
+    "q=明远", "q=3301000001", "q=mingyuan", "q=隐患&org=城东供电所",
+    "q=隐患&org=城东供电所&org=城西供电所&year=2023", "doc_type=JC03&sort=date_asc",
+    "q=电费&page=2&page_size=5&sort=date_desc", "q=未配备灭火器", "q=没有这个词组",
+    "date_from=2023-01-01&date_to=2023-12-31&customer_class=高压",
+]
+
+
+def manticore_settings(archive: IndexedArchive, cluster: Cluster) -> Settings:
+    settings = archive.settings(search_engine="manticore",
+                                manticore_nodes=cluster.topology.spec())
+    engine = open_engine(settings)
+    try:
+        rebuild(engine, catalog_of(archive.index_dir))
+    finally:
+        engine.close()
+    return settings
+
+
+@pytest.fixture(scope="module")
+def on_manticore(indexed_archive: IndexedArchive,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    for start in searchd_starter(lambda: tmp_path_factory.mktemp("searchd")):
+        yield manticore_settings(indexed_archive, start(2))
+
+
+def comparable(body: dict[str, Any]) -> dict[str, Any]:
+    """A search answer without what may differ between engines: timing, scores, tie order."""
+    hits = sorted(({k: v for k, v in h.items() if k != "score"} for h in body["hits"]),
+                  key=lambda h: h["doc_id"])
+    return {**{k: v for k, v in body.items() if k not in ("took_ms", "hits")}, "hits": hits}
+
+
+@pytest.mark.parametrize("role,org", [("archivist", "杭州供电公司"), ("clerk", "城东供电所")])
+def test_the_api_answers_alike(indexed_archive: IndexedArchive, on_manticore: Settings,
+                               role: str, org: str) -> None:
+    whoosh = signed_in(indexed_archive.settings(), f"w-{role}", role, org)
+    manticore = signed_in(on_manticore, f"m-{role}", role, org)
+    for query in QUERIES:
+        expected = whoosh.get(f"/api/search?{query}")
+        found = manticore.get(f"/api/search?{query}")
+        assert found.status_code == expected.status_code == 200, query
+        assert comparable(found.json()) == comparable(expected.json()), query
+
+
+def test_a_node_down_gives_a_partial_result_and_a_notice(
+        indexed_archive: IndexedArchive, start_searchd: Callable[..., Cluster]) -> None:
+    cluster = start_searchd(2)
+    client: TestClient = signed_in(manticore_settings(indexed_archive, cluster), "m-down")
+    complete = client.get("/api/search?q=户号").json()
+    assert complete["partial"] is False
+    cluster.nodes[1].kill()
+    body = client.get("/api/search?q=户号").json()
+    assert body["partial"] is True and body["missing_shards"] == ["shard1"]
+    assert 0 < body["total"] < complete["total"]
+    page = client.get("/?q=户号")
+    assert page.status_code == 200 and "以下结果不完整" in page.text and "shard1" in page.text
+    cluster.nodes[0].kill()
+    gone = client.get("/api/search?q=户号")
+    assert gone.status_code == 503 and gone.json()["error"]["code"] == "unavailable"
+
+
+def test_reindex_brings_a_wiped_node_back(
+        indexed_archive: IndexedArchive, start_searchd: Callable[..., Cluster],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from search_service.cli import main
+
+    cluster = start_searchd(2)
+    settings = manticore_settings(indexed_archive, cluster)
+    engine = open_engine(settings)
+    complete = engine.count()
+    cluster.nodes[1].kill()
+    cluster.nodes[1].wipe()
+    cluster.nodes[1].start()
+    assert 0 < engine.count() < complete
+    monkeypatch.setenv("ARCHIVE_SEARCH_MANTICORE_NODES", settings.manticore_nodes)
+    assert main(["reindex", "--index", str(indexed_archive.index_dir), "--engine", "manticore",
+                 "--quiet"]) == 0
+    assert f"重建完成（manticore）：可检索文档 {complete} 篇" in capsys.readouterr().out
+    assert engine.count() == complete
+    engine.close()
