@@ -12,7 +12,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from whoosh import query as wq
@@ -24,7 +24,8 @@ from indexer.schema import FACET_FIELDS, SNIPPET_FIELDS, STATUS_OK
 from search_service.engines.whoosh_query import plan_query as whoosh_plan
 from search_service.errors import QueryError
 from search_service.highlight import compile_phrases, phrases_of, snippet
-from search_service.query.parse import plan_query
+from search_service.query.plan import QueryPlan
+from search_service.query.understand import AS_WRITTEN, QueryContext, readings, understand
 
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PAGE_SIZE = 100
@@ -47,6 +48,7 @@ class SearchParams:
     page_size: int = 20
     facets: bool = True
     scope: wq.Query | None = None  # the user's access scope, applied like any filter
+    context: QueryContext | None = None  # the archive's vocabulary, chips turned off
 
 
 @dataclass
@@ -57,23 +59,26 @@ class SearchResult:
     hits: list[dict[str, Any]]
     facets: dict[str, list[dict[str, Any]]]
     took_ms: float
+    understood: list[dict[str, str]] = field(default_factory=list)
+    reading: str = AS_WRITTEN  # how the query was read (query.understand: as written, …)
+    hints: dict[str, Any] = field(default_factory=dict)  # nothing found: what to try instead
 
     def to_dict(self) -> dict[str, Any]:
         return {"total": self.total, "page": self.page, "page_size": self.page_size,
-                "hits": self.hits, "facets": self.facets, "took_ms": self.took_ms}
+                "hits": self.hits, "facets": self.facets, "took_ms": self.took_ms,
+                "understood": self.understood, "reading": self.reading, "hints": self.hints}
 
 
-def parse_query(searcher: Searcher, text: str) -> wq.Query:
-    """The user's query as written, over all search fields; empty text means every document."""
-    return whoosh_plan(plan_query(text))
-
-
-def filter_query(params: SearchParams, skip: str | None = None) -> wq.Query:
-    """All filters AND-ed (values within one filter OR-ed), without facet ``skip``."""
+def filter_query(params: SearchParams, skip: str | None = None,
+                 plan: QueryPlan | None = None) -> wq.Query:
+    """All filters AND-ed (values within one filter OR-ed), without facet ``skip``; the
+    plan's understood filters always apply."""
     parts: list[wq.Query] = [wq.Term("status", STATUS_OK)]
     for name, values in params.filters.items():
         if name != skip and values:
             parts.append(wq.Or([wq.Term(name, v) for v in values]))
+    for name, values in (plan.filters if plan is not None else {}).items():
+        parts.append(wq.Or([wq.Term(name, v) for v in values]))
     if params.date_from or params.date_to:
         parts.append(wq.TermRange("doc_date", params.date_from or None,
                                   params.date_to or None))
@@ -91,25 +96,34 @@ def run_search(searcher: Searcher, params: SearchParams) -> SearchResult:
         raise QueryError(f"不支持的排序方式“{params.sort}”，可选：{'、'.join(SORTS)}")
     if params.page < 1 or not 1 <= params.page_size <= MAX_PAGE_SIZE:
         raise QueryError(f"页码须不小于 1，每页条数须在 1 到 {MAX_PAGE_SIZE} 之间")
-    query = parse_query(searcher, params.q)
+    for reading, plan in readings(params.q, params.context):
+        result = replace(_run_plan(searcher, params, plan), reading=reading)
+        if result.total:
+            break
+    result.took_ms = round((time.perf_counter() - began) * 1000, 1)
+    return result
+
+
+def _run_plan(searcher: Searcher, params: SearchParams, plan: QueryPlan) -> SearchResult:
+    query = whoosh_plan(plan)
     selected = {k for k, v in params.filters.items() if v}
     unselected = [f for f in FACET_FIELDS if f not in selected] if params.facets else []
     results = searcher.search_page(
-        restrict(query, filter_query(params)), params.page, pagelen=params.page_size,
+        restrict(query, filter_query(params, plan=plan)), params.page, pagelen=params.page_size,
         groupedby=_facets(unselected) or None, maptype=sorting.Count,
         **_sort_args(params, query),
     )
     counts = {name: results.results.groups(name) for name in unselected}
     chosen = sorted(selected & set(FACET_FIELDS)) if params.facets else []
     for name in chosen:
-        counts[name] = _facet_counts(searcher, query, params, name)
+        counts[name] = _facet_counts(searcher, query, params, name, plan)
     pattern = _pattern(query)
     hits = [_hit(hit, pattern) for hit in results]
     return SearchResult(
         total=results.total, page=max(1, results.pagenum), page_size=params.page_size, hits=hits,
         facets={name: _facet_values(name, counts.get(name, {}), params)
                 for name in FACET_FIELDS if params.facets},
-        took_ms=round((time.perf_counter() - began) * 1000, 1),
+        took_ms=0.0, understood=[u.to_dict() for u in plan.understood],
     )
 
 
@@ -136,9 +150,9 @@ def restrict(query: wq.Query, filters: wq.Query) -> wq.Query:
 
 
 def _facet_counts(searcher: Searcher, query: wq.Query, params: SearchParams,
-                  name: str) -> dict[str, int]:
+                  name: str, plan: QueryPlan) -> dict[str, int]:
     """Counts for a selected facet under every filter except its own, read from its column."""
-    matching = matching_docs(searcher, restrict(query, filter_query(params, skip=name)))
+    matching = matching_docs(searcher, restrict(query, filter_query(params, name, plan)))
     column = searcher.reader().column_reader(name)
     return dict(Counter(column[docnum] for docnum in matching))
 
@@ -175,9 +189,10 @@ def _label(name: str, value: str) -> str:
     return value
 
 
-def match_pattern(searcher: Searcher, q: str) -> re.Pattern[str] | None:
+def match_pattern(searcher: Searcher, q: str,
+                  context: QueryContext | None = None) -> re.Pattern[str] | None:
     """What to mark in a document's text for query ``q`` (None: nothing)."""
-    return _pattern(parse_query(searcher, q)) if q.strip() else None
+    return _pattern(whoosh_plan(understand(q, context))) if q.strip() else None
 
 
 def _pattern(query: wq.Query) -> re.Pattern[str] | None:
@@ -194,7 +209,8 @@ def find_document(searcher: Searcher, doc_id: str,
 
 def list_documents(searcher: Searcher, params: SearchParams) -> list[dict[str, Any]]:
     """Every searchable document matching ``params``' filters, newest first, no snippets."""
-    query = restrict(parse_query(searcher, params.q), filter_query(params))
+    plan = understand(params.q, params.context)
+    query = restrict(whoosh_plan(plan), filter_query(params, plan=plan))
     results = searcher.search(query, limit=None, sortedby="doc_date", reverse=True)
     return [_hit(hit, None, with_snippet=False) for hit in results]
 

@@ -42,6 +42,30 @@ class FacetValue(BaseModel):
     selected: bool
 
 
+class Understood(BaseModel):
+    """A part of the query read as a filter (a removable chip): ``field`` = ``value``,
+    from the words ``text``; pass ``plain=<text>`` to search those words as plain text."""
+
+    field: str
+    value: str
+    text: str
+
+
+class CustomerSuggestion(BaseModel):
+    account_no: str
+    name: str
+    org: str
+
+
+class SearchHints(BaseModel):
+    """When nothing is found: the query's parts, customers with a similar name, and whether
+    removing the filters may help."""
+
+    parts: list[str] = []
+    similar: list[CustomerSuggestion] = []
+    remove_filters: bool = False
+
+
 class SearchResponse(BaseModel):
     total: int
     page: int
@@ -49,6 +73,21 @@ class SearchResponse(BaseModel):
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     took_ms: float
+    understood: list[Understood] = []
+    reading: str = "as_written"  # as_written | understood (chips apply) | as_words
+    hints: SearchHints | None = None
+
+
+class DocTypeSuggestion(BaseModel):
+    code: str
+    name: str
+
+
+class SuggestResponse(BaseModel):
+    q: str
+    customers: list[CustomerSuggestion]
+    units: list[str]
+    doc_types: list[DocTypeSuggestion]
 
 
 class Document(BaseModel):

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from whoosh import matching
 from whoosh import query as wq
+from whoosh.matching.wrappers import WrappingMatcher
 
 from search_service.query.plan import EXACT, PREFIX, Match, QueryPlan
+
+# Score added per matched clause when not require_all: above any field score, so the
+# number of matched clauses decides the order and the score only breaks ties.
+TIER = 10_000.0
 
 
 def match_query(match: Match) -> wq.Query:
@@ -21,7 +27,39 @@ def plan_query(plan: QueryPlan) -> wq.Query:
     if plan.is_empty:
         return wq.Every()
     clauses = [wq.Or([match_query(m) for m in c.alternatives]) for c in plan.clauses]
-    core = wq.And(clauses) if plan.require_all else wq.Or(clauses)
-    if plan.boosts:
-        return wq.AndMaybe(core, wq.Or([match_query(m) for m in plan.boosts]))
-    return core
+    boost = wq.Or([match_query(m) for m in plan.boosts]) if plan.boosts else None
+    if plan.require_all or len(clauses) == 1:
+        core = clauses[0] if len(clauses) == 1 else wq.And(clauses)
+        return wq.AndMaybe(core, boost) if boost is not None else core
+    core = wq.Or([Tiered(c) for c in clauses])
+    return wq.AndMaybe(core, Tiered(boost)) if boost is not None else core
+
+
+class Tiered(wq.WrappingQuery):
+    """``child`` with :data:`TIER` added to the score of every document it matches."""
+
+    def _rewrap(self, child: wq.Query) -> "Tiered":
+        return Tiered(child)
+
+    def matcher(self, searcher, context=None):  # noqa: ANN001, ANN201 - Whoosh's signature
+        child = self.child.matcher(searcher, context)
+        if isinstance(child, matching.NullMatcherClass):
+            return child
+        return _TieredMatcher(child)
+
+
+class _TieredMatcher(WrappingMatcher):
+    def _replacement(self, newchild):  # noqa: ANN001, ANN202
+        return _TieredMatcher(newchild)
+
+    def copy(self):  # noqa: ANN202
+        return _TieredMatcher(self.child.copy())
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def max_quality(self) -> float:
+        return self.child.max_quality() + TIER
+
+    def score(self) -> float:
+        return self.child.score() + TIER

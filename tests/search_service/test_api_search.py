@@ -33,7 +33,8 @@ def test_customer_name_finds_its_documents_with_marked_snippets(client):
     assert hit["doc_type_name"] == "供用电合同"
     assert hit["doc_date"] == "2021-03-15" and hit["file_type"] == "pdf" and hit["pages"] == 2
     assert "<mark>明远</mark>" in hit["snippet"]
-    assert set(body) == {"total", "page", "page_size", "hits", "facets", "took_ms"}
+    assert set(body) == {"total", "page", "page_size", "hits", "facets", "took_ms",
+                         "understood", "reading", "hints"}
 
 
 def test_account_number_as_query(client):
