@@ -74,8 +74,8 @@ class ArchiveReader:
         with self.index.searcher() as searcher:
             units = self.access.units(searcher)
             lexicon, suggestions = self._vocabulary(units)
-            plain = params.context.plain if params.context else frozenset()
-            context = QueryContext(lexicon, plain)
+            asked = params.context or QueryContext()
+            context = replace(asked, lexicon=lexicon)
             result = run_search(searcher, replace(params, scope=scope_query(user, units),
                                                   context=context))
         if result.total == 0 and params.q.strip():

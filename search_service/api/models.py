@@ -44,7 +44,7 @@ class FacetValue(BaseModel):
 
 class Understood(BaseModel):
     """A part of the query read as a filter (a removable chip): ``field`` = ``value``,
-    from the words ``text``; pass ``plain=<text>`` to search those words as plain text."""
+    from the words ``text``; pass ``without=<text>`` to leave those words out (remove the chip)."""
 
     field: str
     value: str

@@ -30,8 +30,8 @@ def search_params(
     date_from: Annotated[date | None, Query(description="形成日期起（含），YYYY-MM-DD")] = None,
     date_to: Annotated[date | None, Query(description="形成日期止（含），YYYY-MM-DD")] = None,
     account_no: Annotated[str, Query(max_length=64, description="户号")] = "",
-    plain: Annotated[list[str], Query(
-        description="不按筛选理解、按普通文字检索的词（去掉检索理解标签，可重复）")] = [],
+    without: Annotated[list[str], Query(
+        description="去掉的检索理解：检索式中的这些词不再作为筛选条件（可重复）")] = [],
     sort: Literal["relevance", "date_desc", "date_asc"] = "relevance",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
@@ -44,7 +44,7 @@ def search_params(
         date_from=date_from.isoformat() if date_from else "",
         date_to=date_to.isoformat() if date_to else "",
         account_no=account_no.strip(), sort=sort, page=page, page_size=page_size,
-        context=QueryContext(plain=frozenset(plain)) if plain else None,
+        context=QueryContext(without=frozenset(without)) if without else None,
     )
 
 

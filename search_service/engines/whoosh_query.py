@@ -26,13 +26,22 @@ def plan_query(plan: QueryPlan) -> wq.Query:
     """The plan's matching and ranking as one query (filters are applied by the caller)."""
     if plan.is_empty:
         return wq.Every()
-    clauses = [wq.Or([match_query(m) for m in c.alternatives]) for c in plan.clauses]
-    boost = wq.Or([match_query(m) for m in plan.boosts]) if plan.boosts else None
+    clauses = [union([match_query(m) for m in c.alternatives]) for c in plan.clauses]
+    boost = union([match_query(m) for m in plan.boosts]) if plan.boosts else None
     if plan.require_all or len(clauses) == 1:
         core = clauses[0] if len(clauses) == 1 else wq.And(clauses)
         return wq.AndMaybe(core, boost) if boost is not None else core
-    core = wq.Or([Tiered(c) for c in clauses])
+    core = union([Tiered(c) for c in clauses])
     return wq.AndMaybe(core, Tiered(boost)) if boost is not None else core
+
+
+def union(queries: list[wq.Query]) -> wq.Query:
+    """An Or scored as the sum of what matched. Whoosh's array union (which it picks on
+    indexes under 5,000 documents) loses the scores of some subqueries once an And skips
+    it forward, so documents matching every clause ranked below those matching one."""
+    found = wq.Or(queries)
+    found.matcher_type = wq.Or.DEFAULT_MATCHER
+    return found
 
 
 class Tiered(wq.WrappingQuery):

@@ -6,7 +6,7 @@ each unspaced run stays a phrase boost, so documents containing it exactly rank 
 
 - a unit, document type, year or hazard status becomes a filter, reported in
   ``plan.understood`` (a chip the user can remove: its text is then passed in
-  :attr:`QueryContext.plain` and matched as plain words);
+  :attr:`QueryContext.without` and that part of the query is left out);
 - a run of 4–9 digits is the start of a 户号 (prefix match), the start of a 档号
   (``G017-YX·2023``) an 档号 prefix;
 - customer names, brands and the remaining words are clauses; documents matching all of
@@ -53,7 +53,8 @@ class QueryContext:
     """What understanding may use: the archive's vocabulary and the chips turned off."""
 
     lexicon: Lexicon = EMPTY
-    plain: frozenset[str] = field(default_factory=frozenset)
+    plain: frozenset[str] = field(default_factory=frozenset)  # entity words matched as words
+    without: frozenset[str] = field(default_factory=frozenset)  # chips removed: words ignored
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,15 @@ def _plan(text: str, pieces: list[Piece], boosts: list[Match],
     filters: dict[str, tuple[str, ...]] = {}
     understood: list[Understood] = []
     clauses: list[Clause] = []
+    parts = len(pieces)
     if len(pieces) > 1:  # 公司 adds nothing beside a name (it stays in the phrase boost)
         pieces = [p for p in pieces if p.text not in LEGAL_FORMS] or pieces
+    if len(pieces) > 1:  # a removed chip's words no longer narrow nor match
+        pieces = [p for p in pieces if not (p.entity and p.entity.is_filter
+                                            and p.text in context.without)] or pieces
     for piece in pieces:
         entity = piece.entity
-        if entity is not None and _as_filter(entity, len(pieces), context):
+        if entity is not None and _as_filter(entity, parts, context):
             filters[entity.kind] = tuple(dict.fromkeys(filters.get(entity.kind, ()) + entity.values))
             understood += [Understood(entity.kind, v, piece.text) for v in entity.values]
             continue
