@@ -27,6 +27,7 @@ from search_service.masking import mask_record, mask_text
 from search_service.policy import (Units, can_read_archives, can_see_failed_files,
                                    can_see_personal_data, in_scope, readable_units, role_label,
                                    scope_query)
+from search_service.query.segment import warm_up
 from search_service.query.suggest import SuggestionIndex, nothing_found
 from search_service.query.understand import QueryContext, understand
 from search_service.query.vocabulary import Vocabulary
@@ -68,6 +69,7 @@ class ArchiveReader:
         self.index = LiveIndex(settings.index_dir)
         self.customers = CustomerCache()
         self.vocabulary = Vocabulary()
+        warm_up()
 
     def search(self, user: User, params: SearchParams) -> SearchResult:
         self._require_archives(user, "search", target_account=params.account_no)

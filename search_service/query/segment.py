@@ -39,6 +39,15 @@ def _jieba(lexicon: Lexicon):  # noqa: ANN202 - jieba has no type hints
         return _tokenizer
 
 
+def warm_up() -> threading.Thread:
+    """Load jieba's dictionary in the background, so the first query does not wait for it."""
+    from search_service.query.lexicon import EMPTY
+
+    thread = threading.Thread(target=_jieba, args=(EMPTY,), name="jieba-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def segment(run: str, lexicon: Lexicon) -> list[str]:
     """The words of a Han run: archive words whole, stray single characters joined to a
     neighbour (未配备灭火器 → 未配备 | 灭火器), particles dropped."""
