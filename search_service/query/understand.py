@@ -114,6 +114,8 @@ def _plan(text: str, pieces: list[Piece], boosts: list[Match],
         if entity is not None and _as_filter(entity, parts, context):
             filters[entity.kind] = tuple(dict.fromkeys(filters.get(entity.kind, ()) + entity.values))
             understood += [Understood(entity.kind, v, piece.text) for v in entity.values]
+            if entity.kind == DOC_TYPE:  # 合同 filters YK11 and YK12; titles saying it first
+                boosts.append(Match("title", tuple(tokenize(piece.text)), PHRASE, WHOLE_BOOST))
             continue
         clause = piece_clause(piece, context.lexicon)
         if clause is not None:

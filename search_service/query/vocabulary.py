@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from indexer.customers import find_customers_file, load_customers
+from indexer.errors import InputError
 from search_service.query.lexicon import CustomerEntry, Lexicon
 from search_service.query.suggest import SuggestionIndex
+from search_service.query.understand import QueryContext
 
 
 class Vocabulary:
@@ -31,3 +35,16 @@ class Vocabulary:
                                   unit_names)
                 self._built, self._key = (lexicon, SuggestionIndex(lexicon)), key
             return self._built
+
+
+def archive_context(root: Path | None, units: Iterable[str]) -> QueryContext:
+    """The query context of one archive, for a single search (the CLI): its customers file
+    (none without a root or file) and the unit names."""
+    customers: Mapping[str, Any] = {}
+    if root is not None and find_customers_file(root) is not None:
+        try:
+            customers = load_customers(root)
+        except InputError:
+            customers = {}
+    lexicon, _ = Vocabulary().get(customers, units)
+    return QueryContext(lexicon)
