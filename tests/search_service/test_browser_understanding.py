@@ -68,3 +68,14 @@ def test_understood_chips_and_removing_one(page, server):
     assert parse_qs(urlparse(page.url).query)["without"] == ["城东供电所"]
     assert page.locator("#understood .understood-chip").count() == 1
     assert int(page.locator("#total").inner_text()) > narrow
+
+
+def test_nothing_found_offers_a_similar_name_and_the_parts(page, server):
+    page.goto(f"{server}/?q=明园 不存在的词语&org=城西供电所")
+    panel = page.locator(".panel.empty")
+    assert "您要找的是不是“杭州明远纺织有限公司”" in panel.inner_text()
+    assert "只搜“不存在”" in panel.inner_text()
+    shot(page, "nothing-found")
+    with page.expect_navigation():
+        panel.get_by_text("去掉“供电单位”筛选").click()
+    assert int(page.locator("#total").inner_text()) >= 3
