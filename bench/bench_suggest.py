@@ -104,15 +104,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--index", type=Path, help="reuse the index bench_search.py --index kept")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-suggest-"))
     server = None
     try:
         docs = list(documents(args.docs))
-        (work / "index").mkdir()
-        index_ours(work / "index", docs)
+        index_dir = args.index or work / "index"
+        if args.index is None:
+            index_dir.mkdir()
+            index_ours(index_dir, docs)
         customers = write_customers(work / "root", docs)
-        settings = Settings(index_dir=work / "index", archive_root=work / "root",
+        settings = Settings(index_dir=index_dir, archive_root=work / "root",
                             database_url=f"sqlite:///{work / 'bench.db'}", demo=True)
         access = Access(settings)
         users = {role: User(f"bench-{role}", role, org)

@@ -142,6 +142,8 @@ def piece_clause(piece: Piece, lexicon: Lexicon = EMPTY) -> Clause | None:
         return _prefix_clause(piece.text, "account_no", piece.text)
     if piece.kind == "archive":
         return _prefix_clause(piece.text, "archive_no", piece.text.upper())
+    if piece.text in lexicon.regions:  # 杭州 of 杭州明远…: a name's part, not any address
+        return Clause(piece.text, (Match("customer_name", tuple(tokenize(piece.text))),))
     clause = word_clause(piece.text)
     if clause is None or piece.kind == "quoted" or piece.entity is not None \
             or lexicon.in_a_name(piece.text):

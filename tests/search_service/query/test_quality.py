@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ SCRIPT = HERE.parents[2] / "bench" / "search_quality.py"
 def _script():
     spec = importlib.util.spec_from_file_location("search_quality", SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("search_quality", module)
     spec.loader.exec_module(module)
     return module
 
