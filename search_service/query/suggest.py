@@ -9,6 +9,7 @@ only customers of units the user may read are ever named.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from search_service.query.plan import QueryPlan
 
 MAX_CUSTOMERS = 10
 MAX_OTHERS = 5
+# A prefix shared by more customers than this ranks only the first ones found ("h", "33").
+MAX_PREFIX_CANDIDATES = 200
 _LETTERS = re.compile(r"^[a-z]+$")
 _DIGITS = re.compile(r"^\d+$")
 
@@ -41,18 +44,30 @@ def _spell(text: str) -> tuple[str, str]:
 
 
 class SuggestionIndex:
-    """Everything a suggestion may name, for one vocabulary."""
+    """Everything a suggestion may name, for one vocabulary.
+
+    Customers are held shortest name first; their names, brands, pinyin and initials are
+    sorted keys, so a prefix is a binary search; "contains" is a scan that stops at the
+    tenth customer found.
+    """
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         entries = []
-        for customer in lexicon.customers:
+        for customer in sorted(lexicon.customers, key=lambda c: (len(c.name), c.account_no)):
             brand = lexicon.brands.get(customer.account_no, "")
             entries.append(_Entry(customer, brand, *_spell(customer.name),
                                   *(_spell(brand) if brand else ("", ""))))
         self.entries = tuple(entries)
-        self._by_account = sorted((e.customer.account_no, n) for n, e in enumerate(entries))
-        self._accounts = [a for a, _ in self._by_account]
+        keys = []
+        for n, e in enumerate(entries):
+            keys += [(k, rank, n) for rank, k in ((0, e.customer.name), (0, e.brand),
+                                                   (0, e.brand_pinyin), (0, e.brand_initials),
+                                                   (1, e.pinyin), (1, e.initials),
+                                                   (0, e.customer.account_no)) if k]
+        keys.sort()
+        self._keys = keys
+        self._texts = [k for k, _, _ in keys]
 
     def suggest(self, q: str, units: Collection[str] | None) -> dict[str, Any]:
         """Customers (by 户号 prefix, name, brand, pinyin or initials) of ``units`` (None:
@@ -73,26 +88,33 @@ class SuggestionIndex:
                           ][:MAX_OTHERS],
         }
 
+    def _allowed(self, n: int, readable: set[str] | None) -> bool:
+        return readable is None or self.entries[n].customer.org in readable
+
     def _customers(self, q: str, readable: set[str] | None) -> list[_Entry]:
-        if _DIGITS.match(q):
-            start = bisect.bisect_left(self._accounts, q)
-            picked = []
-            for account, n in self._by_account[start:]:
-                if not account.startswith(q) or len(picked) == MAX_CUSTOMERS:
-                    break
-                if readable is None or self.entries[n].customer.org in readable:
-                    picked.append(self.entries[n])
-            return picked
-        rank = _letters_rank if _LETTERS.match(q) else _text_rank
-        ranked = []
-        for n, entry in enumerate(self.entries):
-            if readable is not None and entry.customer.org not in readable:
-                continue
-            r = rank(entry, q)
-            if r is not None:
-                ranked.append((r, len(entry.customer.name), n))
-        ranked.sort()
-        return [self.entries[n] for _, _, n in ranked[:MAX_CUSTOMERS]]
+        start = bisect.bisect_left(self._texts, q)
+        best: dict[int, int] = {}
+        limit = MAX_CUSTOMERS if _DIGITS.match(q) else MAX_PREFIX_CANDIDATES
+        for i in range(start, len(self._keys)):
+            text, rank, n = self._keys[i]
+            if not text.startswith(q) or len(best) == limit:
+                break
+            if self._allowed(n, readable) and best.get(n, 9) > rank:
+                best[n] = rank
+        by_account = _DIGITS.match(q) is not None  # 户号 prefixes in account order
+        picked = list(best) if by_account else heapq.nsmallest(
+            MAX_CUSTOMERS, best, key=lambda n: (best[n], n))
+        if len(picked) < MAX_CUSTOMERS and not _DIGITS.match(q):
+            field = "pinyin" if _LETTERS.match(q) else "name"
+            for n, entry in enumerate(self.entries):
+                if n in best or not self._allowed(n, readable):
+                    continue
+                if q in (entry.customer.name if field == "name"
+                         else entry.pinyin + " " + entry.initials):
+                    picked.append(n)
+                    if len(picked) == MAX_CUSTOMERS:
+                        break
+        return [self.entries[n] for n in picked]
 
     def similar(self, plan: QueryPlan, readable: Collection[str] | None) -> list[dict[str, str]]:
         """Customers whose brand or name is one character (or one sound) away from a part of
@@ -104,21 +126,6 @@ class SuggestionIndex:
                 for e in self.entries
                 if (e.brand in guesses or e.customer.name in guesses)
                 and (allowed is None or e.customer.org in allowed)][:MAX_OTHERS]
-
-
-def _letters_rank(entry: _Entry, q: str) -> int | None:
-    if entry.brand_pinyin.startswith(q) or entry.brand_initials.startswith(q):
-        return 0
-    if entry.pinyin.startswith(q) or entry.initials.startswith(q):
-        return 1
-    return 2 if q in entry.pinyin or q in entry.initials else None
-
-
-def _text_rank(entry: _Entry, q: str) -> int | None:
-    name = entry.customer.name
-    if name.startswith(q) or (entry.brand and entry.brand.startswith(q)):
-        return 0
-    return 1 if q in name else None
 
 
 def nothing_found(plan: QueryPlan, index: SuggestionIndex, readable: Collection[str] | None,
