@@ -149,6 +149,10 @@ def main() -> None:
             timed_get(base + "ming", tokens[role])  # builds the server's index
             samples = [timed_get(base + urllib.parse.quote(q), tokens[role]) for q in queries]
             print(f"over HTTP,  {role:<9} p50 %5.2f ms   p95 %5.2f ms" % percentiles(samples))
+        me = [timed_get(f"http://127.0.0.1:{port}/api/me", tokens["clerk"]) for _ in queries]
+        print("over HTTP,  /api/me (authentication alone, for comparison) p50 %5.2f ms   "
+              "p95 %5.2f ms" % percentiles(me))
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
         if server is not None:
             server.terminate()
