@@ -191,8 +191,12 @@ def _label(name: str, value: str) -> str:
 
 def match_pattern(searcher: Searcher, q: str,
                   context: QueryContext | None = None) -> re.Pattern[str] | None:
-    """What to mark in a document's text for query ``q`` (None: nothing)."""
-    return _pattern(whoosh_plan(understand(q, context))) if q.strip() else None
+    """What to mark in a document's text for query ``q`` (None: nothing): the words of
+    every reading of it (as written, understood, as words)."""
+    if not q.strip():
+        return None
+    readings_query = wq.Or([whoosh_plan(plan) for _, plan in readings(q, context)])
+    return _pattern(readings_query)
 
 
 def _pattern(query: wq.Query) -> re.Pattern[str] | None:
