@@ -1058,6 +1058,21 @@ def write_files(root: Path, files: list[PlannedFile], progress: bool) -> None:
         target.write_bytes(render(planned))
 
 
+def plan_archive(customers: int, seed: int) -> tuple[random.Random, list[Customer], list[PlannedFile]]:
+    """The roster and every file of the archive ``generate`` writes (the ground truth of
+    what each file holds), with the Random to continue from."""
+    rng = random.Random(seed)
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    people = People(rng, fake)
+    forms = Forms(people)
+    roster = make_customers(people, customers)
+    files = [f for c in roster for f in plan_documents(rng, c.folder, c.number, forms.history(c))]
+    damage_some(rng, files, roster)
+    files.append(unassigned_document(forms, roster))
+    return rng, roster, files
+
+
 def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = False,
              scans: int | None = None) -> SampleSummary:
     """Write a sample archive of ``customers`` accounts into ``root`` (absent or empty).
@@ -1070,15 +1085,8 @@ def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = F
     root = Path(root)
     if root.exists() and any(root.iterdir()):
         raise FileExistsError(f"{root} is not empty")
-    rng = random.Random(seed)
-    fake = Faker("zh_CN")
-    fake.seed_instance(seed)
-    people = People(rng, fake)
-    forms = Forms(people)
-    roster = make_customers(people, customers)
-    files = [f for c in roster for f in plan_documents(rng, c.folder, c.number, forms.history(c))]
-    broken = damage_some(rng, files, roster)
-    files.append(unassigned_document(forms, roster))
+    rng, roster, files = plan_archive(customers, seed)
+    broken = [f for f in files if f.damage or f.doc is None]
     root.mkdir(parents=True, exist_ok=True)
     write_files(root, files, progress)
     write_customers(root / "customers.csv", roster)

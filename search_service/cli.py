@@ -307,21 +307,31 @@ def format_summary(summary: RunSummary) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from indexer import doctypes
+    from search_service.config import Settings
+    from search_service.page_model import FACET_TITLES
+    from search_service.query.vocabulary import archive_context
     from search_service.search import SearchParams, run_search
 
     if args.limit < 1:
         raise InputError("--limit 必须为正整数")
     filters = {dest: tuple(getattr(args, dest)) for _, dest, _ in FILTER_OPTIONS}
-    params = SearchParams(q=args.query, filters=filters, page_size=min(args.limit, 100),
-                          facets=False)
     from search_service.engines import open_engine
 
     settings = Settings.from_env(index_dir=args.index, database_url=args.db)
-    result = run_search(open_engine(settings), _catalog(args), params)
+    catalog = _catalog(args)
+    context = archive_context(settings.resolved_root(), catalog.units())
+    params = SearchParams(q=args.query, filters=filters, page_size=min(args.limit, 100),
+                          facets=False, context=context)
+    result = run_search(open_engine(settings), catalog, params)
     if args.json:
-        print(json.dumps({"total": result.total, "hits": result.hits}, ensure_ascii=False,
-                         indent=1))
+        print(json.dumps({"total": result.total, "hits": result.hits,
+                          "understood": result.understood}, ensure_ascii=False, indent=1))
     else:
+        if result.understood:
+            print("按 " + " · ".join(f"{FACET_TITLES.get(u['field'], u['field'])}="
+                                    f"{doctypes.name_of(u['value']) or u['value']}"
+                                    for u in result.understood) + " 检索")
         print(format_hits(result.total, result.hits))
     return 0
 

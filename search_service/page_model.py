@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from indexer import doctypes
+
 from search_service.search import SearchParams, SearchResult
 
 FACET_TITLES = {
@@ -97,9 +99,33 @@ def suggestions(params: SearchParams, result: SearchResult,
         out.append(Suggestion("去掉户号限制", links.without("account_no")))
     if len(out) > 1:
         out.append(Suggestion("清除全部筛选条件", links.clear()))
+    hints = result.hints or {}
+    for customer in hints.get("similar", []):
+        out.append(Suggestion(f"您要找的是不是“{customer['name']}”（户号 {customer['account_no']}）",
+                              links.with_value("q", customer["name"])))
+    for part in hints.get("parts", []):
+        out.append(Suggestion(f"只搜“{part}”", links.with_value("q", part)))
     if params.q.strip():
         words = params.q.split()
-        if len(words) > 1:
+        if len(words) > 1 and not hints.get("parts"):
             out.append(Suggestion(f"减少检索词，例如只搜“{words[0]}”", links.with_value("q", words[0])))
         out.append(Suggestion("检查是否有错别字；户名可只输入其中两三个字，户号须完整"))
     return out
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One understood part of the query, with the link that searches without it."""
+
+    title: str
+    label: str
+    text: str
+    remove_url: str
+
+
+def understood_chips(result: SearchResult, links: LinkBuilder) -> list[Chip]:
+    """The filters read from the query (供电单位=城东供电所 …), each removable."""
+    return [Chip(FACET_TITLES.get(u["field"], u["field"]),
+                 doctypes.name_of(u["value"]) if u["field"] == "doc_type" else u["value"],
+                 u["text"], links.toggle("without", u["text"]))
+            for u in result.understood]

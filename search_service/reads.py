@@ -19,13 +19,18 @@ from search_service.access import Access
 from search_service.audit import ALLOWED, DENIED, Event
 from search_service.config import Settings
 from search_service.customer_cache import CustomerCache
-from search_service.errors import ForbiddenError, NotFoundError, UnavailableError
+from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
 from search_service.highlight import mark_all
 from search_service.engines import open_engine
 from search_service.engines.base import Scope
 from search_service.masking import mask_record, mask_text
-from search_service.policy import (can_read_archives, can_see_failed_files,
-                                   can_see_personal_data, in_scope, role_label, scope_of)
+from search_service.policy import (Units, can_read_archives, can_see_failed_files,
+                                   can_see_personal_data, in_scope, readable_units, role_label,
+                                   scope_of)
+from search_service.query.segment import warm_up
+from search_service.query.suggest import SuggestionIndex, nothing_found
+from search_service.query.understand import QueryContext, understand
+from search_service.query.vocabulary import Vocabulary
 from search_service.search import HIT_FIELDS, SearchParams, SearchResult, match_pattern, run_search
 from search_service.users import User
 
@@ -63,6 +68,8 @@ class ArchiveReader:
         self.engine = open_engine(settings)
         self.catalog = access.catalog
         self.customers = CustomerCache()
+        self.vocabulary = Vocabulary()
+        warm_up()
 
     def scope(self, user: User) -> Scope:
         """What ``user`` may read (the one place a reader asks)."""
@@ -70,7 +77,13 @@ class ArchiveReader:
 
     def search(self, user: User, params: SearchParams) -> SearchResult:
         self._require_archives(user, "search", target_account=params.account_no)
-        result = run_search(self.engine, self.catalog, replace(params, scope=self.scope(user)))
+        units = self.access.units()
+        lexicon, suggestions = self._vocabulary(units)
+        context = replace(params.context or QueryContext(), lexicon=lexicon)
+        result = run_search(self.engine, self.catalog,
+                            replace(params, scope=self.scope(user), context=context))
+        if result.total == 0 and params.q.strip():
+            result.hints = self._hints(user, units, suggestions, params, context)
         self._log(user, "search", target_account=params.account_no, details={
             "q": params.q, "filters": {k: list(v) for k, v in params.filters.items()},
             "date_from": params.date_from, "date_to": params.date_to, "page": result.page,
@@ -80,10 +93,37 @@ class ArchiveReader:
             result = replace(result, hits=[mask_record(h, SNIPPET_KEYS) for h in result.hits])
         return result
 
+    def suggest(self, user: User, q: str) -> dict[str, Any]:
+        """Customers, units and document types matching what is typed so far, within the
+        user's scope. Not an archive read: nothing is logged."""
+        if not can_read_archives(user):
+            raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能查阅档案")
+        units = self.access.units()
+        _, suggestions = self._vocabulary(units)
+        return suggestions.suggest(q, readable_units(user, units))
+
+    def _vocabulary(self, units: Units) -> tuple[Any, SuggestionIndex]:
+        try:
+            customers = self.customers.get(self.settings.resolved_root())
+        except UnavailableError:
+            customers = {}
+        return self.vocabulary.get(customers, units.parents)
+
+    def _hints(self, user: User, units: Units, suggestions: SuggestionIndex,
+               params: SearchParams, context: QueryContext) -> dict[str, Any]:
+        try:
+            plan = understand(params.q, context)
+        except QueryError:
+            return {}
+        filtered = bool(params.filters or params.date_from or params.date_to
+                        or params.account_no)
+        return nothing_found(plan, suggestions, readable_units(user, units), filtered)
+
     def document(self, user: User, doc_id: str, q: str = "") -> dict[str, Any]:
         """A document's metadata and text; ``text_html`` marks the matches of ``q``."""
         stored = self._stored(user, "document_view", doc_id)
-        pattern = match_pattern(q)
+        lexicon, _ = self._vocabulary(self.access.units())
+        pattern = match_pattern(q, QueryContext(lexicon))
         self._log(user, "document_view", target_doc=doc_id,
                   target_account=stored.get("account_no", ""), details={"q": q})
         text = stored.pop("content", "")

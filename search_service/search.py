@@ -19,8 +19,8 @@ from indexer.schema import FACET_FIELDS, SNIPPET_FIELDS
 from search_service.engines.base import EngineResult, Scope, SearchEngine, SearchRequest
 from search_service.errors import QueryError
 from search_service.highlight import compile_phrases, snippet
-from search_service.query.parse import plan_query
 from search_service.query.plan import QueryPlan
+from search_service.query.understand import AS_WRITTEN, QueryContext, readings
 
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PAGE_SIZE = 100
@@ -43,6 +43,7 @@ class SearchParams:
     page_size: int = 20
     facets: bool = True
     scope: Scope = field(default_factory=Scope)  # the user's access scope (default: all)
+    context: QueryContext | None = None  # the archive's vocabulary, chips turned off
 
 
 @dataclass
@@ -54,6 +55,9 @@ class SearchResult:
     facets: dict[str, list[dict[str, Any]]]
     took_ms: float
     missing: tuple[str, ...] = ()  # shards of the engine that did not answer
+    understood: list[dict[str, str]] = field(default_factory=list)
+    reading: str = AS_WRITTEN  # how the query was read (query.understand: as written, …)
+    hints: dict[str, Any] = field(default_factory=dict)  # nothing found: what to try instead
 
     @property
     def partial(self) -> bool:
@@ -63,20 +67,24 @@ class SearchResult:
     def to_dict(self) -> dict[str, Any]:
         return {"total": self.total, "page": self.page, "page_size": self.page_size,
                 "hits": self.hits, "facets": self.facets, "took_ms": self.took_ms,
-                "partial": self.partial, "missing_shards": list(self.missing)}
+                "partial": self.partial, "missing_shards": list(self.missing),
+                "understood": self.understood, "reading": self.reading, "hints": self.hints}
 
 
 def run_search(engine: SearchEngine, catalog: Catalog, params: SearchParams) -> SearchResult:
     """Run one search and return a page of hits with facets (a page past the last one shows
-    the last page)."""
+    the last page). The query's readings are tried in order (as written, understood as its
+    parts, as words) until one finds documents."""
     began = time.perf_counter()
     if params.sort not in SORTS:
         raise QueryError(f"不支持的排序方式“{params.sort}”，可选：{'、'.join(SORTS)}")
     if params.page < 1 or not 1 <= params.page_size <= MAX_PAGE_SIZE:
         raise QueryError(f"页码须不小于 1，每页条数须在 1 到 {MAX_PAGE_SIZE} 之间")
-    plan = plan_query(params.q)
-    request = search_request(plan, params)
-    found = engine.search(request)
+    for reading, plan in readings(params.q, params.context):
+        request = search_request(plan, params)
+        found = engine.search(request)
+        if found.total or found.missing:
+            break
     page = params.page
     if not found.hits and found.total and request.offset:
         page = math.ceil(found.total / params.page_size)  # past the end: the last page
@@ -87,6 +95,7 @@ def run_search(engine: SearchEngine, catalog: Catalog, params: SearchParams) -> 
         facets={name: _facet_values(name, found.facets.get(name, {}), params)
                 for name in FACET_FIELDS if params.facets},
         took_ms=round((time.perf_counter() - began) * 1000, 1), missing=found.missing,
+        understood=[u.to_dict() for u in plan.understood], reading=reading,
     )
 
 
@@ -137,8 +146,11 @@ def _label(name: str, value: str) -> str:
     return value
 
 
-def match_pattern(q: str) -> Any:
-    """What to mark in a document's text for query ``q`` (None: nothing)."""
+def match_pattern(q: str, context: QueryContext | None = None) -> Any:
+    """What to mark in a document's text for query ``q`` (None: nothing): the words of
+    every reading of it (as written, understood, as words)."""
     if not q.strip():
         return None
-    return compile_phrases(plan_query(q).highlight_phrases(SNIPPET_FIELDS))
+    phrases = [phrase for _, plan in readings(q, context)
+               for phrase in plan.highlight_phrases(SNIPPET_FIELDS)]
+    return compile_phrases(phrases)

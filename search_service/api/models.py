@@ -42,6 +42,30 @@ class FacetValue(BaseModel):
     selected: bool
 
 
+class Understood(BaseModel):
+    """A part of the query read as a filter (a removable chip): ``field`` = ``value``,
+    from the words ``text``; pass ``without=<text>`` to leave those words out (remove the chip)."""
+
+    field: str
+    value: str
+    text: str
+
+
+class CustomerSuggestion(BaseModel):
+    account_no: str
+    name: str
+    org: str
+
+
+class SearchHints(BaseModel):
+    """When nothing is found: the query's parts, customers with a similar name, and whether
+    removing the filters may help."""
+
+    parts: list[str] = []
+    similar: list[CustomerSuggestion] = []
+    remove_filters: bool = False
+
+
 class SearchResponse(BaseModel):
     total: int
     page: int
@@ -51,6 +75,21 @@ class SearchResponse(BaseModel):
     took_ms: float
     partial: bool = Field(False, description="部分检索节点未响应：结果不完整")
     missing_shards: list[str] = Field(default_factory=list, description="未响应的分片")
+    understood: list[Understood] = []
+    reading: str = "as_written"  # as_written | understood (chips apply) | as_words
+    hints: SearchHints | None = None
+
+
+class DocTypeSuggestion(BaseModel):
+    code: str
+    name: str
+
+
+class SuggestResponse(BaseModel):
+    q: str
+    customers: list[CustomerSuggestion]
+    units: list[str]
+    doc_types: list[DocTypeSuggestion]
 
 
 class Document(BaseModel):

@@ -21,7 +21,7 @@ from search_service.api.deps import AccessControl, Auditor, CurrentUser, Reader
 from search_service.api.documents import DocId
 from search_service.api.params import SearchQuery
 from search_service.page_model import (FACET_TITLES, LinkBuilder, customers_in, pages_around,
-                                       suggestions)
+                                       suggestions, understood_chips)
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=web.TEMPLATES_DIR)
@@ -63,6 +63,7 @@ def search_page(request: Request, params: SearchQuery, user: CurrentUser,
         "pages": pages_around(result.page, result.total, result.page_size),
         "suggestions": suggestions(params, result, links) if not result.total else [],
         "customers": customers_in(result.hits) if params.q.strip() else [],
+        "chips": understood_chips(result, links),
     })
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
+from search_service.query.understand import QueryContext
 from search_service.search import MAX_PAGE_SIZE, SearchParams
 
 MAX_PAGE = 1000  # deep pages cost page × page_size collected hits
@@ -29,6 +30,8 @@ def search_params(
     date_from: Annotated[date | None, Query(description="形成日期起（含），YYYY-MM-DD")] = None,
     date_to: Annotated[date | None, Query(description="形成日期止（含），YYYY-MM-DD")] = None,
     account_no: Annotated[str, Query(max_length=64, description="户号")] = "",
+    without: Annotated[list[str], Query(
+        description="去掉的检索理解：检索式中的这些词不再作为筛选条件（可重复）")] = [],
     sort: Literal["relevance", "date_desc", "date_asc"] = "relevance",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
@@ -41,6 +44,7 @@ def search_params(
         date_from=date_from.isoformat() if date_from else "",
         date_to=date_to.isoformat() if date_to else "",
         account_no=account_no.strip(), sort=sort, page=page, page_size=page_size,
+        context=QueryContext(without=frozenset(without)) if without else None,
     )
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from whoosh import matching
 from whoosh import query as wq
+from whoosh.matching.wrappers import WrappingMatcher
 
 from search_service.query.plan import EXACT, PREFIX, Match, QueryPlan
 
 Leaf = Callable[..., wq.Query]  # wq.Phrase / wq.Term or a subclass (same arguments)
+
+# Score added per matched clause when not require_all: above any field score, so the
+# number of matched clauses decides the order and the score only breaks ties.
+TIER = 10_000.0
 
 
 def match_query(match: Match, phrase: Leaf = wq.Phrase, term: Leaf = wq.Term) -> wq.Query:
@@ -29,8 +35,49 @@ def plan_query(plan: QueryPlan, phrase: Leaf = wq.Phrase, term: Leaf = wq.Term) 
     def leaf(match: Match) -> wq.Query:
         return match_query(match, phrase, term)
 
-    clauses = [wq.Or([leaf(m) for m in c.alternatives]) for c in plan.clauses]
-    core = wq.And(clauses) if plan.require_all else wq.Or(clauses)
-    if plan.boosts:
-        return wq.AndMaybe(core, wq.Or([leaf(m) for m in plan.boosts]))
-    return core
+    clauses = [union([leaf(m) for m in c.alternatives]) for c in plan.clauses]
+    boost = union([leaf(m) for m in plan.boosts]) if plan.boosts else None
+    if plan.require_all or len(clauses) == 1:
+        core = clauses[0] if len(clauses) == 1 else wq.And(clauses)
+        return wq.AndMaybe(core, boost) if boost is not None else core
+    core = union([Tiered(c) for c in clauses])
+    return wq.AndMaybe(core, Tiered(boost)) if boost is not None else core
+
+
+def union(queries: list[wq.Query]) -> wq.Query:
+    """An Or scored as the sum of what matched. Whoosh's array union (which it picks on
+    indexes under 5,000 documents) loses the scores of some subqueries once an And skips
+    it forward, so documents matching every clause ranked below those matching one."""
+    found = wq.Or(queries)
+    found.matcher_type = wq.Or.DEFAULT_MATCHER
+    return found
+
+
+class Tiered(wq.WrappingQuery):
+    """``child`` with :data:`TIER` added to the score of every document it matches."""
+
+    def _rewrap(self, child: wq.Query) -> "Tiered":
+        return Tiered(child)
+
+    def matcher(self, searcher, context=None):  # noqa: ANN001, ANN201 - Whoosh's signature
+        child = self.child.matcher(searcher, context)
+        if isinstance(child, matching.NullMatcherClass):
+            return child
+        return TieredMatcher(child)
+
+
+class TieredMatcher(WrappingMatcher):
+    def _replacement(self, newchild):  # noqa: ANN001, ANN202
+        return TieredMatcher(newchild)
+
+    def copy(self):  # noqa: ANN202
+        return TieredMatcher(self.child.copy())
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def max_quality(self) -> float:
+        return self.child.max_quality() + TIER
+
+    def score(self) -> float:
+        return self.child.score() + TIER

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import matching
 
+from search_service.engines.whoosh_query import TIER, TieredMatcher
 from search_service.engines.whoosh_terms import Scored
 
 # (present, scores) over the segment's documents
@@ -39,6 +40,9 @@ def _dense(m: matching.Matcher, size: int) -> Dense | None:
         return present, scores
     if isinstance(m, matching.NullMatcherClass):
         return np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float64)
+    if kind is TieredMatcher:
+        child = _dense(m.child, size)
+        return None if child is None else (child[0], np.where(child[0], child[1] + TIER, 0.0))
     if kind is matching.WrappingMatcher:
         child = _dense(m.child, size)
         return None if child is None else (child[0], child[1] * m.boost)

@@ -34,10 +34,16 @@ def normalize(text: str) -> str:
     return _QUERY_PUNCTUATION.sub(" ", text.translate(_QUERY_QUOTES)).strip()
 
 
+def quoted_parts(text: str) -> list[tuple[str, bool]]:
+    """The words and quoted phrases of a normalized query, in order, each with whether it
+    was quoted."""
+    return [(m.group(1), True) if m.group(1) is not None else (m.group(2), False)
+            for m in _PART.finditer(text) if (m.group(1) or m.group(2) or "").strip()]
+
+
 def split_words(text: str) -> list[str]:
     """The words and quoted phrases of a normalized query, in order."""
-    return [m.group(1) if m.group(1) is not None else m.group(2)
-            for m in _PART.finditer(text) if (m.group(1) or m.group(2) or "").strip()]
+    return [part for part, _ in quoted_parts(text)]
 
 
 def word_clause(word: str) -> Clause | None:

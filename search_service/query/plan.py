@@ -55,10 +55,16 @@ class QueryPlan:
 
     - no clauses: every document (browse by filters), ranked newest first;
     - ``require_all``: a document must match every clause (ranked by score);
-      otherwise it must match at least one, and documents matching more clauses rank first;
+      otherwise it must match at least one, and documents are ranked first by how many
+      clauses they match (all parts above most parts, whatever the scores), then by score;
     - ``boosts``: matches that only add score (e.g. the whole query as one phrase), never
-      admit a document on their own;
-    - ``filters``: facet values understood from the query, AND-ed with the user's filters.
+      admit a document on their own; when not ``require_all``, matching any boost counts
+      as matching one more clause, so the query as written ranks above its parts;
+    - ``filters``: facet values understood from the query (OR within a field), AND-ed with
+      the user's filters; ``understood`` says where each came from (shown as chips).
+
+    A Match's ``boost`` multiplies its score; within one clause an EXACT identifier match
+    carries a higher boost than a PREFIX one, so a whole 户号 ranks above its prefixes.
     """
 
     text: str = ""

@@ -77,7 +77,10 @@ def test_a_link_out_of_the_archive_is_neither_indexed_nor_served(client):
     for url in (f"/api/documents/{doc_id(LINK)}/file", f"/api/documents/{doc_id(LINK)}"):
         response = client.get(url)
         assert response.status_code == 404 and OUTSIDE_SECRET not in response.text
-    assert client.get("/api/search", params={"q": OUTSIDE_SECRET}).json()["total"] == 0
+    found = client.get("/api/search", params={"q": OUTSIDE_SECRET, "page_size": 100})
+    assert found.json()["reading"] != "as_written"  # only its words one by one match
+    assert OUTSIDE_SECRET not in found.text and LINK not in found.text
+    assert client.get("/api/search", params={"q": f'"{OUTSIDE_SECRET}"'}).json()["total"] == 0
 
 
 def test_a_link_that_appears_after_indexing_is_refused(own_archive, tmp_path):

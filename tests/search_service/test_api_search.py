@@ -34,7 +34,7 @@ def test_customer_name_finds_its_documents_with_marked_snippets(client):
     assert hit["doc_date"] == "2021-03-15" and hit["file_type"] == "pdf" and hit["pages"] == 2
     assert "<mark>明远</mark>" in hit["snippet"]
     assert set(body) == {"total", "page", "page_size", "hits", "facets", "took_ms", "partial",
-                         "missing_shards"}
+                         "missing_shards", "understood", "reading", "hints"}
     assert body["partial"] is False and body["missing_shards"] == []
 
 

@@ -25,6 +25,24 @@ def test_search_text_output_with_filters(index_dir: Path, capsys) -> None:
     assert "共 1 条结果" in out and "隐患整改通知书" in out and "3301000001" in out
 
 
+def test_unspaced_query_is_understood_with_the_archive_customers(index_dir: Path, capsys) -> None:
+    assert main(["search", "明远合同", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "按 档案类别=供用电合同 · 档案类别=合同附件 检索" in out
+    assert "共 1 条结果" in out and "供用电合同_2021-03-15.pdf" in out
+
+
+def test_account_prefix_and_json_understanding(index_dir: Path, capsys) -> None:
+    assert main(["search", "城东供电所装表接电工作单", "--index", str(index_dir), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {(u["field"], u["value"]) for u in result["understood"]} == {
+        ("org", "城东供电所"), ("doc_type", "YK13")}
+    assert [h["customer_name"] for h in result["hits"]] == ["张三"]
+    assert main(["search", "330100", "--index", str(index_dir), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["total"] > 0 and all(h["account_no"].startswith("330100") for h in result["hits"])
+
+
 def test_no_results_suggests_loosening(index_dir: Path, capsys) -> None:
     assert main(["search", "不存在的词语", "--index", str(index_dir)]) == 0
     assert "放宽" in capsys.readouterr().out

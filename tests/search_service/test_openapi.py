@@ -18,7 +18,8 @@ EXAMPLES = 100
 
 
 OPERATIONS = {
-    "GET /api/search", "GET /api/documents/{doc_id}", "GET /api/documents/{doc_id}/file",
+    "GET /api/search", "GET /api/suggest", "GET /api/documents/{doc_id}",
+    "GET /api/documents/{doc_id}/file",
     "GET /api/customers/{account_no}", "GET /api/health", "POST /api/login", "POST /api/logout",
     "GET /api/me", "GET /api/audit/events", "GET /api/audit/events.csv", "GET /api/audit/verify",
     "GET /api/audit/alerts", "GET /api/failed-files"}

@@ -1,0 +1,94 @@
+"""Queries typed the way staff type them, through HTTP over the real indexed archive:
+unspaced parts, understood filters as removable chips, identifier prefixes, suggestions
+within scope, and what is offered when nothing is found."""
+
+from __future__ import annotations
+
+from search_service.audit import Filters
+from tests.search_service.conftest import AUDIT_EXPECTED, signed_in
+from tests.search_service.test_api_search import paths, search
+
+
+def test_name_and_document_word_run_together(client):
+    for q in ("明远合同", "明远的合同"):
+        body = search(client, q=q)
+        assert body["hits"][0]["path"].endswith("供用电合同_2021-03-15.pdf"), q
+        assert body["reading"] == "understood"
+        assert {"field": "doc_type", "value": "YK11", "text": "合同"} in body["understood"]
+
+
+def test_name_with_a_shortened_legal_form(client):
+    body = search(client, q="明远纺织公司")
+    assert body["total"] >= 3
+    assert {h["account_no"] for h in body["hits"][:3]} == {"3301000001"}
+
+
+def test_unit_and_type_become_chips_and_removing_one_widens(client):
+    body = search(client, q="城东供电所隐患整改通知书")
+    assert {(u["field"], u["value"]) for u in body["understood"]} == {
+        ("org", "城东供电所"), ("doc_type", "JC03")}
+    assert {h["doc_type"] for h in body["hits"]} == {"JC03"}
+    assert {h["org"] for h in body["hits"]} == {"城东供电所"}
+    wider = search(client, q="城东供电所隐患整改通知书", without="城东供电所")
+    assert [u["field"] for u in wider["understood"]] == ["doc_type"]
+    assert wider["total"] > body["total"]
+    assert "城西供电所" in {h["org"] for h in wider["hits"]}
+
+
+def test_year_and_type(client):
+    body = search(client, q="2023年隐患整改")
+    assert {(u["field"], u["value"]) for u in body["understood"]} >= {("year", "2023")}
+    assert AUDIT_EXPECTED <= paths(body)
+    assert {h["doc_date"][:4] for h in body["hits"]} == {"2023"}
+
+
+def test_account_and_archive_number_prefixes(client):
+    body = search(client, q="3301000")
+    assert body["total"] > 0 and all(h["account_no"].startswith("3301000") for h in body["hits"])
+    first = search(client, q="3301000005")
+    assert first["hits"][0]["account_no"] == "3301000005"
+
+
+def test_a_query_found_as_written_stays_as_written(client):
+    body = search(client, q="安全隐患")
+    assert body["reading"] == "as_written" and body["understood"] == []
+
+
+def test_nothing_found_offers_parts_and_similar_names(client):
+    body = search(client, q="明园纺织")  # a one-character typo of 明远
+    assert body["total"] > 0  # the similar name is matched
+    empty = search(client, q="明园 不存在的词语", org="城西供电所")
+    assert empty["total"] == 0
+    assert empty["hints"]["remove_filters"] is True
+    assert empty["hints"]["parts"] == ["明园", "不存在", "词语"]
+    assert [c["name"] for c in empty["hints"]["similar"]] == ["杭州明远纺织有限公司"]
+
+
+def test_suggestions_by_name_brand_pinyin_and_account_prefix(client):
+    def names(q):
+        response = client.get("/api/suggest", params={"q": q})
+        assert response.status_code == 200, response.text
+        return [c["name"] for c in response.json()["customers"]]
+
+    assert names("明远") == ["杭州明远纺织有限公司"]
+    assert names("mingyuan") == ["杭州明远纺织有限公司"]
+    assert names("hzmy") == ["杭州明远纺织有限公司"]
+    assert "张三丰" in names("330100000")
+    body = client.get("/api/suggest", params={"q": "隐患"}).json()
+    assert {"code": "JC03", "name": "隐患整改通知书"} in body["doc_types"]
+
+
+def test_suggestions_never_name_another_units_customer(indexed_archive):
+    clerk = signed_in(indexed_archive.settings(), "clerk-west", "clerk", "城西供电所")
+    body = clerk.get("/api/suggest", params={"q": "3301"}).json()
+    assert body["customers"] and {c["org"] for c in body["customers"]} == {"城西供电所"}
+    assert clerk.get("/api/suggest", params={"q": "明远"}).json()["customers"] == []
+
+
+def test_a_suggestion_is_not_an_archive_read(indexed_archive):
+    app_client = signed_in(indexed_archive.settings(), "suggest-reader", "inspector", "")
+    log = app_client.app.state.access.audit
+    before, _ = log.query(Filters(user="suggest-reader"))
+    assert app_client.get("/api/suggest", params={"q": "明远"}).json()["customers"]
+    after, _ = log.query(Filters(user="suggest-reader"))
+    assert after == before
