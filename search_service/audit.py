@@ -242,7 +242,7 @@ class AuditLog:
             if problem:
                 return ChainStatus(False, 0, top.seq, top.base_seq, "altered", problem)
             expected, prev, checked = top.base_seq + 1, top.base_hash, 0
-            after = -(2**62)
+            after = -(2**31)  # below any seq an INTEGER column holds, so inserted rows are seen
             while True:
                 rows = conn.execute(select(records).where(records.c.seq > after)
                                     .order_by(records.c.seq).limit(batch)).mappings().all()
@@ -301,7 +301,7 @@ class AuditLog:
     def iter_records(self, filters: Filters = Filters(), batch: int = 2000
                      ) -> Iterator[dict[str, Any]]:
         """Matching records, oldest first, read in batches."""
-        condition, after = _condition(filters), -(2**62)
+        condition, after = _condition(filters), -(2**31)
         while True:
             with self.engine.connect() as conn:
                 rows = conn.execute(select(records).where(and_(condition, records.c.seq > after))

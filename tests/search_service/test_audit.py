@@ -32,11 +32,6 @@ class Clock:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'audit.db'}"
-
-
-@pytest.fixture
 def log(db_url: str) -> AuditLog:
     return AuditLog(make_engine(db_url), KEY)
 
@@ -108,7 +103,7 @@ def test_recomputed_hash_without_the_key_is_caught(log: AuditLog) -> None:
 
     read_doc(log, 3)
     forged = hashlib.sha256(b"forged").hexdigest()
-    sql(log, f"UPDATE audit_records SET user = 'lisi', hash = '{forged}' WHERE seq = 2")
+    sql(log, f"UPDATE audit_records SET \"user\" = 'lisi', hash = '{forged}' WHERE seq = 2")
     status = log.verify()
     assert (status.first_bad, status.problem) == (2, "altered")
 
