@@ -16,6 +16,7 @@ from indexer.pipeline import RunSummary, run_index
 from indexer.store import open_index
 from search_service.audit import Event
 from search_service.errors import QueryError
+from search_service.ops import commands as ops
 from search_service.policy import ROLES, role_label
 from search_service.users import User
 
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_audit(commands)
     _add_failures(commands)
     _add_verify(commands)
+    ops.add_commands(commands)
     return parser
 
 
@@ -305,11 +307,6 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 # --- accounts and the access log (administrators) -------------------------------------------
 
-def _add_db_option(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--db", default=None,
-                     help="数据库地址（ARCHIVE_SEARCH_DB，默认为索引目录旁的 archive-search.db）")
-
-
 def _add_user(commands: argparse._SubParsersAction) -> None:
     sub = commands.add_parser("user", help="管理用户账户（系统管理员）",
                               description="管理用户账户；每项操作都记入访问日志。"
@@ -337,7 +334,7 @@ def _add_user(commands: argparse._SubParsersAction) -> None:
                     cmd_user_demo)
     demo.add_argument("--org", default="", help="营业员所属供电所（默认取索引中的第一个）")
     for parser in actions.choices.values():
-        _add_db_option(parser)
+        ops.add_db_option(parser)
 
 
 def _add_audit(commands: argparse._SubParsersAction) -> None:
@@ -356,7 +353,7 @@ def _add_audit(commands: argparse._SubParsersAction) -> None:
     prune.add_argument("--before", required=True, help="日期 YYYY-MM-DD（UTC），早于此日的记录被清理")
     prune.add_argument("--export", required=True, type=Path, help="被清理记录的导出文件（须为新文件）")
     for parser in actions.choices.values():
-        _add_db_option(parser)
+        ops.add_db_option(parser)
 
 
 def _access(args: argparse.Namespace, check_key: bool = True) -> "Access":
