@@ -154,6 +154,7 @@ class ChainStatus(BaseModel):
     first_bad: int | None
     problem: str
     message: str
+    vouched: int = 0
 
 
 class AlertItem(BaseModel):

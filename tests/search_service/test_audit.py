@@ -257,3 +257,60 @@ def test_prune_keeps_180_days_exports_and_logs_itself(db_url: str, tmp_path: Pat
     assert prune["details"]["through_seq"] == 3 and prune["details"]["count"] == 3
     sql(log, "UPDATE audit_head SET base_seq = 4")
     assert not log.verify().ok
+
+
+def test_pruning_past_checkpoints_keeps_the_quick_check_sound(db_url: str, tmp_path: Path) -> None:
+    clock = Clock(datetime(2025, 1, 1, 2, 0, tzinfo=timezone.utc))
+    log = AuditLog(make_engine(db_url), KEY, clock=clock)
+    read_doc(log, 3)
+    assert log.verify().ok  # checkpoint through 3
+    clock.advance(days=300)
+    read_doc(log, 2)
+    assert log.verify().ok  # checkpoint through 5
+    log.prune(clock.now - timedelta(days=200), tmp_path / "old.csv", User("root", "admin", ""))
+    read_doc(log, 1)
+    for status in (log.verify_recent(), log.verify()):
+        assert status.ok, status.message
+
+
+# --- checkpoints: the quick check the auditor's page runs -----------------------------------
+
+def test_the_quick_check_rechecks_only_what_is_new(log: AuditLog) -> None:
+    read_doc(log, 30)
+    full = log.verify()
+    assert full.ok and (full.checked, full.vouched) == (30, 0)
+    read_doc(log, 4)
+    quick = log.verify_recent()
+    assert quick.ok and (quick.checked, quick.vouched) == (4, 30), quick.message
+    assert "校验点" in quick.message
+
+
+def test_the_quick_check_catches_tampering_with_what_checkpoints_cover(log: AuditLog) -> None:
+    read_doc(log, 10)
+    assert log.verify().ok
+    read_doc(log, 10)
+    assert log.verify().ok  # checkpoints through 10 and 20
+    sql(log, "UPDATE audit_records SET target_doc = 'x' WHERE seq = 10")  # an anchor
+    status = log.verify_recent()
+    assert not status.ok and "第 10 号记录" in status.message
+
+
+def test_the_quick_check_catches_deleted_old_records_and_forged_checkpoints(log: AuditLog) -> None:
+    read_doc(log, 10)
+    assert log.verify().ok
+    sql(log, "DELETE FROM audit_records WHERE seq = 4")
+    assert not log.verify_recent().ok
+    sql(log, "UPDATE audit_checkpoints SET through_seq = 3")
+    status = log.verify_recent()
+    assert not status.ok and "校验点" in status.message
+
+
+def test_a_full_verify_still_checks_every_record(log: AuditLog) -> None:
+    """An old record altered (not an anchor) escapes the quick check by design; the full
+    ``audit verify`` finds it."""
+    read_doc(log, 10)
+    assert log.verify().ok
+    sql(log, "UPDATE audit_records SET target_doc = 'x' WHERE seq = 5")
+    assert log.verify_recent().ok
+    status = log.verify()
+    assert (status.ok, status.first_bad, status.problem) == (False, 5, "altered")
