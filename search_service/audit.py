@@ -156,7 +156,8 @@ def iso(moment: datetime) -> str:
 
 
 def parse_iso(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    # fromisoformat is C code, ~50x faster than strptime: alerts parse every record's time.
+    return datetime.fromisoformat(text.removesuffix("Z")).replace(tzinfo=timezone.utc)
 
 
 def canonical_details(details: dict[str, Any]) -> str:
@@ -397,10 +398,23 @@ class AuditLog:
                 since = until - timedelta(days=7)
             except OverflowError:
                 since = datetime.min.replace(tzinfo=timezone.utc)
-        window = list(self.iter_records(Filters(since=since, until=until)))
+        window = self._alert_rows(since, until)
         found = (_bulk_reads(window, rules) + _after_hours(window, rules)
                  + _repeated_denials(window, rules))
         return sorted(found, key=lambda a: a.start, reverse=True)
+
+
+    def _alert_rows(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+        """The columns the alert rules read, of the records in [since, until) in time order
+        (through the time index: a week of a large log, not all of it), each with its time
+        parsed once (``_t``)."""
+        columns = (records.c.seq, records.c.at, records.c.user, records.c.action,
+                   records.c.outcome, records.c.target_account)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*columns).where(
+                records.c.at >= iso(since), records.c.at < iso(until))
+                .order_by(records.c.at, records.c.seq)).mappings().all()
+        return [{**row, "_t": parse_iso(row["at"])} for row in rows]
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
@@ -519,7 +533,7 @@ def _windows(rows: list[dict[str, Any]], span: timedelta, enough: Callable[[list
     current: deque[dict[str, Any]] = deque()
     for row in rows:
         current.append(row)
-        while parse_iso(row["at"]) - parse_iso(current[0]["at"]) > span:
+        while row["_t"] - current[0]["_t"] > span:
             current.popleft()
         if enough(list(current)):
             yield list(current)
@@ -549,7 +563,7 @@ def _after_hours(rows: list[dict[str, Any]], rules: AlertRules) -> list[Alert]:
     zone = timezone(timedelta(hours=rules.utc_offset_hours))
 
     def outside(row: dict[str, Any]) -> bool:
-        local = parse_iso(row["at"]).astimezone(zone)
+        local = row["_t"].astimezone(zone)
         return (local.weekday() not in rules.workdays
                 or not rules.work_start <= local.time() < rules.work_end)
 
@@ -557,9 +571,10 @@ def _after_hours(rows: list[dict[str, Any]], rules: AlertRules) -> list[Alert]:
     reads = _by_user(rows, lambda r: r["action"] in READS and r["outcome"] == ALLOWED
                      and outside(r))
     for user, mine in reads.items():
-        days = Counter(parse_iso(r["at"]).astimezone(zone).date() for r in mine)
-        for day in sorted(days):
-            run = [r for r in mine if parse_iso(r["at"]).astimezone(zone).date() == day]
+        days: dict[Any, list[dict[str, Any]]] = {}
+        for row in mine:
+            days.setdefault(row["_t"].astimezone(zone).date(), []).append(row)
+        for day, run in sorted(days.items()):
             found.append(_alert("after_hours", user, run,
                                 f"{user} 于 {day}（UTC{rules.utc_offset_hours:+d}）非工作时间查阅档案 {len(run)} 次"))
     return found

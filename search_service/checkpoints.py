@@ -81,8 +81,11 @@ class Checkpoints:
                     record_digest(anchor), anchor["hash"]):
                 return f"第 {row['through_seq']} 号记录与第 {row['id']} 号校验点不符（被修改或删除）", None
         through = last["through_seq"]
-        count = conn.execute(select(func.count()).select_from(records)
-                             .where(records.c.seq <= through)).scalar_one()
+        # All records minus those after the checkpoint: an unfiltered count reads the
+        # smallest index, not the whole table.
+        count = (conn.execute(select(func.count()).select_from(records)).scalar_one()
+                 - conn.execute(select(func.count()).select_from(records)
+                                .where(records.c.seq > through)).scalar_one())
         if count != through - base_seq:
             return (f"第 {through} 号记录之前（已校验范围内）的记录数不符："
                     f"应为 {through - base_seq} 条，实有 {count} 条"), None

@@ -75,7 +75,11 @@ def error_json(status: int, code: str, message: str) -> JSONResponse:
 async def handle_error(request: Request, exc: Exception) -> Response:
     status, code, message = error_parts(exc)
     if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
-        return error_json(status, code, message)
+        response = error_json(status, code, message)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
     if status == 401:  # a page needs a signed-in user: go and sign in, then come back
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
