@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout (a
 from search_service.audit import (GENESIS, AuditLog, Event, Filters, canonical_details, head,
                                   iso, records)
 from search_service.db import make_engine
+from search_service.errors import AccountError
 from search_service.users import User
 
 KEY = b"bench-audit-key-not-secret"
@@ -96,8 +97,11 @@ def bench_bulk(url: str, count: int) -> int:
     settings = Settings(index_dir=work / "index", archive_root=root, database_url=url,
                         secret_key=KEY.decode())
     app = create_app(settings)
-    app.state.access.accounts.create_user(User("bench", "admin", ""), "auditor1",
-                                          "Bench-password-2026", "auditor", "")
+    try:
+        app.state.access.accounts.create_user(User("bench", "admin", ""), "auditor1",
+                                              "Bench-password-2026", "auditor", "")
+    except AccountError:
+        pass  # a reused bench database
     client = TestClient(app)
     client.post("/api/login", json={"username": "auditor1", "password": "Bench-password-2026"})
     views = []

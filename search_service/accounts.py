@@ -198,6 +198,15 @@ class Accounts:
             self.audit.append(Event.by(actor, "user_password", details={"name": name}), conn)
         return self.get(name)
 
+    def unlock(self, actor: Any, name: str) -> UserInfo:
+        """Open an account locked by failed sign-ins before its time is up."""
+        self.get(name)
+        with serialized(self.engine) as conn:
+            conn.execute(update(users).where(users.c.name == name).values(
+                failed_logins=0, locked_until=None))
+            self.audit.append(Event.by(actor, "user_unlock", details={"name": name}), conn)
+        return self.get(name)
+
     def create_token(self, actor: Any, name: str, label: str) -> tuple[int, str]:
         """A new bearer token for ``name``: (its id, the secret, shown only this once)."""
         user_id = self._user_id(name)
@@ -398,4 +407,4 @@ def _check_role(role: str, org: str) -> None:
         raise AccountError(f"未知角色“{role}”，可选：" + "、".join(
             f"{r.name}（{r.label}）" for r in ROLES.values()))
     if needs_unit(role) and not org.strip():
-        raise AccountError(f"角色 {role}（{role_label(role)}）须指定所属供电单位（--org）")
+        raise AccountError(f"角色 {role}（{role_label(role)}）须指定所属供电单位")

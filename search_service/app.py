@@ -9,6 +9,8 @@ from starlette.exceptions import HTTPException
 
 import web
 from search_service.access import Access
+from search_service.admin import api as admin_api
+from search_service.admin import page as admin_page
 from search_service.api import (audit, auth, customers, documents, failed, health, pages,
                                 search)
 from search_service.api.context import RequestContext
@@ -37,6 +39,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RequestContext)  # outermost: every answer carries its request id
     for area in (auth, search, documents, customers, failed, audit, health, pages):
         app.include_router(area.router)
+    for router in (admin_api.router, admin_page.router):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     for exc_type in (ServiceError, RequestValidationError, HTTPException, Exception):
         app.add_exception_handler(exc_type, handle_error)

@@ -51,6 +51,7 @@ ACTIONS = {  # action -> label shown to the auditor
     "user_create": "创建用户", "user_role": "变更角色", "user_disable": "停用用户",
     "user_enable": "启用用户", "user_password": "重置密码",
     "token_create": "签发令牌", "token_revoke": "吊销令牌",
+    "user_unlock": "解除锁定", "user_list": "查看用户列表",
 }
 ARCHIVE_READS = frozenset({"customer_view", "document_view", "file_download"})
 READS = ARCHIVE_READS | {"search"}
