@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.query import Or, Phrase, Query, Term
 
 from indexer.analysis import is_han
 
@@ -108,17 +107,17 @@ def split_syllables(text: str) -> list[str] | None:
     return best[-1]
 
 
-def pinyin_query(text: str) -> Query | None:
-    """A query over the pinyin fields for an all-letters query, or None for anything else."""
+def pinyin_matches(text: str) -> list[tuple[str, list[str]]]:
+    """For an all-letters query, the pinyin fields and the tokens to match there as a phrase
+    (full syllables, and bigrams of initials); empty for anything else."""
     text = text.strip().lower()
     if not _ASCII_QUERY.match(text):
-        return None
-    parts: list[Query] = []
+        return []
+    found: list[tuple[str, list[str]]] = []
     full = split_syllables(text.replace(" ", ""))
     if full and len(full) >= 2:
-        parts.append(Phrase(FULL_FIELD, full))
+        found.append((FULL_FIELD, full))
     letters = text.replace(" ", "")
     if _MIN_INITIALS <= len(letters) <= 8:
-        pairs = [letters[i:i + 2] for i in range(len(letters) - 1)]
-        parts.append(Phrase(INITIALS_FIELD, pairs) if len(pairs) > 1 else Term(INITIALS_FIELD, pairs[0]))
-    return Or(parts) if parts else None
+        found.append((INITIALS_FIELD, [letters[i:i + 2] for i in range(len(letters) - 1)]))
+    return found

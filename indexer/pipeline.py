@@ -17,7 +17,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from indexer import catalog as catalog_mod
+from indexer.catalog import listing as catalog_mod
+from indexer.catalog.store import Catalog
 from indexer import customers as customers_mod
 from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError
 from indexer.extract import SOURCE_TEXT, Extracted, Limits, extract
@@ -27,6 +28,7 @@ from indexer.records import FileFacts, document_record, failure_record, text_sou
 from indexer.schema import STATUS_FAILED, STATUS_OK
 from indexer.store import KnownFile, known_files, open_index, read_meta, write_meta
 from indexer.workers import DIED, DONE, Finished, Progress, TaskLimits, supervised
+from search_service.db import default_url
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
 EXTRACTION_VERSION = 3
@@ -196,12 +198,16 @@ class WarmUp:
 
 
 class BatchWriter:
-    """The run's single writer, committing every ``batch_size`` records or ``seconds``."""
+    """The run's single writer, committing every ``batch_size`` records or ``seconds``: each
+    batch goes to the catalog first, then to the index."""
 
-    def __init__(self, ix, batch_size: int, seconds: float) -> None:  # noqa: ANN001
-        self.ix, self.batch_size, self.seconds = ix, batch_size, seconds
+    def __init__(self, ix, catalog: Catalog, batch_size: int,  # noqa: ANN001
+                 seconds: float) -> None:
+        self.ix, self.catalog, self.batch_size, self.seconds = ix, catalog, batch_size, seconds
         self.writer = None
         self.pending = 0
+        self.records: list[dict[str, object]] = []
+        self.removed: list[str] = []
         self.started = time.monotonic()
 
     def _writer(self):  # noqa: ANN202
@@ -212,10 +218,12 @@ class BatchWriter:
 
     def put(self, record: dict[str, object]) -> None:
         self._writer().update_document(**record)
+        self.records.append(record)
         self._count()
 
     def delete(self, doc_id: str) -> None:
         self._writer().delete_by_term("doc_id", doc_id)
+        self.removed.append(doc_id)
         self._count()
 
     def _count(self) -> None:
@@ -224,14 +232,19 @@ class BatchWriter:
             self.commit()
 
     def commit(self) -> None:
+        if self.records or self.removed:
+            self.catalog.write(self.records, self.removed, EXTRACTION_VERSION)
         if self.writer is not None:
             self.writer.commit()
-        self.writer, self.pending = None, 0
+        self._reset()
 
     def cancel(self) -> None:
         if self.writer is not None:
             self.writer.cancel()
-        self.writer, self.pending = None, 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self.writer, self.pending, self.records, self.removed = None, 0, [], []
 
 
 def _changed(facts: FileFacts, known: KnownFile | None, retry_failed: bool) -> bool:
@@ -258,8 +271,10 @@ def run_index(
     limits: Limits | None = None,
     task_limits: TaskLimits | None = None,
     retry_failed: bool = False,
+    db_url: str | None = None,
 ) -> RunSummary:
-    """Bring the index in ``index_dir`` up to date with the archive at ``root``.
+    """Bring the catalog (database ``db_url``, by default beside ``index_dir``) and the index
+    in ``index_dir`` up to date with the archive at ``root``.
 
     ``retry_failed`` also redoes files that failed before although they did not change
     (e.g. after installing LibreOffice or raising a limit).
@@ -279,7 +294,9 @@ def run_index(
     todo = [f for f in files if _changed(f, known.get(f.path), retry_failed)]
     todo_paths = {f.path for f in todo}
     summary = RunSummary()
-    writer = BatchWriter(ix, batch_size, commit_seconds)
+    records = Catalog.open(db_url or default_url(index_dir))
+    records.put_customers(customers)
+    writer = BatchWriter(ix, records, batch_size, commit_seconds)
     fingerprint = _fingerprint(root)
     cache = OcrCache(index_dir / OCR_CACHE_FILE, EXTRACTION_VERSION).open()
     task_limits = task_limits or TaskLimits()

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from indexer import doctypes, infer
-from indexer.catalog import CatalogEntry
+from indexer.catalog.listing import CatalogEntry
 from indexer.customers import Customer, Customers
 from indexer.schema import (
     LOW_OCR_CONFIDENCE,

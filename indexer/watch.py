@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from indexer import catalog, customers
+from indexer import customers
+from indexer.catalog import listing as catalog
 from indexer.errors import ArchiveSearchError, IndexDirError
 from indexer.pipeline import RunSummary, check_root, run_index, scan
 

@@ -252,17 +252,24 @@ class AuditLog:
         with self.engine.connect() as conn:
             top = conn.execute(select(head).where(head.c.id == 1)).one()
             problem = self._check_base(conn, top)
-            if not problem:
-                problem, anchor = self.checkpoints.check(conn, records, top.base_seq, self.digest)
             if problem:
                 return ChainStatus(False, 0, top.seq, top.base_seq, "altered", problem)
-            start = Anchor(top.base_seq, top.base_hash)
-            if anchor is not None and not full:
-                start = anchor
-            status = self._walk(conn, top, start, batch)
+            if full:  # every record first (naming the first bad one), then the checkpoints
+                status = self._walk(conn, top, Anchor(top.base_seq, top.base_hash), batch)
+                problem = status.ok and self._check_checkpoints(conn, top)[0]
+            else:  # the checkpoints first, then the records after the last of them
+                problem, anchor = self._check_checkpoints(conn, top)
+                if not problem:
+                    status = self._walk(conn, top, anchor or Anchor(top.base_seq, top.base_hash),
+                                        batch)
+            if problem:
+                return ChainStatus(False, 0, top.seq, top.base_seq, "altered", problem)
         if status.ok and (full or status.checked >= CHECKPOINT_EVERY) and status.checked:
             self._checkpoint(top.seq, top.hash)
         return status
+
+    def _check_checkpoints(self, conn: Connection, top: Any) -> tuple[str, Anchor | None]:
+        return self.checkpoints.check(conn, records, top.base_seq, self.digest)
 
     def _walk(self, conn: Connection, top: Any, start: Anchor, batch: int) -> ChainStatus:
         """Check the records after ``start`` up to the head."""

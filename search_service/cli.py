@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from indexer.errors import ArchiveSearchError, InputError
 from indexer.pipeline import RunSummary, run_index
 from indexer.store import open_index
+from search_service.config import Settings
 from search_service.audit import Event
 from search_service.errors import QueryError
 from search_service.ops import commands as ops
@@ -104,6 +105,7 @@ def _add_index(commands: argparse._SubParsersAction) -> None:
                      help="单个文件无进展的处理时限秒数，超时则终止并记为失败（默认 180）")
     sub.add_argument("--memory-mb", type=int, default=4096,
                      help="每个处理进程的内存上限 MB（默认 4096）")
+    ops.add_db_option(sub)
 
 
 def _add_search(commands: argparse._SubParsersAction) -> None:
@@ -157,7 +159,6 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from search_service.config import Settings
 
     settings = Settings.from_env(index_dir=args.index, archive_root=args.root, host=args.host,
                                  port=args.port, workers=args.workers)
@@ -182,7 +183,8 @@ def cmd_index(args: argparse.Namespace) -> int:
                "batch_size": args.batch_size,
                "retry_failed": args.retry_failed,
                "limits": Limits(max_bytes=args.max_size_mb * 2**20),
-               "task_limits": TaskLimits(seconds=args.timeout, memory_bytes=args.memory_mb * 2**20)}
+               "task_limits": TaskLimits(seconds=args.timeout, memory_bytes=args.memory_mb * 2**20),
+               "db_url": Settings.from_env(index_dir=args.index, database_url=args.db).db_url()}
     if args.watch:
         from indexer.watch import watch
 
@@ -358,7 +360,6 @@ def _add_audit(commands: argparse._SubParsersAction) -> None:
 
 def _access(args: argparse.Namespace, check_key: bool = True) -> "Access":
     from search_service.access import Access
-    from search_service.config import Settings
 
     return Access(Settings.from_env(database_url=args.db), check_key=check_key)
 
@@ -391,6 +392,10 @@ def _print_users(users: list) -> None:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
+    from search_service.policy import needs_unit
+
+    if needs_unit(args.role) and not args.org.strip():
+        raise InputError(f"角色 {args.role}（{role_label(args.role)}）须用 --org 指定所属供电单位")
     access = _access(args)
     info = access.accounts.create_user(_console_user(), args.name, _read_password(), args.role,
                                        args.org)

@@ -37,6 +37,7 @@ from typing import Any
 from indexer.customers import UNITS_FILENAME
 from indexer.errors import InputError
 from indexer.store import read_meta
+from search_service.db import default_url
 
 ENV_PREFIX = "ARCHIVE_SEARCH_"
 DEMO_SECRET = "demo-only-secret-never-use-in-production"
@@ -92,7 +93,7 @@ class Settings:
         """The configured database URL, else a SQLite file beside the index directory."""
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{self.index_dir.parent / 'archive-search.db'}"
+        return default_url(self.index_dir)
 
     def audit_key(self) -> bytes:
         """The secret keying the access log; refused if missing or a default outside demo."""

@@ -27,7 +27,8 @@ _IMMEDIATE = "archive_search_immediate"
 
 # Modules that define tables on ``Base.metadata``: migrations compare against all of them.
 # A new table: add its module here and write a migration (search_service/migrate.py).
-MODEL_MODULES = ("search_service.accounts", "search_service.audit", "search_service.checkpoints")
+MODEL_MODULES = ("search_service.accounts", "search_service.audit", "search_service.checkpoints",
+                 "indexer.catalog.tables")
 
 
 class Base(DeclarativeBase):
@@ -59,6 +60,11 @@ def load_models() -> None:
     """Import every module that defines tables, so ``Base.metadata`` is complete."""
     for name in MODEL_MODULES:
         importlib.import_module(name)
+
+
+def default_url(index_dir: Path) -> str:
+    """Without a configured URL: a SQLite file beside the index directory."""
+    return f"sqlite:///{index_dir.parent / 'archive-search.db'}"
 
 
 def make_engine(url: str = DEFAULT_URL, *, migrate: bool = True) -> Engine:

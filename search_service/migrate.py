@@ -28,7 +28,13 @@ from search_service.db import serialized
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 INITIAL = "0001"
-LEGACY_TABLES = frozenset({"users", "sessions", "api_tokens", "audit_records", "audit_head"})
+# Databases made by create_all before migrations existed, newest first: the revision whose
+# tables they all hold is the one they are stamped with.
+LEGACY = (
+    ("0002", frozenset({"users", "sessions", "api_tokens", "audit_records", "audit_head",
+                        "documents", "customers", "catalog_meta"})),
+    (INITIAL, frozenset({"users", "sessions", "api_tokens", "audit_records", "audit_head"})),
+)
 _PG_LOCK_KEY = 0x61726368  # "arch": one advisory lock for migrations
 
 
@@ -59,11 +65,17 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
         before = current_revision(conn)
         config = alembic_config()
         config.attributes["connection"] = conn
-        if before is None and LEGACY_TABLES <= set(inspect(conn).get_table_names()):
-            command.stamp(config, INITIAL)  # made by create_all before migrations existed
-            before = INITIAL
+        if before is None:
+            before = _legacy_revision(set(inspect(conn).get_table_names()))
+            if before is not None:
+                command.stamp(config, before)
         command.upgrade(config, revision)
     return before
+
+
+def _legacy_revision(tables: set[str]) -> str | None:
+    """The revision a database made before migrations existed is at (None: a new one)."""
+    return next((revision for revision, needed in LEGACY if needed <= tables), None)
 
 
 def _revision(message: str) -> None:

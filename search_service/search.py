@@ -17,14 +17,14 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh import sorting
-from whoosh.qparser import MultifieldParser
 from whoosh.searching import Searcher
 
 from indexer import doctypes
-from indexer.pinyin import pinyin_query
-from indexer.schema import FACET_FIELDS, SEARCH_FIELDS, SNIPPET_FIELDS, STATUS_OK
+from indexer.schema import FACET_FIELDS, SNIPPET_FIELDS, STATUS_OK
+from search_service.engines.whoosh_query import plan_query as whoosh_plan
 from search_service.errors import QueryError
 from search_service.highlight import compile_phrases, phrases_of, snippet
+from search_service.query.parse import plan_query
 
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PAGE_SIZE = 100
@@ -63,31 +63,9 @@ class SearchResult:
                 "hits": self.hits, "facets": self.facets, "took_ms": self.took_ms}
 
 
-# Chinese and full-width punctuation separates words in a query ("明远，纺织"); left in, it
-# would become a term of the exact-match ID fields that no document has. Chinese quotation
-# marks quote a phrase like ASCII ones; the middle dot of 档号 (YX·2023) is kept.
-_QUERY_QUOTES = str.maketrans({c: '"' for c in "“”「」＂"})
-_QUERY_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40"
-                                r"\uff5b-\uff65\u2012-\u2027]+")
-
-
 def parse_query(searcher: Searcher, text: str) -> wq.Query:
-    """The user's query over all search fields; empty text means every document."""
-    text = text.strip()
-    if not text:
-        return wq.Every()
-    cleaned = _QUERY_PUNCTUATION.sub(" ", text.translate(_QUERY_QUOTES)).strip()
-    if not cleaned.replace('"', '').strip():
-        raise QueryError(f"检索式“{text}”中没有可检索的词")
-    parser = MultifieldParser(SEARCH_FIELDS, searcher.schema)
-    try:
-        parsed = parser.parse(cleaned)
-    except Exception as exc:  # noqa: BLE001 - Whoosh raises assorted errors on odd syntax
-        raise QueryError(f"无法解析检索式“{text}”：{exc}") from exc
-    if isinstance(parsed, type(wq.NullQuery)):
-        raise QueryError(f"检索式“{text}”中没有可检索的词")
-    by_pinyin = pinyin_query(text)
-    return wq.Or([parsed, by_pinyin]) if by_pinyin is not None else parsed
+    """The user's query as written, over all search fields; empty text means every document."""
+    return whoosh_plan(plan_query(text))
 
 
 def filter_query(params: SearchParams, skip: str | None = None) -> wq.Query:

@@ -4,6 +4,7 @@ migrations (a table added without a migration fails here)."""
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, insert, inspect, select, text
@@ -24,8 +25,9 @@ def revision_of(engine: Engine) -> str | None:
 def test_a_new_database_is_migrated_to_head(db_url: str) -> None:
     engine = make_engine(db_url)
     assert revision_of(engine) == head_revision()
-    assert {"users", "sessions", "api_tokens", "audit_records", "audit_head",
-            "alembic_version"} <= set(inspect(engine).get_table_names())
+    assert {"users", "sessions", "api_tokens", "audit_records", "audit_head", "documents",
+            "customers", "audit_checkpoints", "alembic_version"} <= set(
+        inspect(engine).get_table_names())
 
 
 def test_the_models_match_the_migrations(db_url: str) -> None:
@@ -79,10 +81,13 @@ def test_a_database_of_the_previous_schema_upgrades_in_place(db_url: str) -> Non
     assert_upgraded_with_data(db_url)
 
 
-def test_a_database_made_before_migrations_existed_is_recognised(db_url: str) -> None:
-    """Databases made by ``create_all`` (no alembic_version) are taken as the initial schema."""
+@pytest.mark.parametrize("previous", [INITIAL, "0002"])
+def test_a_database_made_before_migrations_existed_is_recognised(db_url: str,
+                                                                 previous: str) -> None:
+    """Databases made by ``create_all`` (no alembic_version) are recognised by their tables:
+    as on main before the catalog (0001), and with the catalog (0002)."""
     old = make_engine(db_url, migrate=False)
-    upgrade(old, INITIAL)
+    upgrade(old, previous)
     seed_previous_schema(old)
     with old.begin() as conn:
         conn.execute(text("DROP TABLE alembic_version"))

@@ -1,0 +1,132 @@
+"""Reading and writing the catalog: the record of every document and customer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, select, update
+
+from indexer.catalog.tables import RECORD_COLUMNS, catalog_meta, customers, documents
+from indexer.customers import Customer
+from search_service.db import make_engine, utcnow
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """What the catalog knows of a file, to decide whether it must be read again."""
+
+    doc_id: str
+    size: int
+    mtime: int
+    sha256: str
+    status: str
+    extraction_version: int
+
+
+class Catalog:
+    """The catalog on one database. The indexer is its single writer; readers are many."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> "Catalog":
+        return cls(make_engine(url))
+
+    # -- what is there ----------------------------------------------------------------------
+
+    def known_files(self) -> dict[str, KnownFile]:
+        """Files present at the last run, by relative path."""
+        cols = documents.c
+        query = select(cols.path, cols.doc_id, cols.size, cols.mtime, cols.sha256, cols.status,
+                       cols.extraction_version).where(cols.removed_at.is_(None))
+        with self.engine.connect() as conn:
+            return {row.path: KnownFile(*row[1:]) for row in conn.execute(query)}
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        """A document's record (removed ones too), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(documents).where(documents.c.doc_id == doc_id)).first()
+        return dict(row._mapping) if row is not None else None
+
+    def records(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Records of ``doc_ids`` by id (those that exist)."""
+        ids = list(doc_ids)
+        found: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                query = select(documents).where(documents.c.doc_id.in_(ids[start:start + 500]))
+                found.update((r.doc_id, dict(r._mapping)) for r in conn.execute(query))
+        return found
+
+    def changed_since(self, batch: int) -> Iterator[dict[str, Any]]:
+        """Every row written after ``batch`` (0: all rows), in batch order, streamed."""
+        query = (select(documents).where(documents.c.batch > batch)
+                 .order_by(documents.c.batch, documents.c.doc_id))
+        with self.engine.connect() as conn:
+            for row in conn.execution_options(stream_results=True, yield_per=500).execute(query):
+                yield dict(row._mapping)
+
+    def last_batch(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.coalesce(func.max(documents.c.batch), 0))).scalar_one()
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def write(self, records: Iterable[Mapping[str, Any]], removed: Iterable[str] = (),
+              extraction_version: int = 0) -> int:
+        """Upsert ``records`` and mark ``removed`` doc ids as gone, in one transaction.
+
+        Returns the batch number the rows were written under."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            batch = (conn.execute(select(func.coalesce(func.max(documents.c.batch), 0)))
+                     .scalar_one() + 1)
+            for record in records:
+                values = {k: record[k] for k in RECORD_COLUMNS if k in record}
+                if (values.get("ocr_confidence") or 0) < 0:
+                    values["ocr_confidence"] = None  # the index's "not OCR'd"
+                values.update(extraction_version=extraction_version, updated_at=now,
+                              removed_at=None, batch=batch)
+                changed = conn.execute(update(documents)
+                                       .where(documents.c.doc_id == values["doc_id"])
+                                       .values(**values)).rowcount
+                if not changed:
+                    conn.execute(insert(documents).values(cataloged_at=now, **values))
+            ids = list(removed)
+            for start in range(0, len(ids), 500):
+                conn.execute(update(documents)
+                             .where(documents.c.doc_id.in_(ids[start:start + 500]))
+                             .values(removed_at=now, updated_at=now, batch=batch))
+        return batch
+
+    def put_customers(self, found: Mapping[str, Customer]) -> None:
+        """Replace the customer master data with ``found``."""
+        now = utcnow()
+        rows = [{"account_no": c.account_no, "name": c.name,
+                 "customer_class": c.customer_class, "elec_type": c.elec_type,
+                 "volt_level": c.volt_level, "org": c.org, "address": c.address,
+                 "phone": c.phone, "id_number": c.id_number,
+                 "extra": json.dumps(c.extra, ensure_ascii=False), "updated_at": now}
+                for c in found.values()]
+        with self.engine.begin() as conn:
+            conn.execute(delete(customers))
+            for start in range(0, len(rows), 1000):
+                conn.execute(insert(customers), rows[start:start + 1000])
+
+    # -- run metadata -----------------------------------------------------------------------
+
+    def meta(self, key: str, default: str = "") -> str:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(catalog_meta.c.value)
+                                 .where(catalog_meta.c.key == key)).scalar_one_or_none()
+        return default if value is None else value
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            if not conn.execute(update(catalog_meta).where(catalog_meta.c.key == key)
+                                .values(value=value)).rowcount:
+                conn.execute(insert(catalog_meta).values(key=key, value=value))

@@ -1,0 +1,1 @@
+"""Search engines: projections of the document catalog behind one interface (``base``)."""

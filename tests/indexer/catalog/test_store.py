@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from indexer.catalog.store import Catalog
+from indexer.pipeline import run_index
+from search_service.db import default_url
+from tests.factories import build_archive
+
+CONTRACT = "城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf"
+
+
+def catalog_of(index_dir: Path) -> Catalog:
+    return Catalog.open(default_url(index_dir))
+
+
+def test_indexing_run_writes_every_document_and_customer(tmp_path: Path) -> None:
+    root = build_archive(tmp_path / "a")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    catalog = catalog_of(tmp_path / "ix")
+    known = catalog.known_files()
+    assert CONTRACT in known and len(known) == 6
+    record = catalog.get(known[CONTRACT].doc_id)
+    assert (record["account_no"], record["customer_name"], record["doc_type"]) == (
+        "3301000001", "杭州明远纺织有限公司", "YK11")
+    assert "供用电合同" in record["content"] and record["removed_at"] is None
+    assert record["cataloged_at"] is not None and record["batch"] == catalog.last_batch()
+    assert {r["doc_id"] for r in catalog.changed_since(0)} == {k.doc_id for k in known.values()}
+
+
+def test_removed_file_keeps_its_row_and_moves_to_a_new_batch(tmp_path: Path) -> None:
+    root = build_archive(tmp_path / "a")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    catalog = catalog_of(tmp_path / "ix")
+    first = catalog.last_batch()
+    doc_id = catalog.known_files()[CONTRACT].doc_id
+    (root / CONTRACT).unlink()
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    assert CONTRACT not in catalog.known_files()
+    assert catalog.get(doc_id)["removed_at"] is not None
+    assert [r["doc_id"] for r in catalog.changed_since(first)] == [doc_id]
