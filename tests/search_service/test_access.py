@@ -193,7 +193,9 @@ def test_pages_follow_the_same_rules(app, clients) -> None:
     page = clients["inspector"].get(f"/documents/{APPLICATION}")
     assert page.status_code == 200 and WEST_PHONE not in page.text and "139****5432" in page.text
     assert 'id="download"' not in page.text and 'id="no-original"' in page.text
-    assert clients["admin"].get("/").status_code == 403
+    home = clients["admin"].get("/", follow_redirects=False)  # the admin's home: accounts
+    assert home.status_code == 303 and home.headers["location"] == "/admin"
+    assert clients["admin"].get(f"/documents/{APPLICATION}").status_code == 403
     redirect = clients["auditor"].get("/", follow_redirects=False)
     assert redirect.status_code == 303 and redirect.headers["location"] == "/audit"
     customer = clients["clerk_west"].get(f"/customers/{WEST}")
