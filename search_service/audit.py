@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from indexer.errors import InputError
 from search_service.checkpoints import CHECKPOINT_EVERY, GENESIS, Anchor, Checkpoints
 from search_service.db import Base, serialized, utcnow
+from search_service.timefmt import beijing
 from search_service.errors import AuditWriteError
 
 MIN_RETENTION = timedelta(days=180)
@@ -453,7 +454,7 @@ def _condition(filters: Filters) -> Any:
 
 
 CSV_COLUMNS = {
-    "seq": "序号", "at": "时间（UTC）", "user": "用户", "role": "角色", "org": "单位",
+    "seq": "序号", "beijing": "时间（北京时间）", "at": "时间（UTC）", "user": "用户", "role": "角色", "org": "单位",
     "action_label": "操作", "target_doc": "档案编号", "target_account": "户号",
     "outcome": "结果", "reason": "原因", "client_ip": "客户端地址", "user_agent": "浏览器",
     "request_id": "请求编号", "details": "详情", "prev_hash": "前一哈希", "hash": "哈希",
@@ -462,6 +463,8 @@ _OUTCOME_LABELS = {ALLOWED: "允许", DENIED: "拒绝"}
 
 
 def _csv_value(record: dict[str, Any], key: str) -> str:
+    if key == "beijing":  # as people read it; the UTC column is what the hash covers
+        return beijing(record["at"])
     value = record.get(key, "")
     if key == "details":
         return canonical_details(value) if value else ""

@@ -13,6 +13,7 @@ from search_service.audit import (DENIED, AlertRules, AuditLog, Event, Filters,
                                   RequestInfo, current_request)
 from search_service.db import make_engine
 from search_service.errors import AuditWriteError
+from search_service.timefmt import beijing
 from search_service.users import User
 
 ROOT = Path(__file__).parents[2]
@@ -181,15 +182,16 @@ def test_csv_export_opens_in_excel(log: AuditLog) -> None:
     data = "".join(log.export_csv()).encode("utf-8")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["序号", "时间（UTC）", "用户", "角色"]
-    assert rows[1][2] == "zhangwei" and rows[1][5] == "检索" and rows[1][8] == "允许"
-    assert '"hits":3' in rows[1][13]
+    assert rows[0][:5] == ["序号", "时间（北京时间）", "时间（UTC）", "用户", "角色"]
+    assert rows[1][1] == beijing(rows[1][2]) and rows[1][2].endswith("Z")
+    assert rows[1][3] == "zhangwei" and rows[1][6] == "检索" and rows[1][9] == "允许"
+    assert '"hits":3' in rows[1][14]
 
 
 def test_csv_cells_cannot_start_a_formula(log: AuditLog) -> None:
     log.append(Event("login_failed", "=HYPERLINK(\"x\")", outcome=DENIED))
     rows = list(csv.reader(io.StringIO("".join(log.export_csv())[1:])))
-    assert rows[1][2].startswith("'=")
+    assert rows[1][3].startswith("'=")
 
 
 def test_alert_for_many_customers_in_an_hour(db_url: str) -> None:
