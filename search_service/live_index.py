@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from whoosh.index import FileIndex
+from whoosh.index import EmptyIndexError, FileIndex
 from whoosh.searching import Searcher
 
 from indexer.errors import IndexDirError
@@ -47,7 +47,7 @@ class LiveIndex:
         current: Searcher | None = getattr(self._local, "searcher", None)
         try:
             current = current.refresh() if current is not None else ix.searcher()
-        except (OSError, EOFError, ValueError) as exc:
+        except (OSError, EOFError, ValueError, EmptyIndexError) as exc:
             self._local.searcher = None
             with self._lock:
                 self._ix = None  # the index was removed or replaced: reopen next time

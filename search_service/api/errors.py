@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from search_service.errors import ServiceError
@@ -46,6 +47,9 @@ def error_parts(exc: Exception) -> tuple[int, str, str]:
         return exc.status, exc.code, exc.message
     if isinstance(exc, RequestValidationError):
         return 422, "invalid_parameter", validation_message(exc.errors())
+    if isinstance(exc, (OperationalError, InterfaceError)):  # the database went away
+        log.warning("database unavailable: %s", exc)
+        return 503, "database_unavailable", "数据库暂时无法访问，请求未执行，请稍后重试或联系管理员"
     if isinstance(exc, HTTPException):
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "请求无法处理"))
         return exc.status_code, code, message
