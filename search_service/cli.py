@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import signal
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 DEFAULT_INDEX = Path(os.environ.get("ARCHIVE_SEARCH_INDEX", "data/index"))
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+EXIT_DISK_FULL = 3
 
 FILTER_OPTIONS = (  # (option, facet field, help)
     ("--type", "doc_type", "档案类别代码，如 YK11（可重复）"),
@@ -51,10 +53,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head, less, …: the reader went away
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        if not _disk_full(exc):
+            raise
+        print("错误：磁盘空间不足，已停止。此前已提交的索引保持完整可检索；"
+              "请释放空间后再次运行，将继续未完成的部分。", file=sys.stderr)
+        return EXIT_DISK_FULL
     except KeyboardInterrupt:
         print("\n已中断：之前已提交的索引保持完整可检索，再次运行将继续未完成的部分。",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is the disk running out of space."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "disk is full" in str(exc):  # SQLite's SQLITE_FULL
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
