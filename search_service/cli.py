@@ -56,8 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if not _disk_full(exc):
             raise
-        print("错误：磁盘空间不足，已停止。此前已提交的索引保持完整可检索；"
-              "请释放空间后再次运行，将继续未完成的部分。", file=sys.stderr)
+        detail = ("此前已提交的索引保持完整可检索；请释放空间后再次运行，将继续未完成的部分。"
+                  if args.command == "index" else "请释放空间后重试。")
+        print(f"错误：磁盘空间不足，已停止。{detail}", file=sys.stderr)
         return EXIT_DISK_FULL
     except KeyboardInterrupt:
         print("\n已中断：之前已提交的索引保持完整可检索，再次运行将继续未完成的部分。",
