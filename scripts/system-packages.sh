@@ -3,6 +3,7 @@
 #   demo: a CJK font, so the sample archive gets scanned forms
 #   test: the font, Chromium for the browser tests, LibreOffice for .doc/.xls/.wps,
 #         Sphinx 2.2 searchd for the Manticore engine's tests (sphinxsearch)
+#         PostgreSQL (the database tests start a throwaway server of their own)
 # Without root or apt-get it only says what is missing; the caller decides what that means.
 set -euo pipefail
 want=()
@@ -11,6 +12,7 @@ if [ "${1:-demo}" = test ]; then
     [ -x /usr/bin/chromium ] || want+=(chromium)
     command -v soffice >/dev/null 2>&1 || want+=(libreoffice-writer-nogui libreoffice-calc-nogui)
     command -v searchd >/dev/null 2>&1 || want+=(sphinxsearch)
+    ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || want+=(postgresql)
 fi
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -31,7 +31,10 @@ class Access:
                              "ARCHIVE_SEARCH_SECRET 设置错误，或日志已被篡改。请核对密钥并运行 "
                              "archive-search audit verify")
         self.accounts = Accounts(self.engine, self.audit, clock=clock,
-                                 idle=timedelta(minutes=settings.session_idle_minutes))
+                                 idle=timedelta(minutes=settings.session_idle_minutes),
+                                 lock_after=settings.login_lock_after,
+                                 lock_for=timedelta(minutes=settings.login_lock_minutes),
+                                 address_limit=settings.login_address_limit)
         self.alert_rules = AlertRules(max_customers_per_hour=settings.alert_customers)
         self._units: tuple[tuple, Units] | None = None
         self._lock = threading.Lock()

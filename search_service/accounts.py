@@ -4,6 +4,9 @@
   characters from at least three of: lower case, upper case, digits, other characters.
 - After :attr:`Accounts.lock_after` failed sign-ins in a row an account locks for
   :attr:`Accounts.lock_for`; a correct password does not open a locked account.
+- A client address with :attr:`Accounts.address_limit` failed sign-ins (any accounts)
+  within :attr:`Accounts.lock_for` is refused (429, with when to retry) until the oldest
+  of them leaves that window. Counted from the access log, so all workers agree.
 - Sessions live in the database (only a hash of the cookie value is stored) and end after
   :attr:`Accounts.idle` without use or :attr:`Accounts.max_age` in all. Each carries a CSRF
   token that state-changing requests must echo.
@@ -29,17 +32,19 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import (Boolean, Column, Engine, ForeignKey, Integer, String, Table, delete,
-                        insert, select, update)
+                        func, insert, select, update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from search_service.audit import DENIED, AuditLog, Event
+from search_service.audit import DENIED, AuditLog, Event, current_request, iso, parse_iso, records
 from search_service.db import Base, UTCDateTime, serialized, utcnow
-from search_service.errors import AccountError, AccountLockedError, LoginError
+from search_service.errors import (AccountError, AccountLockedError, LoginError,
+                                   TooManyAttemptsError)
 from search_service.policy import ROLES, needs_unit, role_label
 from search_service.users import User
 
 MIN_PASSWORD_LENGTH = 10
+RATE_LIMITED = "rate_limited"  # reason of sign-ins refused for the address's failures
 TOKEN_PREFIX = "ast_"
 _NAME = re.compile(r"^[0-9A-Za-z_.\-\u4e00-\u9fff]{2,32}$")
 _HASHER = PasswordHasher()
@@ -132,7 +137,8 @@ class Accounts:
                  clock: Callable[[], datetime] = utcnow,
                  idle: timedelta = timedelta(minutes=30),
                  max_age: timedelta = timedelta(hours=12),
-                 lock_after: int = 5, lock_for: timedelta = timedelta(minutes=15)) -> None:
+                 lock_after: int = 5, lock_for: timedelta = timedelta(minutes=15),
+                 address_limit: int = 20) -> None:
         self.engine = engine
         self.audit = audit
         self.clock = clock
@@ -140,6 +146,7 @@ class Accounts:
         self.max_age = max_age
         self.lock_after = lock_after
         self.lock_for = lock_for
+        self.address_limit = address_limit
 
     # --- administration (each change logged in its own transaction) ------------------
 
@@ -189,6 +196,15 @@ class Accounts:
                 failed_logins=0, locked_until=None))
             self._end_sessions(conn, name)
             self.audit.append(Event.by(actor, "user_password", details={"name": name}), conn)
+        return self.get(name)
+
+    def unlock(self, actor: Any, name: str) -> UserInfo:
+        """Open an account locked by failed sign-ins before its time is up."""
+        self.get(name)
+        with serialized(self.engine) as conn:
+            conn.execute(update(users).where(users.c.name == name).values(
+                failed_logins=0, locked_until=None))
+            self.audit.append(Event.by(actor, "user_unlock", details={"name": name}), conn)
         return self.get(name)
 
     def create_token(self, actor: Any, name: str, label: str) -> tuple[int, str]:
@@ -251,7 +267,8 @@ class Accounts:
         now = self.clock()
         with serialized(self.engine) as conn:
             row = conn.execute(select(users).where(users.c.name == name)).first()
-            failure = self._refusal(conn, row, name, password, now)
+            failure = (self._address_refusal(conn, row, name, now)
+                       or self._refusal(conn, row, name, password, now))
             if failure is None:
                 if _HASHER.check_needs_rehash(row.password_hash):
                     conn.execute(update(users).where(users.c.id == row.id)
@@ -288,6 +305,25 @@ class Accounts:
             return self._deny(conn, *who, "locked_now" if locked else "bad_password", error,
                               failures=failures)
         return None
+
+    def _address_refusal(self, conn: Connection, row: Any, name: str,
+                         now: datetime) -> LoginError | None:
+        """Refuse (and log) a sign-in from an address with too many recent failures."""
+        address = current_request.get().client_ip
+        if not address:
+            return None
+        since = now - self.lock_for
+        failures = conn.execute(
+            select(func.count(), func.min(records.c.at)).where(
+                records.c.action == "login_failed", records.c.client_ip == address,
+                records.c.reason != RATE_LIMITED, records.c.at >= iso(since))).one()
+        if failures[0] < self.address_limit:
+            return None
+        wait = max(1, math.ceil((parse_iso(failures[1]) - since).total_seconds()))
+        who = (row.name, row.role, row.org) if row is not None else (name, "", "")
+        minutes = max(1, math.ceil(wait / 60))
+        return self._deny(conn, *who, RATE_LIMITED, TooManyAttemptsError(
+            f"该地址登录失败次数过多，请 {minutes} 分钟后再试", wait), failures=failures[0])
 
     def _deny(self, conn: Connection, name: str, role: str, org: str, reason: str,
               error: LoginError, **details: Any) -> LoginError:
@@ -371,4 +407,4 @@ def _check_role(role: str, org: str) -> None:
         raise AccountError(f"未知角色“{role}”，可选：" + "、".join(
             f"{r.name}（{r.label}）" for r in ROLES.values()))
     if needs_unit(role) and not org.strip():
-        raise AccountError(f"角色 {role}（{role_label(role)}）须指定所属供电单位（--org）")
+        raise AccountError(f"角色 {role}（{role_label(role)}）须指定所属供电单位")

@@ -9,16 +9,19 @@ from starlette.exceptions import HTTPException
 
 import web
 from search_service.access import Access
+from search_service.admin import api as admin_api
+from search_service.admin import page as admin_page
 from search_service.api import (audit, auth, customers, documents, failed, health, pages,
                                 search)
 from search_service.api.context import RequestContext
 from search_service.api.errors import handle_error
+from search_service.api.limits import RequestLimits
 from search_service.api.models import ErrorResponse
 from search_service.config import Settings
 from search_service.errors import ServiceError
 from search_service.reads import ArchiveReader
 
-_ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 422, 503)}
+_ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 413, 414, 422, 503)}
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -31,9 +34,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.access = Access(settings)  # refuses to start without a proper secret
     app.state.reader = ArchiveReader(settings, app.state.access)
-    app.add_middleware(RequestContext)
+    app.add_middleware(RequestLimits, max_body=settings.max_body_kb * 1024,
+                       max_query=settings.max_query_chars)
+    app.add_middleware(RequestContext)  # outermost: every answer carries its request id
     for area in (auth, search, documents, customers, failed, audit, health, pages):
         app.include_router(area.router)
+    for router in (admin_api.router, admin_page.router):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     for exc_type in (ServiceError, RequestValidationError, HTTPException, Exception):
         app.add_exception_handler(exc_type, handle_error)

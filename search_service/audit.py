@@ -35,10 +35,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from indexer.errors import InputError
+from search_service.checkpoints import CHECKPOINT_EVERY, GENESIS, Anchor, Checkpoints
 from search_service.db import Base, serialized, utcnow
+from search_service.timefmt import beijing
 from search_service.errors import AuditWriteError
 
-GENESIS = "0" * 64
 MIN_RETENTION = timedelta(days=180)
 ALLOWED, DENIED = "allowed", "denied"
 
@@ -51,6 +52,7 @@ ACTIONS = {  # action -> label shown to the auditor
     "user_create": "创建用户", "user_role": "变更角色", "user_disable": "停用用户",
     "user_enable": "启用用户", "user_password": "重置密码",
     "token_create": "签发令牌", "token_revoke": "吊销令牌",
+    "user_unlock": "解除锁定", "user_list": "查看用户列表",
 }
 ARCHIVE_READS = frozenset({"customer_view", "document_view", "file_download"})
 READS = ARCHIVE_READS | {"search"}
@@ -132,6 +134,7 @@ class ChainStatus:
     first_bad: int | None = None  # sequence number of the first bad record
     problem: str = ""  # "altered", "deleted", "inserted" or "" when ok
     message: str = ""
+    vouched: int = 0  # older records not re-checked: covered by verified checkpoints
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -155,7 +158,8 @@ def iso(moment: datetime) -> str:
 
 
 def parse_iso(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    # fromisoformat is C code, ~50x faster than strptime: alerts parse every record's time.
+    return datetime.fromisoformat(text.removesuffix("Z")).replace(tzinfo=timezone.utc)
 
 
 def canonical_details(details: dict[str, Any]) -> str:
@@ -171,6 +175,7 @@ class AuditLog:
         self.engine = engine
         self.key = key
         self.clock = clock
+        self.checkpoints = Checkpoints(key)
         self._ensure_head()
 
     def _ensure_head(self) -> None:
@@ -235,29 +240,72 @@ class AuditLog:
         return row is None or hmac.compare_digest(self.digest(dict(row)), row["hash"])
 
     def verify(self, batch: int = 5000) -> ChainStatus:
-        """Check the whole chain; name the first record altered, deleted or inserted."""
+        """Check every record; name the first one altered, deleted or inserted."""
+        return self._verify(batch, full=True)
+
+    def verify_recent(self, batch: int = 5000) -> ChainStatus:
+        """Check the records since the last checkpoint, after the checkpoints themselves
+        (their chain, their anchor records, the count of records they cover): what the
+        auditor's page shows, fast at any size. :meth:`verify` checks everything."""
+        return self._verify(batch, full=False)
+
+    def _verify(self, batch: int, full: bool) -> ChainStatus:
         with self.engine.connect() as conn:
             top = conn.execute(select(head).where(head.c.id == 1)).one()
             problem = self._check_base(conn, top)
             if problem:
                 return ChainStatus(False, 0, top.seq, top.base_seq, "altered", problem)
-            expected, prev, checked = top.base_seq + 1, top.base_hash, 0
-            after = -(2**62)
-            while True:
-                rows = conn.execute(select(records).where(records.c.seq > after)
-                                    .order_by(records.c.seq).limit(batch)).mappings().all()
-                for row in rows:
-                    bad = self._check_row(dict(row), expected, prev, top.seq)
-                    if bad:
-                        return ChainStatus(False, checked, top.seq, *bad)
-                    expected, prev, checked = row["seq"] + 1, row["hash"], checked + 1
-                if len(rows) < batch:
-                    break
-                after = rows[-1]["seq"]
+            if full:  # every record first (naming the first bad one), then the checkpoints
+                status = self._walk(conn, top, Anchor(top.base_seq, top.base_hash), batch)
+                problem = status.ok and self._check_checkpoints(conn, top)[0]
+            else:  # the checkpoints first, then the records after the last of them
+                problem, anchor = self._check_checkpoints(conn, top)
+                if not problem:
+                    status = self._walk(conn, top, anchor or Anchor(top.base_seq, top.base_hash),
+                                        batch)
+            if problem:
+                return ChainStatus(False, 0, top.seq, top.base_seq, "altered", problem)
+        if status.ok and (full or status.checked >= CHECKPOINT_EVERY) and status.checked:
+            self._checkpoint(top.seq, top.hash)
+        return status
+
+    def _check_checkpoints(self, conn: Connection, top: Any) -> tuple[str, Anchor | None]:
+        return self.checkpoints.check(conn, records, top.base_seq, self.digest)
+
+    def _walk(self, conn: Connection, top: Any, start: Anchor, batch: int) -> ChainStatus:
+        """Check the records after ``start`` up to the head."""
+        expected, prev, checked = start.seq + 1, start.hash, 0
+        # From the start anchor on; a full walk from below any seq an INTEGER holds, so
+        # rows inserted with a small or negative seq are seen.
+        after = start.seq if start.checkpoints else -(2**31)
+        while True:
+            rows = conn.execute(select(records).where(records.c.seq > after)
+                                .order_by(records.c.seq).limit(batch)).mappings().all()
+            for row in rows:
+                bad = self._check_row(dict(row), expected, prev, top.seq)
+                if bad:
+                    return ChainStatus(False, checked, top.seq, *bad)
+                expected, prev, checked = row["seq"] + 1, row["hash"], checked + 1
+            if len(rows) < batch:
+                break
+            after = rows[-1]["seq"]
         if expected - 1 != top.seq or prev != top.hash:
             return ChainStatus(False, checked, top.seq, expected, "deleted",
                                f"第 {expected} 号记录（及其后直到第 {top.seq} 号）已被删除")
-        return ChainStatus(True, checked, top.seq, message=f"访问日志完整：共校验 {checked} 条记录")
+        vouched = start.seq - top.base_seq if start.checkpoints else 0
+        message = f"访问日志完整：共校验 {checked} 条记录"
+        if vouched:
+            message = (f"访问日志完整：校验了最近的 {checked} 条记录；此前 {vouched} 条由 "
+                       f"{start.checkpoints} 个已链接的校验点担保（完整校验：archive-search audit verify）")
+        return ChainStatus(True, checked, top.seq, message=message, vouched=vouched)
+
+    def _checkpoint(self, through_seq: int, through_hash: str) -> None:
+        try:
+            with serialized(self.engine) as conn:
+                conn.execute(select(head.c.id).where(head.c.id == 1).with_for_update())
+                self.checkpoints.add(conn, through_seq, through_hash, iso(self.clock()))
+        except SQLAlchemyError:
+            pass  # a checkpoint only saves later work; the verification result stands
 
     def _check_row(self, row: dict[str, Any], expected: int, prev: str,
                    last: int) -> tuple[int, str, str] | None:
@@ -301,7 +349,7 @@ class AuditLog:
     def iter_records(self, filters: Filters = Filters(), batch: int = 2000
                      ) -> Iterator[dict[str, Any]]:
         """Matching records, oldest first, read in batches."""
-        condition, after = _condition(filters), -(2**62)
+        condition, after = _condition(filters), -(2**31)
         while True:
             with self.engine.connect() as conn:
                 rows = conn.execute(select(records).where(and_(condition, records.c.seq > after))
@@ -359,10 +407,23 @@ class AuditLog:
                 since = until - timedelta(days=7)
             except OverflowError:
                 since = datetime.min.replace(tzinfo=timezone.utc)
-        window = list(self.iter_records(Filters(since=since, until=until)))
+        window = self._alert_rows(since, until)
         found = (_bulk_reads(window, rules) + _after_hours(window, rules)
                  + _repeated_denials(window, rules))
         return sorted(found, key=lambda a: a.start, reverse=True)
+
+
+    def _alert_rows(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+        """The columns the alert rules read, of the records in [since, until) in time order
+        (through the time index: a week of a large log, not all of it), each with its time
+        parsed once (``_t``)."""
+        columns = (records.c.seq, records.c.at, records.c.user, records.c.action,
+                   records.c.outcome, records.c.target_account)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*columns).where(
+                records.c.at >= iso(since), records.c.at < iso(until))
+                .order_by(records.c.at, records.c.seq)).mappings().all()
+        return [{**row, "_t": parse_iso(row["at"])} for row in rows]
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
@@ -393,7 +454,7 @@ def _condition(filters: Filters) -> Any:
 
 
 CSV_COLUMNS = {
-    "seq": "序号", "at": "时间（UTC）", "user": "用户", "role": "角色", "org": "单位",
+    "seq": "序号", "beijing": "时间（北京时间）", "at": "时间（UTC）", "user": "用户", "role": "角色", "org": "单位",
     "action_label": "操作", "target_doc": "档案编号", "target_account": "户号",
     "outcome": "结果", "reason": "原因", "client_ip": "客户端地址", "user_agent": "浏览器",
     "request_id": "请求编号", "details": "详情", "prev_hash": "前一哈希", "hash": "哈希",
@@ -402,6 +463,8 @@ _OUTCOME_LABELS = {ALLOWED: "允许", DENIED: "拒绝"}
 
 
 def _csv_value(record: dict[str, Any], key: str) -> str:
+    if key == "beijing":  # as people read it; the UTC column is what the hash covers
+        return beijing(record["at"])
     value = record.get(key, "")
     if key == "details":
         return canonical_details(value) if value else ""
@@ -481,7 +544,7 @@ def _windows(rows: list[dict[str, Any]], span: timedelta, enough: Callable[[list
     current: deque[dict[str, Any]] = deque()
     for row in rows:
         current.append(row)
-        while parse_iso(row["at"]) - parse_iso(current[0]["at"]) > span:
+        while row["_t"] - current[0]["_t"] > span:
             current.popleft()
         if enough(list(current)):
             yield list(current)
@@ -511,7 +574,7 @@ def _after_hours(rows: list[dict[str, Any]], rules: AlertRules) -> list[Alert]:
     zone = timezone(timedelta(hours=rules.utc_offset_hours))
 
     def outside(row: dict[str, Any]) -> bool:
-        local = parse_iso(row["at"]).astimezone(zone)
+        local = row["_t"].astimezone(zone)
         return (local.weekday() not in rules.workdays
                 or not rules.work_start <= local.time() < rules.work_end)
 
@@ -519,9 +582,10 @@ def _after_hours(rows: list[dict[str, Any]], rules: AlertRules) -> list[Alert]:
     reads = _by_user(rows, lambda r: r["action"] in READS and r["outcome"] == ALLOWED
                      and outside(r))
     for user, mine in reads.items():
-        days = Counter(parse_iso(r["at"]).astimezone(zone).date() for r in mine)
-        for day in sorted(days):
-            run = [r for r in mine if parse_iso(r["at"]).astimezone(zone).date() == day]
+        days: dict[Any, list[dict[str, Any]]] = {}
+        for row in mine:
+            days.setdefault(row["_t"].astimezone(zone).date(), []).append(row)
+        for day, run in sorted(days.items()):
             found.append(_alert("after_hours", user, run,
                                 f"{user} 于 {day}（UTC{rules.utc_offset_hours:+d}）非工作时间查阅档案 {len(run)} 次"))
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ from indexer.pipeline import RunSummary, run_index
 from search_service.config import Settings
 from search_service.audit import Event
 from search_service.errors import QueryError
+from search_service.ops import commands as ops
 from search_service.policy import ROLES, role_label
 from search_service.users import User
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 DEFAULT_INDEX = Path(os.environ.get("ARCHIVE_SEARCH_INDEX", "data/index"))
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+EXIT_DISK_FULL = 3
 
 FILTER_OPTIONS = (  # (option, facet field, help)
     ("--type", "doc_type", "档案类别代码，如 YK11（可重复）"),
@@ -50,10 +53,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head, less, …: the reader went away
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        if not _disk_full(exc):
+            raise
+        detail = ("此前已提交的索引保持完整可检索；请释放空间后再次运行，将继续未完成的部分。"
+                  if args.command == "index" else "请释放空间后重试。")
+        print(f"错误：磁盘空间不足，已停止。{detail}", file=sys.stderr)
+        return EXIT_DISK_FULL
     except KeyboardInterrupt:
         print("\n已中断：之前已提交的索引保持完整可检索，再次运行将继续未完成的部分。",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is the disk running out of space."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "disk is full" in str(exc):  # SQLite's SQLITE_FULL
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
@@ -73,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_failures(commands)
     _add_verify(commands)
     _add_reindex(commands)
+    ops.add_commands(commands)
     return parser
 
 
@@ -104,7 +126,7 @@ def _add_index(commands: argparse._SubParsersAction) -> None:
                      help="单个文件无进展的处理时限秒数，超时则终止并记为失败（默认 180）")
     sub.add_argument("--memory-mb", type=int, default=4096,
                      help="每个处理进程的内存上限 MB（默认 4096）")
-    _add_db_option(sub)
+    ops.add_db_option(sub)
 
 
 def _add_search(commands: argparse._SubParsersAction) -> None:
@@ -115,7 +137,7 @@ def _add_search(commands: argparse._SubParsersAction) -> None:
         sub.add_argument(option, dest=dest, action="append", default=[], help=help_text)
     sub.add_argument("--limit", type=int, default=10, help="最多显示条数（默认 10）")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
-    _add_db_option(sub)
+    ops.add_db_option(sub)
 
 
 def _add_sample(commands: argparse._SubParsersAction) -> None:
@@ -133,7 +155,7 @@ def _add_failures(commands: argparse._SubParsersAction) -> None:
                    cmd_failures)
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
-    _add_db_option(sub)
+    ops.add_db_option(sub)
 
 
 def _add_reindex(commands: argparse._SubParsersAction) -> None:
@@ -143,7 +165,7 @@ def _add_reindex(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--engine", default=None,
                      help="检索引擎：whoosh 或 manticore（默认取 ARCHIVE_SEARCH_ENGINE，未设置则 whoosh）")
     sub.add_argument("--quiet", action="store_true", help="不显示进度条")
-    _add_db_option(sub)
+    ops.add_db_option(sub)
 
 
 def _add_verify(commands: argparse._SubParsersAction) -> None:
@@ -153,7 +175,7 @@ def _add_verify(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--workers", type=int, default=None, help="进程数（默认为 CPU 核数）")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
-    _add_db_option(sub)
+    ops.add_db_option(sub)
 
 
 def _add_serve(commands: argparse._SubParsersAction) -> None:
@@ -372,11 +394,6 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 # --- accounts and the access log (administrators) -------------------------------------------
 
-def _add_db_option(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--db", default=None,
-                     help="数据库地址（ARCHIVE_SEARCH_DB，默认为索引目录旁的 archive-search.db）")
-
-
 def _add_user(commands: argparse._SubParsersAction) -> None:
     sub = commands.add_parser("user", help="管理用户账户（系统管理员）",
                               description="管理用户账户；每项操作都记入访问日志。"
@@ -404,7 +421,7 @@ def _add_user(commands: argparse._SubParsersAction) -> None:
                     cmd_user_demo)
     demo.add_argument("--org", default="", help="营业员所属供电所（默认取索引中的第一个）")
     for parser in actions.choices.values():
-        _add_db_option(parser)
+        ops.add_db_option(parser)
 
 
 def _add_audit(commands: argparse._SubParsersAction) -> None:
@@ -423,7 +440,7 @@ def _add_audit(commands: argparse._SubParsersAction) -> None:
     prune.add_argument("--before", required=True, help="日期 YYYY-MM-DD（UTC），早于此日的记录被清理")
     prune.add_argument("--export", required=True, type=Path, help="被清理记录的导出文件（须为新文件）")
     for parser in actions.choices.values():
-        _add_db_option(parser)
+        ops.add_db_option(parser)
 
 
 def _access(args: argparse.Namespace, check_key: bool = True) -> "Access":
@@ -460,6 +477,10 @@ def _print_users(users: list) -> None:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
+    from search_service.policy import needs_unit
+
+    if needs_unit(args.role) and not args.org.strip():
+        raise InputError(f"角色 {args.role}（{role_label(args.role)}）须用 --org 指定所属供电单位")
     access = _access(args)
     info = access.accounts.create_user(_console_user(), args.name, _read_password(), args.role,
                                        args.org)

@@ -19,6 +19,13 @@
                             127.0.0.1:9306,127.0.0.1:9308 or a:9306|b:9306,c:9306|d:9306
     ARCHIVE_SEARCH_ALERT_CUSTOMERS        alert when a user reads more customers an hour (30)
     ARCHIVE_SEARCH_SECURE_COOKIES         1 to mark cookies Secure even without HTTPS seen
+    ARCHIVE_SEARCH_LOGIN_LOCK_AFTER       failed sign-ins in a row that lock an account (5)
+    ARCHIVE_SEARCH_LOGIN_LOCK_MINUTES     how long it stays locked; also the window of the
+                                          per-address limit (15)
+    ARCHIVE_SEARCH_LOGIN_ADDRESS_LIMIT    failed sign-ins from one client address within that
+                                          window before it gets 429 (20)
+    ARCHIVE_SEARCH_MAX_BODY_KB            largest request body accepted (64 KiB)
+    ARCHIVE_SEARCH_MAX_QUERY_CHARS        longest query string accepted, URL-encoded (16384)
 
 There is no module-level settings object: ``create_app(settings)`` receives one, so tests
 and several workers each build theirs.
@@ -59,6 +66,11 @@ class Settings:
     alert_customers: int = 30
     secure_cookies: bool = False
     search_engine: str = "whoosh"
+    login_lock_after: int = 5
+    login_lock_minutes: int = 15
+    login_address_limit: int = 20
+    max_body_kb: int = 64
+    max_query_chars: int = 16384
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -83,6 +95,9 @@ class Settings:
             raise InputError("会话空闲时限和告警阈值须为正整数")
         if self.manticore_nodes:
             Topology.parse(self.manticore_nodes)  # names a malformed node
+        if min(self.login_lock_after, self.login_lock_minutes, self.login_address_limit,
+               self.max_body_kb, self.max_query_chars) < 1:
+            raise InputError("登录限制和请求大小上限须为正整数")
 
     def db_url(self) -> str:
         """The configured database URL, else a SQLite file beside the index directory."""
@@ -145,6 +160,11 @@ _ENV_FIELDS = (  # (field, variable suffix, converter)
     ("alert_customers", "ALERT_CUSTOMERS", int),
     ("secure_cookies", "SECURE_COOKIES", lambda raw: _flag(raw)),
     ("search_engine", "ENGINE", str),
+    ("login_lock_after", "LOGIN_LOCK_AFTER", int),
+    ("login_lock_minutes", "LOGIN_LOCK_MINUTES", int),
+    ("login_address_limit", "LOGIN_ADDRESS_LIMIT", int),
+    ("max_body_kb", "MAX_BODY_KB", int),
+    ("max_query_chars", "MAX_QUERY_CHARS", int),
 )
 assert {f.name for f in fields(Settings)} == {name for name, _, _ in _ENV_FIELDS}
 

@@ -6,7 +6,8 @@
         │   └── AccountError      400: a bad user name, role, unit or password
         ├── AuthError             401: not signed in, or the session/token is no longer valid
         │   └── LoginError        401: wrong user name or password
-        │       └── AccountLockedError  423: too many failed sign-ins, locked for a while
+        │       ├── AccountLockedError  423: too many failed sign-ins, locked for a while
+        │       └── TooManyAttemptsError 429: too many failed sign-ins from one address
         ├── ForbiddenError        403: the role may not do this
         │   └── CsrfError         403: a state-changing request without the session's token
         ├── NotFoundError         404: no such document or customer (or not yours to see)
@@ -47,6 +48,15 @@ class LoginError(AuthError):
 class AccountLockedError(LoginError):
     code = "account_locked"
     status = 423
+
+
+class TooManyAttemptsError(LoginError):
+    code = "too_many_attempts"
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, sent as Retry-After
 
 
 class ForbiddenError(ServiceError):

@@ -5,7 +5,7 @@ Only auditors get in; every use is itself a record in the log.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -16,6 +16,7 @@ from search_service.api.deps import AccessControl, Auditor
 from search_service.api.models import Alerts, AuditEvents, ChainStatus
 from search_service.audit import ACTIONS, Event, Filters
 from search_service.errors import QueryError
+from search_service.timefmt import BEIJING
 from search_service.users import User
 
 router = APIRouter()
@@ -25,20 +26,25 @@ MAX_AUDIT_PAGE_SIZE = 200
 Action = Literal[tuple(ACTIONS)]  # type: ignore[valid-type]
 
 
-def bound(value: datetime | date | None, end: bool = False) -> datetime | None:
-    """A filter bound in UTC; a bare date means that whole day (an end date is inclusive)."""
+def bound(value: datetime | date | None, end: bool = False,
+          zone: tzinfo = timezone.utc) -> datetime | None:
+    """A filter bound in UTC; a bare date means that whole day in ``zone`` (an end date is
+    inclusive)."""
     if value is None:
         return None
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        moment = value if value.tzinfo else value.replace(tzinfo=zone)
         try:
             return moment.astimezone(timezone.utc)
         except OverflowError:  # an offset pushing year 1 or 9999 past the calendar
             return None
-    moment = datetime.combine(value, time(0), tzinfo=timezone.utc)
     if end and value == date.max:
         return None  # the end of time: no bound
-    return moment + timedelta(days=1) if end else moment
+    try:
+        moment = datetime.combine(value, time(0), tzinfo=zone)
+        return (moment + timedelta(days=1) if end else moment).astimezone(timezone.utc)
+    except OverflowError:
+        return None
 
 
 def audit_filters(
@@ -64,9 +70,12 @@ def form_filters(
     since: Annotated[str, Query(max_length=10)] = "",
     until: Annotated[str, Query(max_length=10)] = "",
 ) -> Filters:
-    """The same filters from the auditor page's form, where empty fields mean "any"."""
-    return audit_filters(user, account, doc, [a for a in action if a], outcome,
-                         _form_date(since), _form_date(until))
+    """The same filters from the auditor page's form, where empty fields mean "any" and
+    dates are Beijing days (the page shows Beijing time)."""
+    return Filters(user=user.strip(), account=account.strip(), doc=doc.strip(),
+                   actions=tuple(a for a in action if a), outcome=outcome,
+                   since=bound(_form_date(since), zone=BEIJING),
+                   until=bound(_form_date(until), end=True, zone=BEIJING))
 
 
 def _form_date(text: str) -> date | None:
@@ -113,8 +122,11 @@ def export_events(user: Auditor, filters: AuditFilters, access: AccessControl
 
 
 @router.get("/api/audit/verify", response_model=ChainStatus, summary="校验访问日志的哈希链（审计员）")
-def verify(user: Auditor, access: AccessControl) -> dict:
-    status = access.audit.verify()
+def verify(user: Auditor, access: AccessControl,
+           full: Annotated[bool, Query(description="true：逐条校验全部记录（大日志需较长时间）；"
+                                                    "默认只校验最近一个校验点之后的记录")] = False
+           ) -> dict:
+    status = access.audit.verify() if full else access.audit.verify_recent()
     access.audit.append(Event.by(user, "audit_verify", details=status.to_dict()))
     return status.to_dict()
 

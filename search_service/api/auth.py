@@ -19,7 +19,7 @@ def me(user: User, csrf_token: str = "") -> dict:
 
 
 @router.post("/api/login", response_model=Me, summary="登录（JSON：username、password）",
-             responses={401: {}, 423: {}})
+             responses={401: {}, 423: {}, 429: {}})
 def login(body: LoginRequest, request: Request, response: Response, access: AccessControl) -> dict:
     session = access.accounts.login(body.username.strip(), body.password)
     secure = request.url.scheme == "https" or access.settings.secure_cookies

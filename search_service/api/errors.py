@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from search_service.errors import ServiceError
@@ -46,6 +47,9 @@ def error_parts(exc: Exception) -> tuple[int, str, str]:
         return exc.status, exc.code, exc.message
     if isinstance(exc, RequestValidationError):
         return 422, "invalid_parameter", validation_message(exc.errors())
+    if isinstance(exc, (OperationalError, InterfaceError)):  # the database went away
+        log.warning("database unavailable: %s", exc)
+        return 503, "database_unavailable", "数据库暂时无法访问，请求未执行，请稍后重试或联系管理员"
     if isinstance(exc, HTTPException):
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "请求无法处理"))
         return exc.status_code, code, message
@@ -75,7 +79,11 @@ def error_json(status: int, code: str, message: str) -> JSONResponse:
 async def handle_error(request: Request, exc: Exception) -> Response:
     status, code, message = error_parts(exc)
     if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
-        return error_json(status, code, message)
+        response = error_json(status, code, message)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
     if status == 401:  # a page needs a signed-in user: go and sign in, then come back
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)

@@ -195,6 +195,7 @@ class ChainStatus(BaseModel):
     first_bad: int | None
     problem: str
     message: str
+    vouched: int = 0
 
 
 class AlertItem(BaseModel):

@@ -15,7 +15,8 @@ from fastapi.templating import Jinja2Templates
 
 import web
 from search_service.audit import ACTIONS
-from search_service.policy import ROLES, can_read_audit
+from search_service.policy import ROLES, can_manage_users, can_read_audit
+from search_service.timefmt import beijing
 from search_service.api.audit import FormFilters, events
 from search_service.api.deps import AccessControl, Auditor, CurrentUser, Reader
 from search_service.api.documents import DocId
@@ -26,6 +27,7 @@ from search_service.page_model import (FACET_TITLES, LinkBuilder, customers_in, 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=web.TEMPLATES_DIR)
 templates.env.globals["role_labels"] = {name: role.label for name, role in ROLES.items()}
+templates.env.filters["beijing"] = beijing
 AUDIT_PAGE_SIZE = 50
 
 
@@ -42,7 +44,7 @@ def audit_page(request: Request, user: Auditor, filters: FormFilters, access: Ac
     view = events(access, user, filters, page, AUDIT_PAGE_SIZE)
     items = [(k, v) for k, v in request.query_params.multi_items() if k != "page" and v]
     return templates.TemplateResponse(request, "audit.html", {
-        "view": view, "filters": filters, "chain": access.audit.verify(),
+        "view": view, "filters": filters, "chain": access.audit.verify_recent(),
         "alerts": [a.to_dict() for a in access.audit.alerts(access.alert_rules)],
         "actions": ACTIONS, "query": urlencode(items),
         "since": request.query_params.get("since", ""),
@@ -56,6 +58,8 @@ def search_page(request: Request, params: SearchQuery, user: CurrentUser,
                 reader: Reader) -> Response:
     if can_read_audit(user):
         return RedirectResponse("/audit", status_code=303)
+    if can_manage_users(user):
+        return RedirectResponse("/admin", status_code=303)
     result = reader.search(user, params)
     links = LinkBuilder(request.url.path, list(request.query_params.multi_items()))
     return templates.TemplateResponse(request, "search.html", {

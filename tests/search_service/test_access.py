@@ -193,7 +193,9 @@ def test_pages_follow_the_same_rules(app, clients) -> None:
     page = clients["inspector"].get(f"/documents/{APPLICATION}")
     assert page.status_code == 200 and WEST_PHONE not in page.text and "139****5432" in page.text
     assert 'id="download"' not in page.text and 'id="no-original"' in page.text
-    assert clients["admin"].get("/").status_code == 403
+    home = clients["admin"].get("/", follow_redirects=False)  # the admin's home: accounts
+    assert home.status_code == 303 and home.headers["location"] == "/admin"
+    assert clients["admin"].get(f"/documents/{APPLICATION}").status_code == 403
     redirect = clients["auditor"].get("/", follow_redirects=False)
     assert redirect.status_code == 303 and redirect.headers["location"] == "/audit"
     customer = clients["clerk_west"].get(f"/customers/{WEST}")
@@ -301,14 +303,15 @@ PAGES = {  # name: (path, action logged)
     "document": (f"/documents/{CONTRACT}", "document_view"),
     "customer": (f"/customers/{EAST}", "customer_view"),
     "audit": ("/audit", "audit_query"),
+    "admin": ("/admin", "user_list"),
 }
 PAGE_MATRIX = {
-    "clerk_east": dict(search=200, document=200, customer=200, audit=403),
-    "clerk_west": dict(search=200, document=404, customer=404, audit=403),
-    "inspector": dict(search=200, document=200, customer=200, audit=403),
-    "archivist_city": dict(search=200, document=200, customer=200, audit=403),
-    "auditor": dict(search=303, document=403, customer=403, audit=200),
-    "admin": dict(search=403, document=403, customer=403, audit=403),
+    "clerk_east": dict(search=200, document=200, customer=200, audit=403, admin=403),
+    "clerk_west": dict(search=200, document=404, customer=404, audit=403, admin=403),
+    "inspector": dict(search=200, document=200, customer=200, audit=403, admin=403),
+    "archivist_city": dict(search=200, document=200, customer=200, audit=403, admin=403),
+    "auditor": dict(search=303, document=403, customer=403, audit=200, admin=403),
+    "admin": dict(search=303, document=403, customer=403, audit=403, admin=200),
 }
 
 
@@ -322,7 +325,8 @@ def test_role_by_page(app, clients, user: str, page: str) -> None:
     assert response.status_code == expected
     assert expected == 303 or response.headers["content-type"].startswith("text/html")
     records = records_after(app, before)
-    if expected == 303:  # the auditor's home is the log: nothing read, nothing recorded
+    if expected == 303:  # the auditor's home is the log, the admin's the accounts: nothing
+        # read, nothing recorded
         assert records == []
         return
     assert len(records) == 1 and records[0]["action"] == action

@@ -21,8 +21,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def accounts(tmp_path: Path, clock: Clock) -> Accounts:
-    engine = make_engine(f"sqlite:///{tmp_path / 'accounts.db'}")
+def accounts(db_url: str, clock: Clock) -> Accounts:
+    engine = make_engine(db_url)
     return Accounts(engine, AuditLog(engine, b"k", clock=clock), clock=clock)
 
 

@@ -13,6 +13,7 @@ from search_service.audit import (DENIED, AlertRules, AuditLog, Event, Filters,
                                   RequestInfo, current_request)
 from search_service.db import make_engine
 from search_service.errors import AuditWriteError
+from search_service.timefmt import beijing
 from search_service.users import User
 
 ROOT = Path(__file__).parents[2]
@@ -29,11 +30,6 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'audit.db'}"
 
 
 @pytest.fixture
@@ -108,7 +104,7 @@ def test_recomputed_hash_without_the_key_is_caught(log: AuditLog) -> None:
 
     read_doc(log, 3)
     forged = hashlib.sha256(b"forged").hexdigest()
-    sql(log, f"UPDATE audit_records SET user = 'lisi', hash = '{forged}' WHERE seq = 2")
+    sql(log, f"UPDATE audit_records SET \"user\" = 'lisi', hash = '{forged}' WHERE seq = 2")
     status = log.verify()
     assert (status.first_bad, status.problem) == (2, "altered")
 
@@ -186,15 +182,16 @@ def test_csv_export_opens_in_excel(log: AuditLog) -> None:
     data = "".join(log.export_csv()).encode("utf-8")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["序号", "时间（UTC）", "用户", "角色"]
-    assert rows[1][2] == "zhangwei" and rows[1][5] == "检索" and rows[1][8] == "允许"
-    assert '"hits":3' in rows[1][13]
+    assert rows[0][:5] == ["序号", "时间（北京时间）", "时间（UTC）", "用户", "角色"]
+    assert rows[1][1] == beijing(rows[1][2]) and rows[1][2].endswith("Z")
+    assert rows[1][3] == "zhangwei" and rows[1][6] == "检索" and rows[1][9] == "允许"
+    assert '"hits":3' in rows[1][14]
 
 
 def test_csv_cells_cannot_start_a_formula(log: AuditLog) -> None:
     log.append(Event("login_failed", "=HYPERLINK(\"x\")", outcome=DENIED))
     rows = list(csv.reader(io.StringIO("".join(log.export_csv())[1:])))
-    assert rows[1][2].startswith("'=")
+    assert rows[1][3].startswith("'=")
 
 
 def test_alert_for_many_customers_in_an_hour(db_url: str) -> None:
@@ -262,3 +259,60 @@ def test_prune_keeps_180_days_exports_and_logs_itself(db_url: str, tmp_path: Pat
     assert prune["details"]["through_seq"] == 3 and prune["details"]["count"] == 3
     sql(log, "UPDATE audit_head SET base_seq = 4")
     assert not log.verify().ok
+
+
+def test_pruning_past_checkpoints_keeps_the_quick_check_sound(db_url: str, tmp_path: Path) -> None:
+    clock = Clock(datetime(2025, 1, 1, 2, 0, tzinfo=timezone.utc))
+    log = AuditLog(make_engine(db_url), KEY, clock=clock)
+    read_doc(log, 3)
+    assert log.verify().ok  # checkpoint through 3
+    clock.advance(days=300)
+    read_doc(log, 2)
+    assert log.verify().ok  # checkpoint through 5
+    log.prune(clock.now - timedelta(days=200), tmp_path / "old.csv", User("root", "admin", ""))
+    read_doc(log, 1)
+    for status in (log.verify_recent(), log.verify()):
+        assert status.ok, status.message
+
+
+# --- checkpoints: the quick check the auditor's page runs -----------------------------------
+
+def test_the_quick_check_rechecks_only_what_is_new(log: AuditLog) -> None:
+    read_doc(log, 30)
+    full = log.verify()
+    assert full.ok and (full.checked, full.vouched) == (30, 0)
+    read_doc(log, 4)
+    quick = log.verify_recent()
+    assert quick.ok and (quick.checked, quick.vouched) == (4, 30), quick.message
+    assert "校验点" in quick.message
+
+
+def test_the_quick_check_catches_tampering_with_what_checkpoints_cover(log: AuditLog) -> None:
+    read_doc(log, 10)
+    assert log.verify().ok
+    read_doc(log, 10)
+    assert log.verify().ok  # checkpoints through 10 and 20
+    sql(log, "UPDATE audit_records SET target_doc = 'x' WHERE seq = 10")  # an anchor
+    status = log.verify_recent()
+    assert not status.ok and "第 10 号记录" in status.message
+
+
+def test_the_quick_check_catches_deleted_old_records_and_forged_checkpoints(log: AuditLog) -> None:
+    read_doc(log, 10)
+    assert log.verify().ok
+    sql(log, "DELETE FROM audit_records WHERE seq = 4")
+    assert not log.verify_recent().ok
+    sql(log, "UPDATE audit_checkpoints SET through_seq = 3")
+    status = log.verify_recent()
+    assert not status.ok and "校验点" in status.message
+
+
+def test_a_full_verify_still_checks_every_record(log: AuditLog) -> None:
+    """An old record altered (not an anchor) escapes the quick check by design; the full
+    ``audit verify`` finds it."""
+    read_doc(log, 10)
+    assert log.verify().ok
+    sql(log, "UPDATE audit_records SET target_doc = 'x' WHERE seq = 5")
+    assert log.verify_recent().ok
+    status = log.verify()
+    assert (status.ok, status.first_bad, status.problem) == (False, 5, "altered")

@@ -80,8 +80,8 @@ def test_csv_export_is_excel_ready_and_logged(app, clerk, auditor) -> None:
     assert response.headers["content-disposition"].startswith("attachment")
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["序号", "时间（UTC）", "用户"]
-    assert [r[5] for r in rows[1:]] == ["登录", "查看档案"]
+    assert rows[0][:4] == ["序号", "时间（北京时间）", "时间（UTC）", "用户"]
+    assert [r[6] for r in rows[1:]] == ["登录", "查看档案"]
     _, exports = app.state.access.audit.query(Filters(actions=("audit_export",)))
     assert exports[0]["user"] == "shenji" and exports[0]["details"] == {"user": "zhangwei"}
 
@@ -135,3 +135,21 @@ def test_no_route_changes_or_deletes_records(app) -> None:
              for method in getattr(route, "methods", ()) or ()}
     audit_routes = {p for p in paths if "audit" in p[0]}
     assert {m for _, m in audit_routes} <= {"GET", "HEAD"}
+
+
+def test_the_page_shows_and_filters_by_beijing_time(app, clerk, auditor) -> None:
+    """17:30 UTC on 2 March is 01:30 on 3 March in Beijing: shown so, and found under the
+    Beijing day the auditor picks in the form."""
+    from datetime import datetime, timezone
+
+    from search_service.audit import Event
+
+    app.state.access.audit.clock = lambda: datetime(2026, 3, 2, 17, 30, tzinfo=timezone.utc)
+    app.state.access.audit.append(Event("search", "late_user", "clerk", "城东供电所"))
+    app.state.access.audit.clock = lambda: datetime.now(timezone.utc)
+    page = auditor.get("/audit", params={"user": "late_user", "since": "2026-03-03",
+                                         "until": "2026-03-03"})
+    assert "时间（北京时间）" in page.text and "2026-03-03 01:30:00" in page.text
+    assert "共 1 条记录" in page.text
+    before = auditor.get("/audit", params={"user": "late_user", "until": "2026-03-02"})
+    assert "共 0 条记录" in before.text

@@ -102,7 +102,7 @@ def test_audit_export_and_prune_refusal(env, tmp_path: Path) -> None:
     out = tmp_path / "log.csv"
     assert run(env, "audit", "export", str(out)).returncode == 0
     rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))
-    assert [r[5] for r in rows[1:]] == ["创建用户", "导出日志"]
+    assert [r[6] for r in rows[1:]] == ["创建用户", "导出日志"]
     early = run(env, "audit", "prune", "--before", "2999-01-01", "--export", str(tmp_path / "p.csv"))
     assert early.returncode == 2 and "180" in early.stderr
     assert run(env, "audit", "prune", "--before", "01/01/2020", "--export", "x").returncode == 2

@@ -22,7 +22,12 @@ OPERATIONS = {
     "GET /api/documents/{doc_id}/file",
     "GET /api/customers/{account_no}", "GET /api/health", "POST /api/login", "POST /api/logout",
     "GET /api/me", "GET /api/audit/events", "GET /api/audit/events.csv", "GET /api/audit/verify",
-    "GET /api/audit/alerts", "GET /api/failed-files"}
+    "GET /api/audit/alerts", "GET /api/failed-files",
+    "GET /api/admin/users", "POST /api/admin/users", "PUT /api/admin/users/{name}/role",
+    "POST /api/admin/users/{name}/disable", "POST /api/admin/users/{name}/enable",
+    "POST /api/admin/users/{name}/unlock", "POST /api/admin/users/{name}/password",
+    "GET /api/admin/users/{name}/tokens", "POST /api/admin/users/{name}/tokens",
+    "DELETE /api/admin/tokens/{token_id}"}
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +47,10 @@ def api_schema(app):
 
 @pytest.fixture(scope="module")
 def tokens(app):
-    """Requests as a city-level archivist (archive routes) or an auditor (log routes)."""
+    """Requests as a city-level archivist (archive routes), an auditor (log routes) or an
+    administrator (account routes)."""
     return {role: {"Authorization": f"Bearer {bearer_token(app, role, role)}"}
-            for role in ("archivist", "auditor")}
+            for role in ("archivist", "auditor", "admin")}
 
 
 def operations(schema) -> dict[str, object]:
@@ -62,7 +68,8 @@ def test_every_api_operation_is_covered(api_schema):
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
 def test_operation_conforms_to_its_schema(api_schema, tokens, label):
     operation = operations(api_schema)[label]
-    auth = tokens["auditor" if "/api/audit/" in label else "archivist"]
+    auth = tokens["auditor" if "/api/audit/" in label
+                  else "admin" if "/api/admin/" in label else "archivist"]
 
     @given(case=operation.as_strategy())
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,

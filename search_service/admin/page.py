@@ -1,0 +1,25 @@
+"""The administrator's page ``/admin``: the accounts, with a button for every change."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from search_service.admin.api import Admin, user_list
+from search_service.api.deps import AccessControl
+from search_service.api.pages import templates
+from search_service.policy import ROLES, needs_unit
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, admin: Admin, access: AccessControl) -> HTMLResponse:
+    users = user_list(access, admin)
+    for user in users:
+        user["tokens"] = [t for t in access.accounts.list_tokens(user["name"])
+                          if not t["revoked"]]
+    return templates.TemplateResponse(request, "admin.html", {
+        "users": users, "roles": ROLES,
+        "unit_roles": [name for name in ROLES if needs_unit(name)],
+    })

@@ -1,0 +1,1 @@
+"""Operating the service: database schema, backup and restore (administrators' commands)."""

@@ -1,0 +1,48 @@
+"""The disk filling up while indexing (a real, tiny tmpfs): the run stops with a clear
+Chinese message and its own exit status, and what was committed before stays searchable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.factories import build_archive
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    mountpoint = tmp_path / "disk"
+    mountpoint.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs",
+                              str(mountpoint)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "search_service.cli", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_indexing_onto_a_full_disk_stops_cleanly_and_keeps_the_last_commit(
+        tiny_disk: Path, tmp_path: Path) -> None:
+    archive = build_archive(tmp_path / "archive")
+    index = tiny_disk / "index"
+    run = cli("index", str(archive), "--index", str(index), "--batch-size", "2",
+              "--workers", "1")
+    assert run.returncode == 3, run.stderr[-2000:]
+    assert "磁盘空间不足" in run.stderr and "Traceback" not in run.stderr
+    found = cli("search", "明远", "--index", str(index), "--json")
+    assert found.returncode == 0, found.stderr
+    assert '"total"' in found.stdout and '"total": 0' not in found.stdout
