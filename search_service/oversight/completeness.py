@@ -1,0 +1,135 @@
+"""Completeness (资料齐全): per customer, the document types the rules require and those missing.
+
+One query groups the catalog by customer and type (``GROUP BY account_no, doc_type``), one
+reads the customers; the rules are applied per customer in Python (they may depend on the
+master data's extra columns and on business documents present).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from indexer.catalog.tables import customers, documents
+from search_service.oversight.rules import Rules, type_label
+from search_service.oversight.sql import documents_of, end_of_day, in_units
+
+
+@dataclass(frozen=True)
+class CustomerStatus:
+    account_no: str
+    name: str
+    org: str
+    customer_class: str
+    volt_level: str
+    required: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def summary(self) -> str:
+        """``应有 13 项，已有 11 项，缺 YK08 受电工程设计审查意见书、YK09 中间检查记录``."""
+        text = f"应有 {len(self.required)} 项，已有 {len(self.required) - len(self.missing)} 项"
+        if self.missing:
+            text += "，缺 " + "、".join(type_label(code) for code in self.missing)
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"account_no": self.account_no, "name": self.name, "org": self.org,
+                "customer_class": self.customer_class, "volt_level": self.volt_level,
+                "complete": self.complete, "required": list(self.required),
+                "missing": list(self.missing),
+                "missing_names": [type_label(code) for code in self.missing],
+                "summary": self.summary()}
+
+
+@dataclass
+class Summary:
+    customers: int = 0
+    complete: int = 0
+    missing_by_type: Counter = field(default_factory=Counter)
+
+    def add(self, status: CustomerStatus) -> None:
+        self.customers += 1
+        self.complete += status.complete
+        self.missing_by_type.update(status.missing)
+
+    @property
+    def rate(self) -> float | None:
+        return self.complete / self.customers if self.customers else None
+
+
+def present_types(conn: Connection, units: list[str] | None, codes: set[str],
+                  as_of: date | None = None, accounts: list[str] | None = None
+                  ) -> dict[str, set[str]]:
+    """The types among ``codes`` each customer of ``units`` has (filed by ``as_of``)."""
+    conditions = [documents.c.doc_type.in_(sorted(codes))]
+    if as_of is not None:
+        conditions.append(documents.c.cataloged_at <= end_of_day(as_of))
+    if accounts is not None:
+        conditions.append(documents.c.account_no.in_(accounts))
+    query = (select(documents.c.account_no, documents.c.doc_type)
+             .where(documents_of(units, *conditions))
+             .group_by(documents.c.account_no, documents.c.doc_type))
+    present: dict[str, set[str]] = {}
+    for account_no, doc_type in conn.execute(query):
+        present.setdefault(account_no, set()).add(doc_type)
+    return present
+
+
+def customer_rows(conn: Connection, units: list[str] | None, with_extra: bool,
+                  accounts: list[str] | None = None) -> list[Any]:
+    """Master data of the customers of ``units`` (or of ``accounts``), by account."""
+    c = customers.c
+    columns = [c.account_no, c.name, c.org, c.customer_class, c.volt_level]
+    query = select(*columns, c.extra if with_extra else c.account_no.label("extra")) \
+        .where(in_units(c.org, units)).order_by(c.account_no)
+    if accounts is not None:
+        query = query.where(c.account_no.in_(accounts))
+    return list(conn.execute(query))
+
+
+def statuses(conn: Connection, rules: Rules, units: list[str] | None,
+             as_of: date | None = None, accounts: list[str] | None = None
+             ) -> list[CustomerStatus]:
+    """Every customer of ``units`` with the types it must have and those it misses."""
+    with_extra = bool(rules.conditions)
+    present = present_types(conn, units, rules.required_codes(), as_of, accounts)
+    found = []
+    for row in customer_rows(conn, units, with_extra, accounts):
+        has = present.get(row.account_no, set())
+        extra = _extra(row.extra) if with_extra else {}
+        required = rules.required_types(row.customer_class, has, extra)
+        found.append(CustomerStatus(
+            row.account_no, row.name, row.org, row.customer_class, row.volt_level,
+            tuple(required), tuple(code for code in required if code not in has)))
+    return found
+
+
+def summarize(found: list[CustomerStatus]) -> Summary:
+    summary = Summary()
+    for status in found:
+        summary.add(status)
+    return summary
+
+
+def _extra(raw: str) -> dict[str, str]:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def count_by_org(found: list[CustomerStatus]) -> dict[str, Summary]:
+    by_org: dict[str, Summary] = {}
+    for status in found:
+        by_org.setdefault(status.org, Summary()).add(status)
+    return by_org

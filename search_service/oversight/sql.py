@@ -1,0 +1,70 @@
+"""SQL pieces every oversight figure shares, portable across SQLite and PostgreSQL.
+
+The catalog stores ``doc_date`` as ``YYYY-MM-DD`` text and ``cataloged_at`` (the filing
+date) as a UTC timestamp; :class:`days_between` is the one dialect-specific expression.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, and_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from indexer.catalog.tables import customers, documents
+
+
+class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is
+    """Whole days from the date ``start`` (text YYYY-MM-DD) to the timestamp ``end``."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (f"CAST(julianday(date({compiler.process(end, **kw)})) - "
+            f"julianday({compiler.process(start, **kw)}) AS INTEGER)")
+
+
+@compiles(days_between)
+def _days_default(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (f"(CAST({compiler.process(end, **kw)} AS DATE) - "
+            f"CAST({compiler.process(start, **kw)} AS DATE))")
+
+
+def active() -> ColumnElement[bool]:
+    """Documents still in the archive."""
+    return documents.c.removed_at.is_(None)
+
+
+def in_units(column: Any, units: list[str] | None) -> ColumnElement[bool]:
+    """``column`` (an org) within ``units``; None means every unit."""
+    if units is None:
+        return true()
+    return column.in_(units) if units else column.in_([""]) & (column != column)
+
+
+def customers_in(units: list[str] | None) -> Any:
+    """The account numbers of the customers of ``units``, as a subquery."""
+    return select(customers.c.account_no).where(in_units(customers.c.org, units))
+
+
+def documents_of(units: list[str] | None, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Active documents of the customers of ``units`` meeting ``conditions``."""
+    scope = true() if units is None else documents.c.account_no.in_(customers_in(units))
+    return and_(active(), scope, *conditions)
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of ``day`` (UTC), for comparisons with ``cataloged_at``."""
+    return datetime.combine(day, time.max, tzinfo=timezone.utc)
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
