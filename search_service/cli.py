@@ -17,6 +17,7 @@ from indexer.store import open_index
 from search_service.config import Settings
 from search_service.audit import Event
 from search_service.errors import QueryError
+from search_service.oversight.cli import add_report
 from search_service.policy import ROLES, role_label
 from search_service.users import User
 
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_audit(commands)
     _add_failures(commands)
     _add_verify(commands)
+    add_report(commands, DEFAULT_INDEX)
     return parser
 
 
