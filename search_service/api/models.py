@@ -95,6 +95,7 @@ class CustomerResponse(BaseModel):
     customer: Customer | None  # the master data as exported (a dataclass of the indexer)
     total: int
     groups: list[DocumentGroup]
+    completeness: dict | None = None  # 资料齐全: required, missing (codes and names), summary
 
 
 class Health(BaseModel):

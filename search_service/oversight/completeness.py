@@ -11,12 +11,13 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
 from indexer.catalog.tables import customers, documents
-from search_service.oversight.rules import Rules, type_label
+from search_service.oversight.rules import Rules, RulesError, load_rules, type_label
 from search_service.oversight.sql import documents_of, end_of_day, in_units
 
 
@@ -133,3 +134,15 @@ def count_by_org(found: list[CustomerStatus]) -> dict[str, Summary]:
     for status in found:
         by_org.setdefault(status.org, Summary()).add(status)
     return by_org
+
+
+def for_customer(engine: Engine, root: Path | None, account_no: str) -> dict[str, Any] | None:
+    """One customer's completeness for the customer page; None without master data or
+    with a rules file that cannot be used (the oversight pages report that)."""
+    try:
+        rules = load_rules(root)
+    except RulesError:
+        return None
+    with engine.connect() as conn:
+        found = statuses(conn, rules, None, accounts=[account_no])
+    return found[0].to_dict() if found else None

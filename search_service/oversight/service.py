@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from indexer.errors import ArchiveSearchError
 from search_service.audit import ALLOWED, DENIED, Event
 from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
 from search_service.masking import mask_record
@@ -251,14 +250,3 @@ def _incomplete_row(status: completeness.CustomerStatus) -> dict[str, Any]:
     body["present_count"] = len(status.required) - len(status.missing)
     body["missing_text"] = "、".join(body["missing_names"])
     return body
-
-
-def customer_completeness(reader: ArchiveReader, account_no: str) -> dict[str, Any] | None:
-    """The completeness line of one customer for the customer page; None if unknown."""
-    try:
-        rules = load_rules(reader.settings.resolved_root())
-    except ArchiveSearchError:
-        return None
-    with reader.access.engine.connect() as conn:
-        found = completeness.statuses(conn, rules, None, accounts=[account_no])
-    return found[0].to_dict() if found else None
