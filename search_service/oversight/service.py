@@ -128,6 +128,7 @@ class Oversight:
     def export_lists(self, user: User, names: list[str], org: str = "", period: str = ""
                      ) -> bytes:
         """The named work lists as one Excel workbook (a sheet each)."""
+        self.units(user, "oversight_export", org)  # a refusal is logged as an export
         lists = [self.work_list(user, name, org, period, log=False) for name in names]
         self._log(user, "oversight_export", details={
             "report": names, "org": org, "period": period,
