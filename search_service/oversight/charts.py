@@ -51,6 +51,8 @@ def line_chart(title: str, labels: list[str], series: list[tuple[str, list[float
         points = [f"{left + n * step:.1f},{top + plot_h * (1 - v):.1f}"
                   for n, v in enumerate(values) if v is not None]
         parts.append(f'<polyline points="{" ".join(points)}" class="line line-{k}"/>')
+        parts += [f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="3.5" '
+                  f'class="dot-{k}"/>' for p in points]
         parts.append(f'<text x="{left + k * 160}" y="{height - 4}" class="legend-{k}">'
                      f'— {escape(name)}</text>')
     parts.append("</svg>")

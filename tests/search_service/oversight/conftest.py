@@ -98,9 +98,14 @@ def build_oversight_archive(root: Path) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def oversight_archive(tmp_path_factory: pytest.TempPathFactory) -> IndexedArchive:
-    base = tmp_path_factory.mktemp("oversight")
+def indexed_oversight_archive(base: Path) -> IndexedArchive:
     root = build_oversight_archive(base / "archive")
     run_index(root, base / "index", workers=1, progress=False)
     return IndexedArchive(root, base / "index")
+
+
+@pytest.fixture(scope="session")
+def oversight_archive(tmp_path_factory: pytest.TempPathFactory) -> IndexedArchive:
+    """Shared by the tests that only read; spot checks get a private one (they change
+    the assessment's figures)."""
+    return indexed_oversight_archive(tmp_path_factory.mktemp("oversight"))
