@@ -9,7 +9,7 @@ total over them.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -154,20 +154,45 @@ def timeliness(conn: Connection, rules: Rules, units: list[str] | None, start: d
 
 def trend(conn: Connection, rules: Rules, units: list[str] | None, end: date, today: date,
           months: int = 12) -> list[dict[str, Any]]:
-    """Completeness and filing timeliness at each of the ``months`` month ends up to ``end``."""
-    found = []
+    """Completeness and filing timeliness at each of the ``months`` month ends up to ``end``.
+
+    Two queries whatever the number of months: when each customer first had each type, and
+    the documents filed in the window with whether each was in time."""
     last = date(end.year, end.month, 1)
-    for back in range(months - 1, -1, -1):
-        first = followup.add_months(last, -back)
-        month_end = min(followup.add_months(first, 1) - timedelta(days=1), today)
-        if first > today:
-            continue
-        summary = completeness.summarize(completeness.statuses(conn, rules, units, month_end))
-        filed = Counter()
-        for timely, total in timeliness(conn, rules, units, first, month_end).values():
-            filed.update(timely=timely, total=total)
-        found.append({"month": f"{first.year}-{first.month:02d}",
-                      "completeness": summary.rate,
-                      "timeliness": filed["timely"] / filed["total"] if filed["total"] else None,
-                      "filed": filed["total"]})
+    firsts = [followup.add_months(last, -back) for back in range(months - 1, -1, -1)]
+    firsts = [first for first in firsts if first <= today]
+    if not firsts:
+        return []
+    filed = completeness.first_filed(conn, units, rules.required_codes())
+    rows = completeness.customer_rows(conn, units, bool(rules.conditions))
+    buckets = _filed_by_month(conn, rules, units, firsts[0], min(end, today))
+    cutoffs = [end_of_day(min(followup.add_months(first, 1) - timedelta(days=1), today))
+               for first in firsts]
+    # each (customer, type): the index of the first month it was there at the month's end
+    since = {account: [(t, bisect_left(cutoffs, at)) for t, at in types.items()]
+             for account, types in filed.items()}
+    found = []
+    for month, first in enumerate(firsts):
+        present = {account: {t for t, k in types if k <= month}
+                   for account, types in since.items()}
+        summary = completeness.summarize(completeness.judge(rules, rows, present))
+        timely, total = buckets.get((first.year, first.month), (0, 0))
+        found.append({"month": f"{first.year}-{first.month:02d}", "completeness": summary.rate,
+                      "timeliness": timely / total if total else None, "filed": total})
     return found
+
+
+def _filed_by_month(conn: Connection, rules: Rules, units: list[str] | None, start: date,
+                    end: date) -> dict[tuple[int, int], tuple[int, int]]:
+    """(documents filed in time, documents filed) per (year, month) of filing."""
+    d = documents.c
+    in_time = days_between(d.doc_date, d.cataloged_at) <= rules.filing_days
+    query = select(d.cataloged_at, in_time).where(documents_of(
+        units, d.doc_date != "", d.cataloged_at >= start_of_day(start),
+        d.cataloged_at <= end_of_day(end)))
+    counts: dict[tuple[int, int], list[int]] = {}
+    for filed_at, timely in conn.execute(query):
+        entry = counts.setdefault((filed_at.year, filed_at.month), [0, 0])
+        entry[0] += bool(timely)
+        entry[1] += 1
+    return {month: (timely, total) for month, (timely, total) in counts.items()}

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from indexer.catalog.tables import customers, documents
 from search_service.oversight.rules import Rules, RulesError, load_rules, type_label
@@ -70,23 +70,33 @@ class Summary:
 def present_types(conn: Connection, units: list[str] | None, codes: set[str],
                   as_of: date | None = None, accounts: list[str] | None = None
                   ) -> dict[str, set[str]]:
-    """The types among ``codes`` each customer of ``units`` has (filed by ``as_of``)."""
+    """The types among ``codes`` each customer of ``units`` has (filed by ``as_of``).
+
+    One row per customer: its types joined by commas (``aggregate_strings`` is
+    ``group_concat`` on SQLite, ``string_agg`` on PostgreSQL)."""
     conditions = [documents.c.doc_type.in_(sorted(codes))]
     if as_of is not None:
         conditions.append(documents.c.cataloged_at <= end_of_day(as_of))
     if accounts is not None:
         conditions.append(documents.c.account_no.in_(accounts))
-    query = (select(documents.c.account_no, documents.c.doc_type)
+    query = (select(documents.c.account_no, func.aggregate_strings(documents.c.doc_type, ","))
              .where(documents_of(units, *conditions))
-             .group_by(documents.c.account_no, documents.c.doc_type))
-    present: dict[str, set[str]] = {}
-    for account_no, doc_type in conn.execute(query):
-        present.setdefault(account_no, set()).add(doc_type)
-    return present
+             .group_by(documents.c.account_no))
+    return {account_no: set(joined.split(",")) for account_no, joined in conn.execute(query)}
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    account_no: str
+    name: str
+    org: str
+    customer_class: str
+    volt_level: str
+    extra: dict[str, str]  # the master data's extra columns (only those the rules use)
 
 
 def customer_rows(conn: Connection, units: list[str] | None, with_extra: bool,
-                  accounts: list[str] | None = None) -> list[Any]:
+                  accounts: list[str] | None = None) -> list[CustomerRow]:
     """Master data of the customers of ``units`` (or of ``accounts``), by account."""
     c = customers.c
     columns = [c.account_no, c.name, c.org, c.customer_class, c.volt_level]
@@ -94,23 +104,51 @@ def customer_rows(conn: Connection, units: list[str] | None, with_extra: bool,
         .where(in_units(c.org, units)).order_by(c.account_no)
     if accounts is not None:
         query = query.where(c.account_no.in_(accounts))
-    return list(conn.execute(query))
+    return [CustomerRow(*row[:5], _extra(row.extra) if with_extra else {})
+            for row in conn.execute(query)]
 
 
 def statuses(conn: Connection, rules: Rules, units: list[str] | None,
              as_of: date | None = None, accounts: list[str] | None = None
              ) -> list[CustomerStatus]:
     """Every customer of ``units`` with the types it must have and those it misses."""
-    with_extra = bool(rules.conditions)
     present = present_types(conn, units, rules.required_codes(), as_of, accounts)
+    return judge(rules, customer_rows(conn, units, bool(rules.conditions), accounts), present)
+
+
+def judge(rules: Rules, rows: list[CustomerRow], present: dict[str, set[str]]
+          ) -> list[CustomerStatus]:
+    """Customers (rows of :func:`customer_rows`) judged against the types they have."""
+    triggers = frozenset(r.business for r in rules.requirements if r.business)
+    columns = sorted(rules.conditions)
+    cache: dict[tuple, tuple[str, ...]] = {}  # few distinct inputs among many customers
     found = []
-    for row in customer_rows(conn, units, with_extra, accounts):
+    for row in rows:
         has = present.get(row.account_no, set())
-        extra = _extra(row.extra) if with_extra else {}
-        required = rules.required_types(row.customer_class, has, extra)
+        key = (row.customer_class, frozenset(has & triggers),
+               tuple(row.extra.get(c) for c in columns))
+        required = cache.get(key)
+        if required is None:
+            required = cache[key] = tuple(rules.required_types(row.customer_class, has,
+                                                               row.extra))
         found.append(CustomerStatus(
             row.account_no, row.name, row.org, row.customer_class, row.volt_level,
-            tuple(required), tuple(code for code in required if code not in has)))
+            required, tuple(code for code in required if code not in has)))
+    return found
+
+
+def first_filed(conn: Connection, units: list[str] | None, codes: set[str]
+                ) -> dict[str, dict[str, datetime]]:
+    """When each customer's first document of each type among ``codes`` was filed."""
+    d = documents.c
+    query = (select(d.account_no, d.doc_type, func.min(d.cataloged_at))
+             .where(documents_of(units, d.doc_type.in_(sorted(codes))))
+             .group_by(d.account_no, d.doc_type))
+    found: dict[str, dict[str, datetime]] = {}
+    for account_no, doc_type, filed in conn.execute(query):
+        if isinstance(filed, str):  # SQLite returns min() of a timestamp as text
+            filed = datetime.fromisoformat(filed).replace(tzinfo=timezone.utc)
+        found.setdefault(account_no, {})[doc_type] = filed
     return found
 
 

@@ -135,8 +135,12 @@ def inspection_state(conn: Connection, rules: Rules, units: list[str] | None, as
     last = latest_dates(conn, units, "JC01", as_of)
     connected = latest_dates(conn, units, "YK13", as_of)
     found = []
+    intervals: dict[tuple[str, str], int | None] = {}
     for row in customer_list(conn, units):
-        months = rules.inspection_months(row.customer_class, row.volt_level)
+        key = (row.customer_class, row.volt_level)
+        if key not in intervals:
+            intervals[key] = rules.inspection_months(*key)
+        months = intervals[key]
         if months is None:
             continue
         since = last.get(row.account_no) or connected.get(row.account_no)

@@ -9,11 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, select, true
+from sqlalchemy import ColumnElement, Index, Integer, and_, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from indexer.catalog.tables import customers, documents
+from indexer.catalog.tables import documents
+
+
+# The oversight's access path into the catalog: a customer's documents of a type by date
+# (completeness groups by it, "a later JC05" and "the latest YK11/JC01" look along it).
+ACCOUNT_TYPE_DATE = Index("ix_documents_account_type_date", documents.c.account_no,
+                          documents.c.doc_type, documents.c.doc_date)
 
 
 class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is
@@ -50,15 +56,12 @@ def in_units(column: Any, units: list[str] | None) -> ColumnElement[bool]:
     return column.in_(units) if units else column.in_([""]) & (column != column)
 
 
-def customers_in(units: list[str] | None) -> Any:
-    """The account numbers of the customers of ``units``, as a subquery."""
-    return select(customers.c.account_no).where(in_units(customers.c.org, units))
-
-
 def documents_of(units: list[str] | None, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Active documents of the customers of ``units`` meeting ``conditions``."""
-    scope = true() if units is None else documents.c.account_no.in_(customers_in(units))
-    return and_(active(), scope, *conditions)
+    """Active documents of ``units`` meeting ``conditions``.
+
+    A document's ``org`` is its customer's unit: the indexer writes it from the master
+    data and refreshes it when customers.csv changes."""
+    return and_(active(), in_units(documents.c.org, units), *conditions)
 
 
 def end_of_day(day: date) -> datetime:
