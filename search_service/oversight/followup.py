@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from indexer.catalog.tables import customers, documents
 from search_service.oversight.rules import Rules
 from search_service.oversight.sql import (days_between, documents_of, end_of_day, in_units,
-                                          start_of_day)
+                                          of_accounts, start_of_day)
 
 CLOSED_STATUS = "已整改"
 EXPIRED, EXPIRING = "已过期", "即将到期"
@@ -69,8 +69,8 @@ LISTS: dict[str, WorkList] = {w.name: w for w in (
 )}
 
 
-def overdue_hazards(conn: Connection, units: list[str] | None, today: date
-                    ) -> list[dict[str, Any]]:
+def overdue_hazards(conn: Connection, units: list[str] | None, today: date,
+                    accounts: list[str] | None = None) -> list[dict[str, Any]]:
     """JC03 notices past their deadline on ``today`` without a later JC05."""
     d = documents.c
     receipt = aliased(documents)
@@ -80,7 +80,8 @@ def overdue_hazards(conn: Connection, units: list[str] | None, today: date
         receipt.c.doc_date <= today.isoformat()))
     query = (select(d.doc_id, d.account_no, d.customer_name, d.org, d.doc_date,
                     d.rectify_deadline, d.hazard_status, d.title, d.path)
-             .where(documents_of(units, d.doc_type == "JC03", d.rectify_deadline != "",
+             .where(documents_of(units, of_accounts(d.account_no, accounts),
+                                 d.doc_type == "JC03", d.rectify_deadline != "",
                                  d.rectify_deadline < today.isoformat(),
                                  d.hazard_status != CLOSED_STATUS, ~closed))
              .order_by(d.rectify_deadline, d.account_no))
@@ -90,30 +91,34 @@ def overdue_hazards(conn: Connection, units: list[str] | None, today: date
 
 
 def latest_dates(conn: Connection, units: list[str] | None, doc_type: str,
-                 as_of: date) -> dict[str, str]:
+                 as_of: date, accounts: list[str] | None = None) -> dict[str, str]:
     """Each customer's latest date of a ``doc_type`` document dated by ``as_of``."""
     d = documents.c
     query = (select(d.account_no, func.max(d.doc_date))
-             .where(documents_of(units, d.doc_type == doc_type, d.doc_date != "",
+             .where(documents_of(units, of_accounts(d.account_no, accounts),
+                                 d.doc_type == doc_type, d.doc_date != "",
                                  d.doc_date <= as_of.isoformat()))
              .group_by(d.account_no))
     return dict(conn.execute(query).all())
 
 
-def customer_list(conn: Connection, units: list[str] | None) -> list[Any]:
+def customer_list(conn: Connection, units: list[str] | None,
+                  accounts: list[str] | None = None) -> list[Any]:
     c = customers.c
     return list(conn.execute(
         select(c.account_no, c.name, c.org, c.customer_class, c.volt_level)
-        .where(in_units(c.org, units)).order_by(c.account_no)))
+        .where(in_units(c.org, units), of_accounts(c.account_no, accounts))
+        .order_by(c.account_no)))
 
 
 def contracts(conn: Connection, rules: Rules, units: list[str] | None, today: date,
-              within_days: int | None = None) -> list[dict[str, Any]]:
+              within_days: int | None = None, accounts: list[str] | None = None
+              ) -> list[dict[str, Any]]:
     """Customers whose latest contract has expired or expires within ``within_days``."""
     within = rules.expiry_notice_days if within_days is None else within_days
-    signed = latest_dates(conn, units, "YK11", today)
+    signed = latest_dates(conn, units, "YK11", today, accounts)
     found = []
-    for row in customer_list(conn, units):
+    for row in customer_list(conn, units, accounts):
         if row.account_no not in signed:
             continue
         years = rules.contract_years.get(row.customer_class, rules.contract_years.get(""))

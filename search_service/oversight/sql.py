@@ -64,6 +64,11 @@ def documents_of(units: list[str] | None, *conditions: ColumnElement[bool]) -> C
     return and_(active(), in_units(documents.c.org, units), *conditions)
 
 
+def of_accounts(column: Any, accounts: list[str] | None) -> ColumnElement[bool]:
+    """``column`` (an account number) among ``accounts``; None means any."""
+    return true() if accounts is None else column.in_(accounts)
+
+
 def end_of_day(day: date) -> datetime:
     """The last instant of ``day`` (UTC), for comparisons with ``cataloged_at``."""
     return datetime.combine(day, time.max, tzinfo=timezone.utc)
