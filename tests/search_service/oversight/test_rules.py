@@ -76,3 +76,25 @@ def test_a_missing_column_is_named(tmp_path: Path) -> None:
 def test_voltage_levels() -> None:
     assert (voltage_kv("10kV"), voltage_kv("380V"), voltage_kv("35KV"), voltage_kv("高压")) == (
         10.0, 0.38, 35.0, None)
+
+
+def test_the_rules_file_is_not_indexed_and_a_bad_one_is_reported(tmp_path: Path) -> None:
+    from indexer.catalog.store import Catalog
+    from search_service.app import create_app
+    from search_service.db import make_engine
+    from tests.search_service.conftest import signed_in
+    from tests.search_service.oversight.conftest import indexed_oversight_archive
+
+    base = tmp_path / "base"
+    (base / "archive").mkdir(parents=True)
+    write(base / "archive", "应有档案,低压居民,,,,YK01,,\n应有档案,高压,,,,YK98,,\n")
+    archive = indexed_oversight_archive(base)
+    catalog = Catalog(make_engine(archive.settings().db_url()))
+    assert "rules.csv" not in catalog.known_files()
+    client = signed_in(create_app(archive.settings()), "rules-archivist", "archivist", "市供电公司")
+    response = client.get("/api/oversight/overview")
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "bad_rules" and "第 3 行：档案类别“YK98”不存在" in error["message"]
+    customer = client.get("/api/customers/3302000001")
+    assert customer.status_code == 200 and customer.json()["completeness"] is None
