@@ -17,6 +17,7 @@ from search_service.oversight.spotcheck import ITEMS, RESULTS
 from search_service.policy import can_spot_check
 
 router = APIRouter(include_in_schema=False)
+PAGE_ROWS = 500  # a list's page shows this many rows; the Excel export has them all
 
 
 @router.get("/manage", response_class=HTMLResponse)
@@ -33,7 +34,7 @@ def list_page(request: Request, name: ListName, user: CurrentUser, service: Over
               missing: Annotated[str, Query(max_length=8)] = "") -> HTMLResponse:
     view = service.work_list(user, name, org, period, within, missing)
     return templates.TemplateResponse(request, "manage_list.html", {
-        "view": view, "query": request.url.query, "missing": missing})
+        "view": view, "query": request.url.query, "missing": missing, "page_rows": PAGE_ROWS})
 
 
 @router.get("/manage/assessment", response_class=HTMLResponse)
