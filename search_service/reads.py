@@ -24,7 +24,7 @@ from search_service.errors import ForbiddenError, NotFoundError, UnavailableErro
 from search_service.highlight import mark_all
 from search_service.live_index import LiveIndex
 from search_service.masking import mask_record, mask_text
-from search_service.oversight import completeness
+from search_service.oversight.customer import customer_oversight
 from search_service.policy import (can_read_archives, can_see_failed_files,
                                    can_see_personal_data, in_scope, role_label, scope_query)
 from search_service.search import (SearchParams, SearchResult, find_document,
@@ -130,7 +130,7 @@ class ArchiveReader:
                   details={"documents": len(documents)})
         body = {"account_no": account_no, "customer": _customer_dict(customer),
                 "total": len(documents), "groups": group_by_type(documents),
-                "completeness": None if customer is None else completeness.for_customer(
+                "oversight": None if customer is None else customer_oversight(
                     self.access.engine, self.settings.resolved_root(), account_no)}
         return body if can_see_personal_data(user) else mask_record(body)
 

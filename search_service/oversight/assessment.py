@@ -169,15 +169,14 @@ def trend(conn: Connection, rules: Rules, units: list[str] | None, end: date, to
     cutoffs = [end_of_day(min(followup.add_months(first, 1) - timedelta(days=1), today))
                for first in firsts]
     # each (customer, type): the index of the first month it was there at the month's end
-    since = {account: [(t, bisect_left(cutoffs, at)) for t, at in types.items()]
+    since = {account: {t: bisect_left(cutoffs, at) for t, at in types.items()}
              for account, types in filed.items()}
+    complete = completeness.complete_by_month(rules, rows, since, len(firsts))
     found = []
     for month, first in enumerate(firsts):
-        present = {account: {t for t, k in types if k <= month}
-                   for account, types in since.items()}
-        summary = completeness.summarize(completeness.judge(rules, rows, present))
         timely, total = buckets.get((first.year, first.month), (0, 0))
-        found.append({"month": f"{first.year}-{first.month:02d}", "completeness": summary.rate,
+        found.append({"month": f"{first.year}-{first.month:02d}",
+                      "completeness": complete[month] / len(rows) if rows else None,
                       "timeliness": timely / total if total else None, "filed": total})
     return found
 

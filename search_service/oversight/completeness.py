@@ -11,13 +11,12 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, func, select
 
 from indexer.catalog.tables import customers, documents
-from search_service.oversight.rules import Rules, RulesError, load_rules, type_label
+from search_service.oversight.rules import Rules, type_label
 from search_service.oversight.sql import documents_of, end_of_day, in_units
 
 
@@ -120,22 +119,65 @@ def statuses(conn: Connection, rules: Rules, units: list[str] | None,
 def judge(rules: Rules, rows: list[CustomerRow], present: dict[str, set[str]]
           ) -> list[CustomerStatus]:
     """Customers (rows of :func:`customer_rows`) judged against the types they have."""
-    triggers = frozenset(r.business for r in rules.requirements if r.business)
-    columns = sorted(rules.conditions)
-    cache: dict[tuple, tuple[str, ...]] = {}  # few distinct inputs among many customers
+    required_of = _Required(rules)
     found = []
     for row in rows:
         has = present.get(row.account_no, set())
-        key = (row.customer_class, frozenset(has & triggers),
-               tuple(row.extra.get(c) for c in columns))
-        required = cache.get(key)
-        if required is None:
-            required = cache[key] = tuple(rules.required_types(row.customer_class, has,
-                                                               row.extra))
+        required = required_of(row, has)
         found.append(CustomerStatus(
             row.account_no, row.name, row.org, row.customer_class, row.volt_level,
             required, tuple(code for code in required if code not in has)))
     return found
+
+
+class _Required:
+    """The types a customer must have, computed once per distinct input (class, business
+    documents present, master-data values the conditions read)."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.triggers = frozenset(r.business for r in rules.requirements if r.business)
+        self.columns = sorted(rules.conditions)
+        self.cache: dict[tuple, tuple[str, ...]] = {}
+
+    def __call__(self, row: CustomerRow, has: set[str]) -> tuple[str, ...]:
+        key = (row.customer_class, frozenset(has & self.triggers),
+               tuple(row.extra.get(c) for c in self.columns))
+        required = self.cache.get(key)
+        if required is None:
+            required = self.cache[key] = tuple(
+                self.rules.required_types(row.customer_class, has, row.extra))
+        return required
+
+
+def complete_by_month(rules: Rules, rows: list[CustomerRow],
+                      since: dict[str, dict[str, int]], months: int) -> list[int]:
+    """How many of ``rows`` were complete at each of ``months`` month ends, given the index
+    of the month each customer's types first appear in (``months`` or more: not yet).
+
+    Per customer, the required types change only when a business document appears, so
+    each stretch between such months is complete from the month its last required type
+    arrived: a few steps per customer whatever the number of months."""
+    required_of = _Required(rules)
+    diff = [0] * (months + 1)
+    for row in rows:
+        first = since.get(row.account_no, {})
+        changes = sorted({0, *(first[t] for t in required_of.triggers
+                               if t in first and first[t] < months)})
+        for n, start in enumerate(changes):
+            end = changes[n + 1] if n + 1 < len(changes) else months
+            has = {t for t, k in first.items() if k <= start}
+            required = required_of(row, has)
+            ready = max((first.get(t, months) for t in required), default=0)
+            begin = max(start, ready)
+            if begin < end:
+                diff[begin] += 1
+                diff[end] -= 1
+    counts, running = [], 0
+    for month in range(months):
+        running += diff[month]
+        counts.append(running)
+    return counts
 
 
 def first_filed(conn: Connection, units: list[str] | None, codes: set[str]
@@ -173,15 +215,3 @@ def count_by_org(found: list[CustomerStatus]) -> dict[str, Summary]:
     for status in found:
         by_org.setdefault(status.org, Summary()).add(status)
     return by_org
-
-
-def for_customer(engine: Engine, root: Path | None, account_no: str) -> dict[str, Any] | None:
-    """One customer's completeness for the customer page; None without master data or
-    with a rules file that cannot be used (the oversight pages report that)."""
-    try:
-        rules = load_rules(root)
-    except RulesError:
-        return None
-    with engine.connect() as conn:
-        found = statuses(conn, rules, None, accounts=[account_no])
-    return found[0].to_dict() if found else None

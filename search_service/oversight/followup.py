@@ -72,22 +72,34 @@ LISTS: dict[str, WorkList] = {w.name: w for w in (
 def overdue_hazards(conn: Connection, units: list[str] | None, today: date,
                     accounts: list[str] | None = None) -> list[dict[str, Any]]:
     """JC03 notices past their deadline on ``today`` without a later JC05."""
+    return open_hazards(conn, units, today, accounts, overdue_only=True)
+
+
+def open_hazards(conn: Connection, units: list[str] | None, today: date,
+                 accounts: list[str] | None = None, overdue_only: bool = False
+                 ) -> list[dict[str, Any]]:
+    """JC03 notices not closed on ``today`` (by a later JC05 or their own 已整改 status)."""
     d = documents.c
     receipt = aliased(documents)
     closed = exists().where(and_(
         receipt.c.account_no == d.account_no, receipt.c.doc_type == "JC05",
         receipt.c.removed_at.is_(None), receipt.c.doc_date >= d.doc_date,
         receipt.c.doc_date <= today.isoformat()))
+    conditions = [of_accounts(d.account_no, accounts), d.doc_type == "JC03",
+                  d.hazard_status != CLOSED_STATUS, d.doc_date <= today.isoformat(), ~closed]
+    if overdue_only:
+        conditions += [d.rectify_deadline != "", d.rectify_deadline < today.isoformat()]
     query = (select(d.doc_id, d.account_no, d.customer_name, d.org, d.doc_date,
                     d.rectify_deadline, d.hazard_status, d.title, d.path)
-             .where(documents_of(units, of_accounts(d.account_no, accounts),
-                                 d.doc_type == "JC03", d.rectify_deadline != "",
-                                 d.rectify_deadline < today.isoformat(),
-                                 d.hazard_status != CLOSED_STATUS, ~closed))
+             .where(documents_of(units, *conditions))
              .order_by(d.rectify_deadline, d.account_no))
-    return [{**row._mapping,
-             "days_overdue": (today - date.fromisoformat(row.rectify_deadline)).days}
+    return [{**row._mapping, "days_overdue": _days_past(row.rectify_deadline, today)}
             for row in conn.execute(query)]
+
+
+def _days_past(deadline: str, today: date) -> int:
+    """Days ``today`` is past ``deadline`` (0 if not past or no deadline)."""
+    return max((today - date.fromisoformat(deadline)).days, 0) if deadline else 0
 
 
 def latest_dates(conn: Connection, units: list[str] | None, doc_type: str,
@@ -134,14 +146,14 @@ def contracts(conn: Connection, rules: Rules, units: list[str] | None, today: da
     return sorted(found, key=lambda r: (r["expires"], r["account_no"]))
 
 
-def inspection_state(conn: Connection, rules: Rules, units: list[str] | None, as_of: date
-                     ) -> list[dict[str, Any]]:
+def inspection_state(conn: Connection, rules: Rules, units: list[str] | None, as_of: date,
+                     accounts: list[str] | None = None) -> list[dict[str, Any]]:
     """Every customer needing periodic inspection, with its last one and when the next is due."""
-    last = latest_dates(conn, units, "JC01", as_of)
-    connected = latest_dates(conn, units, "YK13", as_of)
+    last = latest_dates(conn, units, "JC01", as_of, accounts)
+    connected = latest_dates(conn, units, "YK13", as_of, accounts)
     found = []
     intervals: dict[tuple[str, str], int | None] = {}
-    for row in customer_list(conn, units):
+    for row in customer_list(conn, units, accounts):
         key = (row.customer_class, row.volt_level)
         if key not in intervals:
             intervals[key] = rules.inspection_months(*key)

@@ -16,10 +16,15 @@ from sqlalchemy.sql.functions import FunctionElement
 from indexer.catalog.tables import documents
 
 
-# The oversight's access path into the catalog: a customer's documents of a type by date
-# (completeness groups by it, "a later JC05" and "the latest YK11/JC01" look along it).
+# The oversight's access paths into the catalog (measured in bench/bench_oversight.py):
+# a customer's documents of a type by date ("a later JC05", one customer's facts), and a
+# unit's documents by type, customer and date, covering every column a unit's figures read
+# (the dashboard of one unit never touches the table).
 ACCOUNT_TYPE_DATE = Index("ix_documents_account_type_date", documents.c.account_no,
                           documents.c.doc_type, documents.c.doc_date)
+UNIT_TYPE_ACCOUNT = Index("ix_documents_org_type_account", documents.c.org, documents.c.doc_type,
+                          documents.c.account_no, documents.c.doc_date, documents.c.cataloged_at,
+                          documents.c.removed_at)
 
 
 class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is

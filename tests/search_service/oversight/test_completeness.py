@@ -44,3 +44,24 @@ def test_as_of_a_day_before_filing_nothing_was_there(oversight_archive) -> None:
     found = statuses(oversight_archive, as_of=ago(1), accounts=["3302000003"])
     assert found["3302000003"].missing == ("YK01", "YK02", "YK03", "YK11", "YK13")
     assert statuses(oversight_archive, as_of=TODAY)["3302000003"].complete
+
+
+def test_complete_by_month_agrees_with_judging_each_month() -> None:
+    import random
+
+    rules = load_rules(None)
+    rng = random.Random(5)
+    codes = sorted(rules.required_codes())
+    rows, since = [], {}
+    for n in range(300):
+        customer_class = rng.choice(["高压", "低压非居民", "低压居民"])
+        extra = {"项目批文": rng.choice(["是", ""])}
+        rows.append(completeness.CustomerRow(f"{n:010d}", "", "", customer_class, "", extra))
+        since[rows[-1].account_no] = {c: rng.randrange(0, 15) for c in codes
+                                      if rng.random() < 0.8}
+    counts = completeness.complete_by_month(rules, rows, since, 12)
+    for month in range(12):
+        present = {a: {t for t, k in types.items() if k <= month} for a, types in since.items()}
+        assert counts[month] == completeness.summarize(
+            completeness.judge(rules, rows, present)).complete, month
+    assert counts[0] < counts[-1]

@@ -97,4 +97,4 @@ def test_the_rules_file_is_not_indexed_and_a_bad_one_is_reported(tmp_path: Path)
     error = response.json()["error"]
     assert error["code"] == "bad_rules" and "第 3 行：档案类别“YK98”不存在" in error["message"]
     customer = client.get("/api/customers/3302000001")
-    assert customer.status_code == 200 and customer.json()["completeness"] is None
+    assert customer.status_code == 200 and customer.json()["oversight"] is None

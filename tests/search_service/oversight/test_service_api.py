@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from search_service.app import create_app
 from search_service.policy import DEFAULT_CITY
 from search_service.oversight.service import LIST_NAMES
-from tests.search_service.oversight.conftest import EAST, LATE, TOTAL_DOCUMENTS, WEST
+from search_service.oversight.followup import add_months
+from tests.search_service.oversight.conftest import (EAST, EXPIRING_SIGNED, LATE,
+                                                     TOTAL_DOCUMENTS, WEST, ago)
 from tests.search_service.oversight.helpers import client_for, log_of, sheet_rows, workbook
 
 
@@ -135,8 +137,18 @@ def test_assessment_exports_one_sheet_per_figure(city) -> None:
 
 
 def test_customer_view_shows_what_is_missing(city) -> None:
-    body = city.get("/api/customers/3302000001").json()
-    assert body["completeness"]["missing"] == ["YK08", "YK09"]
+    facts = city.get("/api/customers/3302000001").json()["oversight"]
+    assert facts["missing"] == ["YK08", "YK09"]
+    assert (facts["inspection"]["interval_months"], facts["inspection"]["overdue"]) == (12, True)
+    assert [(h["rectify_deadline"], h["days_overdue"]) for h in facts["hazards"]] == [
+        (ago(70).isoformat(), 70)]
+    assert facts["contract"] == {"signed": EXPIRING_SIGNED.isoformat(),
+                                 "expires": add_months(EXPIRING_SIGNED, 36).isoformat(),
+                                 "state": "即将到期"}
+    other = city.get("/api/customers/3302000003").json()["oversight"]
+    assert (other["inspection"], other["contract"]["state"], len(other["hazards"])) == (
+        None, "已过期", 1)  # its JC03's deadline is still ahead
+    assert other["hazards"][0]["days_overdue"] == 0
     page = city.get("/customers/3302000001").text
     assert "应有 13 项，已有 11 项，缺 YK08 受电工程设计审查意见书、YK09 中间检查记录" in page
     assert "资料齐全</strong>：应有 5 项，已有 5 项" in city.get("/customers/3302000003").text
