@@ -29,7 +29,7 @@ Overseer = Annotated[Oversight, Depends(oversight)]
 Org = Annotated[str, Query(max_length=128, description="供电单位（含下级），默认为权限范围内全部")]
 Period = Annotated[str, Query(max_length=16, description="期间：2024、2024Q3 或 2024-07")]
 ListName = Annotated[str, Path(description=f"清单：{' / '.join(LIST_NAMES)}")]
-CheckId = Annotated[int, Path(ge=1, description="抽查编号")]
+CheckId = Annotated[int, Path(ge=1, le=2**31 - 1, description="抽查编号")]
 
 
 def attachment(content: bytes, media_type: str, filename: str) -> Response:
@@ -51,7 +51,12 @@ def work_list(name: ListName, user: CurrentUser, service: Overseer, org: Org = "
     return service.work_list(user, name, org, period, within, missing)
 
 
-@router.get("/api/oversight/export.xlsx", summary="督办清单导出为 Excel（每个清单一张工作表）")
+XLSX = {200: {"content": {XLSX_MEDIA_TYPE: {}}}}
+PDF = {200: {"content": {"application/pdf": {}}}}
+
+
+@router.get("/api/oversight/export.xlsx", summary="督办清单导出为 Excel（每个清单一张工作表）",
+            response_class=Response, responses=XLSX)
 def export_lists(user: CurrentUser, service: Overseer,
                  names: Annotated[list[str], Query(alias="list", max_length=8)] = list(LIST_NAMES),
                  org: Org = "", period: Period = "") -> Response:
@@ -64,7 +69,8 @@ def assessment(user: CurrentUser, service: Overseer, period: Period = "", org: O
     return service.assessment(user, period, org)
 
 
-@router.get("/api/oversight/assessment.xlsx", summary="单位考核导出为 Excel（每项指标一张工作表）")
+@router.get("/api/oversight/assessment.xlsx", summary="单位考核导出为 Excel（每项指标一张工作表）",
+            response_class=Response, responses=XLSX)
 def assessment_xlsx(user: CurrentUser, service: Overseer, period: Period = "", org: Org = ""
                     ) -> Response:
     return attachment(service.export_assessment(user, period, org), XLSX_MEDIA_TYPE,
@@ -114,7 +120,8 @@ def finish_spot_check(check_id: CheckId, user: CurrentUser, service: Overseer) -
     return service.finish(user, check_id)
 
 
-@router.get("/api/spot-checks/{check_id}/report.pdf", summary="抽查报告（PDF，可打印）")
+@router.get("/api/spot-checks/{check_id}/report.pdf", summary="抽查报告（PDF，可打印）",
+            response_class=Response, responses=PDF)
 def spot_check_report(check_id: CheckId, user: CurrentUser, service: Overseer) -> Response:
     return attachment(service.report_pdf(user, check_id), "application/pdf",
                       f"抽查报告_{check_id}.pdf")

@@ -21,7 +21,12 @@ OPERATIONS = {
     "GET /api/search", "GET /api/documents/{doc_id}", "GET /api/documents/{doc_id}/file",
     "GET /api/customers/{account_no}", "GET /api/health", "POST /api/login", "POST /api/logout",
     "GET /api/me", "GET /api/audit/events", "GET /api/audit/events.csv", "GET /api/audit/verify",
-    "GET /api/audit/alerts", "GET /api/failed-files"}
+    "GET /api/audit/alerts", "GET /api/failed-files",
+    "GET /api/oversight/overview", "GET /api/oversight/lists/{name}",
+    "GET /api/oversight/export.xlsx", "GET /api/oversight/assessment",
+    "GET /api/oversight/assessment.xlsx", "GET /api/spot-checks", "POST /api/spot-checks",
+    "GET /api/spot-checks/{check_id}", "PUT /api/spot-checks/{check_id}/items",
+    "POST /api/spot-checks/{check_id}/finish", "GET /api/spot-checks/{check_id}/report.pdf"}
 
 
 @pytest.fixture(scope="module")
