@@ -29,6 +29,8 @@ Overseer = Annotated[Oversight, Depends(oversight)]
 Org = Annotated[str, Query(max_length=128, description="供电单位（含下级），默认为权限范围内全部")]
 Period = Annotated[str, Query(max_length=16, description="期间：2024、2024Q3 或 2024-07")]
 ListName = Annotated[str, Path(description=f"清单：{' / '.join(LIST_NAMES)}")]
+Within = Annotated[int | None, Query(ge=0, le=3650, description="合同到期提醒天数（默认按规则）")]
+Missing = Annotated[str, Query(max_length=8, description="只列缺少该档案类别的客户，如 YK08")]
 CheckId = Annotated[int, Path(ge=1, le=2**31 - 1, description="抽查编号")]
 
 
@@ -44,10 +46,7 @@ def overview(user: CurrentUser, service: Overseer, org: Org = "") -> dict:
 
 @router.get("/api/oversight/lists/{name}", summary="督办清单（资料不齐全、隐患逾期、合同到期、检查逾期、归档不及时）")
 def work_list(name: ListName, user: CurrentUser, service: Overseer, org: Org = "",
-              period: Period = "",
-              within: Annotated[int | None, Query(ge=0, le=3650, description="合同到期提醒天数")] = None,
-              missing: Annotated[str, Query(max_length=8, description="只列缺少该类别的客户")] = ""
-              ) -> dict:
+              period: Period = "", within: Within = None, missing: Missing = "") -> dict:
     return service.work_list(user, name, org, period, within, missing)
 
 
@@ -59,8 +58,9 @@ PDF = {200: {"content": {"application/pdf": {}}}}
             response_class=Response, responses=XLSX)
 def export_lists(user: CurrentUser, service: Overseer,
                  names: Annotated[list[str], Query(alias="list", max_length=8)] = list(LIST_NAMES),
-                 org: Org = "", period: Period = "") -> Response:
-    content = service.export_lists(user, names, org, period)
+                 org: Org = "", period: Period = "", within: Within = None, missing: Missing = ""
+                 ) -> Response:
+    content = service.export_lists(user, names, org, period, within, missing)
     return attachment(content, XLSX_MEDIA_TYPE, "档案督办清单.xlsx")
 
 
@@ -108,11 +108,11 @@ def spot_check(check_id: CheckId, user: CurrentUser, service: Overseer) -> dict:
     return service.spot_check(user, check_id)
 
 
-@router.put("/api/spot-checks/{check_id}/items", summary="填写一项人工检查结果")
+@router.put("/api/spot-checks/{check_id}/items",
+            summary="填写一项人工检查结果；返回待填写项数与合格户数")
 def record_item(check_id: CheckId, body: ItemResult, user: CurrentUser, service: Overseer
                 ) -> dict:
-    service.record(user, check_id, body.account_no, body.item, body.result, body.note)
-    return {"ok": True}
+    return service.record(user, check_id, body.account_no, body.item, body.result, body.note)
 
 
 @router.post("/api/spot-checks/{check_id}/finish", summary="完成抽查（之后只读）")

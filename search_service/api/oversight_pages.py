@@ -3,13 +3,14 @@ dashboard with SVG charts, and spot checks. Rendered on the server; state in the
 
 from __future__ import annotations
 
-from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from search_service.api.deps import CurrentUser
-from search_service.api.oversight import CheckId, ListName, Org, Overseer, Period
+from search_service.api.oversight import (CheckId, ListName, Missing, Org, Overseer, Period,
+                                          Within)
 from search_service.api.pages import templates
 from search_service.oversight.charts import bar_chart, line_chart
 from search_service.oversight.followup import LISTS
@@ -29,12 +30,13 @@ def manage_page(request: Request, user: CurrentUser, service: Overseer, org: Org
 
 @router.get("/manage/lists/{name}", response_class=HTMLResponse)
 def list_page(request: Request, name: ListName, user: CurrentUser, service: Overseer,
-              org: Org = "", period: Period = "",
-              within: Annotated[int | None, Query(ge=0, le=3650)] = None,
-              missing: Annotated[str, Query(max_length=8)] = "") -> HTMLResponse:
+              org: Org = "", period: Period = "", within: Within = None, missing: Missing = ""
+              ) -> HTMLResponse:
     view = service.work_list(user, name, org, period, within, missing)
     return templates.TemplateResponse(request, "manage_list.html", {
-        "view": view, "query": request.url.query, "missing": missing, "page_rows": PAGE_ROWS})
+        "view": view, "missing": missing, "within": within, "page_rows": PAGE_ROWS,
+        "export_query": urlencode([("list", name)] + [
+            (k, v) for k, v in request.query_params.multi_items() if v])})
 
 
 @router.get("/manage/assessment", response_class=HTMLResponse)

@@ -125,14 +125,15 @@ class Oversight:
             return followup.late_filings(conn, rules, units, window and window.start,
                                          window and window.as_of(today))
 
-    def export_lists(self, user: User, names: list[str], org: str = "", period: str = ""
-                     ) -> bytes:
+    def export_lists(self, user: User, names: list[str], org: str = "", period: str = "",
+                     within_days: int | None = None, missing: str = "") -> bytes:
         """The named work lists as one Excel workbook (a sheet each)."""
         self.units(user, "oversight_export", org)  # a refusal is logged as an export
-        lists = [self.work_list(user, name, org, period, log=False) for name in names]
+        lists = [self.work_list(user, name, org, period, within_days, missing, log=False)
+                 for name in names]
         self._log(user, "oversight_export", details={
-            "report": names, "org": org, "period": period,
-            "counts": {body["name"]: body["total"] for body in lists}})
+            "report": names, "org": org, "period": period, "within": within_days,
+            "missing": missing, "counts": {body["name"]: body["total"] for body in lists}})
         return export.work_list_workbook([(followup.LISTS[b["name"]], b["rows"]) for b in lists])
 
     def assessment(self, user: User, period: str = "", org: str = "", with_trend: bool = True,
@@ -185,13 +186,16 @@ class Oversight:
         return self._masked_check(user, check)
 
     def record(self, user: User, check_id: int, account_no: str, item: str, result: str,
-               note: str = "") -> None:
+               note: str = "") -> dict[str, int]:
+        """Mark a manual item; the check's counts after it (items pending, customers passed)."""
         self._require_spot_check(user, "spotcheck_record")
         self._check_in_scope(user, check_id, "spotcheck_record")
         with self.engine.begin() as conn:
             spotcheck.record(conn, check_id, account_no, item, result, note, user.name)
+            check = spotcheck.get(conn, check_id)
         self._log(user, "spotcheck_record", target_account=account_no, details={
             "spot_check": check_id, "item": item, "result": result})
+        return {"pending": check["pending"], "passed": check["passed"]}
 
     def finish(self, user: User, check_id: int) -> dict[str, Any]:
         self._require_spot_check(user, "spotcheck_finish")

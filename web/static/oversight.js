@@ -44,9 +44,13 @@ if (check) {
       row.classList.add("unsaved"); showError(check, new Error("判为不合格时请填写说明")); return;
     }
     try {
-      await send("PUT", `/api/spot-checks/${id}/items`, {
+      const counts = await send("PUT", `/api/spot-checks/${id}/items`, {
         account_no: row.closest("tbody").dataset.account, item: row.dataset.item, result, note,
       });
+      for (const key of ["pending", "passed"]) {
+        const shown = document.getElementById(key);
+        if (shown) shown.textContent = counts[key];
+      }
       row.classList.remove("unsaved"); row.classList.add("saved"); showError(check, null);
     } catch (error) { row.classList.add("unsaved"); showError(check, error); }
   };

@@ -88,6 +88,7 @@ def test_spot_check_flow(page, server) -> None:
     for n in range(rows.count()):
         with page.expect_response(lambda r: "/items" in r.url and r.ok):
             rows.nth(n).select_option("合格")
+    expect(page.locator("#pending")).to_have_text("0")
     shot(page, "oversight-spot-check-filled")
     page.click("#finish")
     page.wait_for_selector("#report-link")

@@ -161,3 +161,12 @@ def test_pages_render_in_scope(west) -> None:
     assert "3302000005" in listing and "3302000001" not in listing
     dashboard = west.get("/manage/assessment").text
     assert "<svg" in dashboard and "计算公式" in dashboard
+
+
+def test_a_lists_page_exports_what_it_shows(city) -> None:
+    page = city.get("/manage/lists/contracts", params={"within": 10, "org": EAST}).text
+    assert "3302000003" in page and "3302000001" not in page  # expiring in ~30 days: not shown
+    link = page.split('id="export"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert link == f"/api/oversight/export.xlsx?list=contracts&amp;within=10&amp;org=%E5%9F%8E%E4%B8%9C%E4%BE%9B%E7%94%B5%E6%89%80"
+    book = workbook(city.get(link.replace("&amp;", "&")).content)
+    assert [r[0] for r in sheet_rows(book["合同到期与过期"])[1:]] == ["3302000003"]

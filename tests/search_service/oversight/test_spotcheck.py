@@ -64,6 +64,7 @@ def test_the_whole_flow(app) -> None:
                 "account_no": account, "item": item, "result": "不合格" if failed else "合格",
                 "note": "户主未签字" if failed else ""})
             assert response.status_code == 200, response.text
+    assert response.json() == {"pending": 0, "passed": 1}
     finished = inspector.post(f"/api/spot-checks/{check_id}/finish").json()
     assert (finished["finished"], finished["passed"]) == (True, 1)  # only 3302000002
 
