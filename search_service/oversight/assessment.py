@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Integer, func, select
+from sqlalchemy import Connection, Integer, cast, func, select
 
 from indexer.catalog.tables import documents
 from search_service.errors import QueryError
@@ -142,7 +142,7 @@ def timeliness(conn: Connection, rules: Rules, units: list[str] | None, start: d
                ) -> dict[str, tuple[int, int]]:
     """Per unit: (documents filed in time, documents filed) between ``start`` and ``end``."""
     d = documents.c
-    timely = func.sum(func.cast(days_between(d.doc_date, d.cataloged_at) <= rules.filing_days,
+    timely = func.sum(cast(days_between(d.doc_date, d.cataloged_at) <= rules.filing_days,
                                 Integer))
     query = (select(d.org, timely, func.count())
              .where(documents_of(units, d.doc_date != "",

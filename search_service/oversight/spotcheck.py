@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (Boolean, Column, Connection, ForeignKey, Integer, String, Table, Text,
-                        UniqueConstraint, and_, func, insert, or_, select, update)
+                        UniqueConstraint, and_, cast, func, insert, or_, select, update)
 
 from indexer.catalog.tables import customers, documents
 from search_service.db import Base, UTCDateTime, utcnow
@@ -232,7 +232,7 @@ def pass_counts(conn: Connection, units: list[str] | None, start: date, end: dat
     """Per unit of the sampled customers: (customers passing every item, customers checked),
     over spot checks finished between ``start`` and ``end``."""
     s, i = spot_checks.c, spot_check_items.c
-    failed = func.sum(func.cast(i.result == FAIL, Integer))
+    failed = func.sum(cast(i.result == FAIL, Integer))
     query = (select(i.org, i.check_id, i.account_no, failed.label("failed"))
              .join(spot_checks, s.id == i.check_id)
              .where(s.finished_at.is_not(None), s.finished_at >= start_of_day(start),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Index, Integer, and_, true
+from sqlalchemy import ColumnElement, Index, Integer, and_, false, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -46,7 +46,7 @@ def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
 def _days_default(element: days_between, compiler: Any, **kw: Any) -> str:
     start, end = list(element.clauses)
     return (f"(CAST({compiler.process(end, **kw)} AS DATE) - "
-            f"CAST({compiler.process(start, **kw)} AS DATE))")
+            f"CAST(NULLIF({compiler.process(start, **kw)}, '') AS DATE))")
 
 
 def active() -> ColumnElement[bool]:
@@ -58,7 +58,7 @@ def in_units(column: Any, units: list[str] | None) -> ColumnElement[bool]:
     """``column`` (an org) within ``units``; None means every unit."""
     if units is None:
         return true()
-    return column.in_(units) if units else column.in_([""]) & (column != column)
+    return column.in_(units) if units else false()
 
 
 def documents_of(units: list[str] | None, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
