@@ -49,7 +49,7 @@ def parse_period(text: str) -> Period:
     elif match.group(3):
         month = int(match.group(3))
         if not 1 <= month <= 12:
-            raise QueryError(f"考核期间“{text}”的月份无效")
+            raise QueryError(f"考核期间“{text}”的月份无效，应如 2024、2024Q3 或 2024-07")
         start, months, label = date(year, month, 1), 1, f"{year}年{month}月"
     else:
         start, months, label = date(year, 1, 1), 12, f"{year}年"
