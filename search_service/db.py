@@ -58,7 +58,7 @@ def make_engine(url: str = DEFAULT_URL) -> Engine:
     """An engine for ``url`` with every table created; SQLite files get WAL and a busy wait."""
     from indexer.catalog import tables  # noqa: F401 - they define the tables
     from search_service import accounts, audit  # noqa: F401
-    from search_service.oversight import spotcheck, sql  # noqa: F401 - spot checks, an index
+    from search_service.oversight import spotcheck, sql  # noqa: F401 - spotcheck: its tables
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -66,6 +66,7 @@ def make_engine(url: str = DEFAULT_URL) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     Base.metadata.create_all(engine)
+    sql.create_indexes(engine)  # create_all skips new indexes of existing tables
     return engine
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Index, Integer, and_, false, true
+from sqlalchemy import ColumnElement, Engine, Index, Integer, and_, false, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -25,6 +25,14 @@ ACCOUNT_TYPE_DATE = Index("ix_documents_account_type_date", documents.c.account_
 UNIT_TYPE_ACCOUNT = Index("ix_documents_org_type_account", documents.c.org, documents.c.doc_type,
                           documents.c.account_no, documents.c.doc_date, documents.c.cataloged_at,
                           documents.c.removed_at)
+
+
+
+
+def create_indexes(engine: Engine) -> None:
+    """Add the oversight's indexes to a catalog created before them."""
+    for index in (ACCOUNT_TYPE_DATE, UNIT_TYPE_ACCOUNT):
+        index.create(engine, checkfirst=True)
 
 
 class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is
