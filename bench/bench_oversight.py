@@ -61,7 +61,8 @@ def fill(engine, count: int, seed: int = 0) -> int:
                 "status": "ok", "size": 1, "mtime": 0, "account_no": account, "org": org,
                 "customer_class": customer_class, "volt_level": volt, "doc_type": code,
                 "doc_date": day.isoformat(), "year": str(day.year),
-                "rectify_deadline": (day + timedelta(days=30)).isoformat() if code == "JC03" else "",
+                "rectify_deadline":
+                    (day + timedelta(days=30)).isoformat() if code == "JC03" else "",
                 "hazard_status": "未整改" if code == "JC03" else "",
                 "cataloged_at": datetime.combine(day + timedelta(days=rng.choice((3, 10, 45))),
                                                  datetime.min.time(), tzinfo=timezone.utc),

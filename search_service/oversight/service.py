@@ -82,7 +82,8 @@ class Oversight:
                 "inspections": len(followup.overdue_inspections(conn, rules, units, today)),
                 "late": len(followup.late_filings(conn, rules, units, quarter.start, today)),
             }
-        body = {"org": org, "today": today.isoformat(), "quarter": assessment.current_quarter(today),
+        body = {"org": org, "today": today.isoformat(),
+                "quarter": assessment.current_quarter(today),
                 "customers": summary.customers, "complete": summary.complete,
                 "incomplete": summary.customers - summary.complete, "rate": summary.rate,
                 "missing_by_type": [{"doc_type": code, "label": type_label(code), "count": n}

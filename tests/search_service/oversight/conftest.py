@@ -1,12 +1,15 @@
 """An archive with known gaps, dated relative to today, indexed once by the real indexer.
 
-| 户号        | 单位       | 分类 / 电压            | what it has (days before today)                              |
-|-------------|------------|------------------------|--------------------------------------------------------------|
-| 3302000001  | 城东供电所 | 高压 10kV (批文, 调度) | 13 required, misses YK08 YK09; JC01 400 (overdue); JC03 100 with deadline 70 ago, no JC05 (overdue); contract expiring in ~30 days |
-| 3302000002  | 城东供电所 | 高压 35kV              | complete (11); JC01 60; JC03 100 closed by JC05 65; contract 400 |
-| 3302000003  | 城东供电所 | 低压居民               | complete (5); contract 5 years + 10 days old (expired); JC03 5, deadline in 10 days |
-| 3302000004  | 城西供电所 | 低压非居民 380V        | misses YK10; never inspected, connected 800 days ago (overdue); JC03 25 已整改 |
-| 3302000005  | 城西供电所 | 低压居民               | nothing (misses 5)                                           |
+- 3302000001 城东供电所, 高压 10kV with 项目批文 and 调度管理: 13 required, misses YK08 YK09;
+  JC01 400 days ago (overdue); JC03 100 days ago, deadline 70 days ago, no JC05 (overdue);
+  contract expiring in about 30 days.
+- 3302000002 城东供电所, 高压 35kV: complete (11); JC01 60 days ago; JC03 100 days ago closed
+  by a JC05 65 days ago; contract 400 days old.
+- 3302000003 城东供电所, 低压居民: complete (5); contract 5 years and 10 days old (expired);
+  JC03 5 days ago, deadline in 10 days.
+- 3302000004 城西供电所, 低压非居民 380V: misses YK10; never inspected, connected 800 days ago
+  (overdue); JC03 25 days ago, 已整改.
+- 3302000005 城西供电所, 低压居民: nothing (misses 5).
 
 Documents dated more than 30 days before today are filed late (the indexer files them
 today): 3 of 3302000001, 4 of 3302000002, 1 of 3302000003, 1 of 3302000004 — 9 of 42.

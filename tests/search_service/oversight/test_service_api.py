@@ -167,6 +167,7 @@ def test_a_lists_page_exports_what_it_shows(city) -> None:
     page = city.get("/manage/lists/contracts", params={"within": 10, "org": EAST}).text
     assert "3302000003" in page and "3302000001" not in page  # expiring in ~30 days: not shown
     link = page.split('id="export"')[0].rsplit('href="', 1)[1].split('"')[0]
-    assert link == f"/api/oversight/export.xlsx?list=contracts&amp;within=10&amp;org=%E5%9F%8E%E4%B8%9C%E4%BE%9B%E7%94%B5%E6%89%80"
+    assert link == ("/api/oversight/export.xlsx?list=contracts&amp;within=10&amp;org="
+                    "%E5%9F%8E%E4%B8%9C%E4%BE%9B%E7%94%B5%E6%89%80")
     book = workbook(city.get(link.replace("&amp;", "&")).content)
     assert [r[0] for r in sheet_rows(book["合同到期与过期"])[1:]] == ["3302000003"]

@@ -31,7 +31,8 @@ def test_sample_is_reproducible_and_stratified() -> None:
     assert first != draw_sample(population, 20, seed=43, stratified=True)
     assert sum(int(a) % 4 == 0 for a in first) == 5  # 25 of 100 are 高压: 5 of 20
     assert len(set(draw_sample(population, 20, seed=1, stratified=False))) == 20
-    assert draw_sample(population[:3], 20, seed=1, stratified=True) == [a for a, _ in population[:3]]
+    everyone = [a for a, _ in population[:3]]
+    assert draw_sample(population[:3], 20, seed=1, stratified=True) == everyone
 
 
 def test_the_whole_flow(app) -> None:
