@@ -41,7 +41,7 @@ _SKIP_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
 # Files that feed every record: a change refreshes the records of unchanged documents.
 _RECORD_SOURCES = frozenset({*customers_mod.FILENAMES, catalog_mod.FILENAME})
 # Master data at the root, never indexed as documents.
-_MASTER_FILES = _RECORD_SOURCES | {customers_mod.UNITS_FILENAME}
+_MASTER_FILES = _RECORD_SOURCES | {customers_mod.UNITS_FILENAME, customers_mod.RULES_FILENAME}
 
 
 @dataclass

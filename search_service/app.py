@@ -11,14 +11,15 @@ import web
 from search_service.access import Access
 from search_service.admin import api as admin_api
 from search_service.admin import page as admin_page
-from search_service.api import (audit, auth, customers, documents, failed, health, pages,
-                                search)
+from search_service.api import (audit, auth, customers, documents, failed, health,
+                                oversight, oversight_pages, pages, search)
 from search_service.api.context import RequestContext
 from search_service.api.errors import handle_error
 from search_service.api.limits import RequestLimits
 from search_service.api.models import ErrorResponse
 from search_service.config import Settings
 from search_service.errors import ServiceError
+from search_service.oversight.service import Oversight
 from search_service.reads import ArchiveReader
 
 _ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 413, 414, 422, 503)}
@@ -34,10 +35,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.access = Access(settings)  # refuses to start without a proper secret
     app.state.reader = ArchiveReader(settings, app.state.access)
+    app.state.oversight = Oversight(app.state.reader)
     app.add_middleware(RequestLimits, max_body=settings.max_body_kb * 1024,
                        max_query=settings.max_query_chars)
     app.add_middleware(RequestContext)  # outermost: every answer carries its request id
-    for area in (auth, search, documents, customers, failed, audit, health, pages):
+    for area in (auth, search, documents, customers, failed, audit, health, oversight, pages,
+                 oversight_pages):
         app.include_router(area.router)
     for router in (admin_api.router, admin_page.router):
         app.include_router(router)

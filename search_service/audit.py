@@ -53,6 +53,9 @@ ACTIONS = {  # action -> label shown to the auditor
     "user_enable": "启用用户", "user_password": "重置密码",
     "token_create": "签发令牌", "token_revoke": "吊销令牌",
     "user_unlock": "解除锁定", "user_list": "查看用户列表",
+    "oversight_view": "查看档案管理报表", "oversight_export": "导出档案管理报表",
+    "spotcheck_create": "创建抽查", "spotcheck_view": "查看抽查", "spotcheck_record": "填写抽查",
+    "spotcheck_finish": "完成抽查", "spotcheck_report": "下载抽查报告",
 }
 ARCHIVE_READS = frozenset({"customer_view", "document_view", "file_download"})
 READS = ARCHIVE_READS | {"search"}

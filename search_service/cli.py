@@ -18,6 +18,7 @@ from search_service.config import Settings
 from search_service.audit import Event
 from search_service.errors import QueryError
 from search_service.ops import commands as ops
+from search_service.oversight.cli import add_report
 from search_service.policy import ROLES, role_label
 from search_service.users import User
 
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verify(commands)
     _add_reindex(commands)
     ops.add_commands(commands)
+    add_report(commands, DEFAULT_INDEX)
     return parser
 
 

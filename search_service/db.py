@@ -28,7 +28,8 @@ _IMMEDIATE = "archive_search_immediate"
 # Modules that define tables on ``Base.metadata``: migrations compare against all of them.
 # A new table: add its module here and write a migration (search_service/migrate.py).
 MODEL_MODULES = ("search_service.accounts", "search_service.audit", "search_service.checkpoints",
-                 "indexer.catalog.tables")
+                 "indexer.catalog.tables", "search_service.oversight.sql",
+                 "search_service.oversight.spotcheck")
 
 
 class Base(DeclarativeBase):

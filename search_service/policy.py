@@ -3,8 +3,8 @@
 | role                  | documents                       | personal data | other                           |
 |-----------------------|---------------------------------|---------------|---------------------------------|
 | clerk 营业员          | own unit and the units below it | masked        |                                 |
-| inspector 稽查员      | all units                       | masked        |                                 |
-| archivist 档案管理员  | own unit and below              | unmasked      | sees failed files               |
+| inspector 稽查员      | all units                       | masked        | spot checks (抽查)              |
+| archivist 档案管理员  | own unit and below              | unmasked      | failed files; spot checks       |
 | auditor 审计员        | none                            | -             | reads and exports the access log |
 | admin 系统管理员      | none                            | -             | manages accounts and roles      |
 
@@ -49,14 +49,16 @@ class Role:
     documents: Reach
     personal_data: bool = False  # sees 身份证号, mobile and bank numbers unmasked
     see_failed_files: bool = False
+    spot_check: bool = False  # draws and fills spot checks (抽查) of the units in reach
     read_audit: bool = False
     manage_users: bool = False
 
 
 ROLES: dict[str, Role] = {r.name: r for r in (
     Role("clerk", "营业员", Reach.OWN_UNIT),
-    Role("inspector", "稽查员", Reach.ALL),
-    Role("archivist", "档案管理员", Reach.OWN_UNIT, personal_data=True, see_failed_files=True),
+    Role("inspector", "稽查员", Reach.ALL, spot_check=True),
+    Role("archivist", "档案管理员", Reach.OWN_UNIT, personal_data=True, see_failed_files=True,
+         spot_check=True),
     Role("auditor", "审计员", Reach.NONE, read_audit=True),
     Role("admin", "系统管理员", Reach.NONE, manage_users=True),
 )}
@@ -92,6 +94,10 @@ def can_see_personal_data(user: Person) -> bool:
 
 def can_see_failed_files(user: Person) -> bool:
     return role_of(user).see_failed_files
+
+
+def can_spot_check(user: Person) -> bool:
+    return role_of(user).spot_check
 
 
 def can_read_audit(user: Person) -> bool:

@@ -24,6 +24,7 @@ from search_service.highlight import mark_all
 from search_service.engines import open_engine
 from search_service.engines.base import Scope
 from search_service.masking import mask_record, mask_text
+from search_service.oversight.customer import customer_oversight
 from search_service.policy import (Units, can_read_archives, can_see_failed_files,
                                    can_see_personal_data, in_scope, readable_units, role_label,
                                    scope_of)
@@ -169,7 +170,9 @@ class ArchiveReader:
         self._log(user, "customer_view", target_account=account_no,
                   details={"documents": len(documents)})
         body = {"account_no": account_no, "customer": _customer_dict(customer),
-                "total": len(documents), "groups": group_by_type(documents)}
+                "total": len(documents), "groups": group_by_type(documents),
+                "oversight": None if customer is None else customer_oversight(
+                    self.access.engine, self.settings.resolved_root(), account_no)}
         return body if can_see_personal_data(user) else mask_record(body)
 
     def failed_files(self, user: User) -> list[dict[str, Any]]:

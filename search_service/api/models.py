@@ -136,6 +136,9 @@ class CustomerResponse(BaseModel):
     customer: Customer | None  # the master data as exported (a dataclass of the indexer)
     total: int
     groups: list[DocumentGroup]
+    # 档案管理 facts: completeness (required, missing, summary), inspection, open hazards,
+    # contract (search_service.oversight.customer)
+    oversight: dict | None = None
 
 
 class Health(BaseModel):

@@ -27,7 +27,12 @@ OPERATIONS = {
     "POST /api/admin/users/{name}/disable", "POST /api/admin/users/{name}/enable",
     "POST /api/admin/users/{name}/unlock", "POST /api/admin/users/{name}/password",
     "GET /api/admin/users/{name}/tokens", "POST /api/admin/users/{name}/tokens",
-    "DELETE /api/admin/tokens/{token_id}"}
+    "DELETE /api/admin/tokens/{token_id}",
+    "GET /api/oversight/overview", "GET /api/oversight/lists/{name}",
+    "GET /api/oversight/export.xlsx", "GET /api/oversight/assessment",
+    "GET /api/oversight/assessment.xlsx", "GET /api/spot-checks", "POST /api/spot-checks",
+    "GET /api/spot-checks/{check_id}", "PUT /api/spot-checks/{check_id}/items",
+    "POST /api/spot-checks/{check_id}/finish", "GET /api/spot-checks/{check_id}/report.pdf"}
 
 
 @pytest.fixture(scope="module")
