@@ -9,7 +9,6 @@ points outside the archive.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import socket
 import subprocess
 import time
@@ -20,12 +19,13 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from indexer.catalog.tables import catalog_meta, customers, documents
 from indexer.pipeline import run_index
 from indexer.records import doc_id_for
 from search_service.access import Access
 from search_service.app import create_app
-from indexer.catalog.tables import catalog_meta, customers, documents
 from search_service.config import Settings
 from search_service.db import make_engine
 from search_service.errors import AccountError
@@ -160,28 +160,32 @@ class IndexedArchive:
 
     def settings(self, **changes: object) -> Settings:
         """The service's settings; a database of its own (``database_url`` of a SQLite file
-        not yet there) starts as a copy of the indexed one, which holds the catalog."""
+        not yet there, or an empty PostgreSQL database) starts with a copy of the indexed
+        one's catalog."""
         url = str(changes.get("database_url") or "")
-        if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-            with_catalog(self.index_dir, Path(url[len("sqlite:///"):]))
+        if url:
+            with_catalog(self.index_dir, url)
         return Settings(index_dir=self.index_dir, archive_root=self.root,
                         secret_key=TEST_SECRET).with_changes(**changes)
 
 
-def with_catalog(index_dir: Path, database: Path) -> Path:
-    """A new database at ``database`` holding a copy of the catalog (not the accounts or the
-    access log) of the database beside ``index_dir``."""
-    database.parent.mkdir(parents=True, exist_ok=True)
-    make_engine(f"sqlite:///{database}").dispose()
-    conn = sqlite3.connect(database)
+def with_catalog(index_dir: Path, url: str) -> None:
+    """Copy the catalog (not the accounts or the access log) of the database beside
+    ``index_dir`` into the database at ``url``, unless that one already has a catalog."""
+    target = make_engine(url)
+    source = make_engine(f"sqlite:///{index_dir.parent / 'archive-search.db'}", migrate=False)
     try:
-        conn.execute("ATTACH DATABASE ? AS source", (str(index_dir.parent / "archive-search.db"),))
-        for table in (documents, customers, catalog_meta):
-            conn.execute(f"INSERT INTO {table.name} SELECT * FROM source.{table.name}")
-        conn.commit()
+        with target.begin() as into:
+            if into.execute(select(func.count()).select_from(documents)).scalar():
+                return
+            with source.connect() as conn:
+                for table in (documents, customers, catalog_meta):
+                    rows = [dict(r) for r in conn.execute(select(table)).mappings()]
+                    if rows:
+                        into.execute(table.insert(), rows)
     finally:
-        conn.close()
-    return database
+        target.dispose()
+        source.dispose()
 
 
 def doc_id(relpath: str) -> str:
@@ -207,5 +211,5 @@ def own_archive(indexed_archive: IndexedArchive, tmp_path: Path) -> IndexedArchi
     root, index_dir = tmp_path / "archive", tmp_path / "index"
     shutil.copytree(indexed_archive.root, root, symlinks=True)
     shutil.copytree(indexed_archive.index_dir, index_dir)
-    with_catalog(indexed_archive.index_dir, tmp_path / "archive-search.db")  # the record
+    with_catalog(indexed_archive.index_dir, f"sqlite:///{tmp_path / 'archive-search.db'}")
     return IndexedArchive(root, index_dir)
