@@ -9,8 +9,8 @@ from starlette.exceptions import HTTPException
 
 import web
 from search_service.access import Access
-from search_service.api import (audit, auth, customers, documents, failed, health, pages,
-                                search)
+from search_service.api import (archive_room, audit, auth, customers, documents, failed,
+                                health, pages, search, viewer)
 from search_service.api.context import RequestContext
 from search_service.api.errors import handle_error
 from search_service.api.models import ErrorResponse
@@ -32,7 +32,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.access = Access(settings)  # refuses to start without a proper secret
     app.state.reader = ArchiveReader(settings, app.state.access)
     app.add_middleware(RequestContext)
-    for area in (auth, search, documents, customers, failed, audit, health, pages):
+    for area in (auth, search, documents, customers, failed, audit, health, archive_room, viewer,
+                 pages):
         app.include_router(area.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     for exc_type in (ServiceError, RequestValidationError, HTTPException, Exception):

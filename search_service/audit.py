@@ -51,8 +51,17 @@ ACTIONS = {  # action -> label shown to the auditor
     "user_create": "创建用户", "user_role": "变更角色", "user_disable": "停用用户",
     "user_enable": "启用用户", "user_password": "重置密码",
     "token_create": "签发令牌", "token_revoke": "吊销令牌",
+    # the archive room (search_service/archive_room, search_service/viewer)
+    "loan_request": "借阅申请", "loan_renew": "续借申请", "loan_approve": "批准借阅",
+    "loan_refuse": "拒绝借阅", "loan_return": "归还借阅", "loan_expire": "借阅到期",
+    "loan_register": "查看借阅登记簿",
+    "handover_submit": "提交移交", "handover_decide": "接收/退回移交", "handover_view": "查看移交",
+    "paper_set": "登记实体档案位置",
+    "disposal_propose": "提出销毁", "disposal_decide": "审批销毁", "disposal_register": "查看销毁清册",
+    "page_view": "查看档案页面", "copy_download": "下载脱敏副本",
 }
-ARCHIVE_READS = frozenset({"customer_view", "document_view", "file_download"})
+ARCHIVE_READS = frozenset({"customer_view", "document_view", "file_download", "page_view",
+                           "copy_download"})
 READS = ARCHIVE_READS | {"search"}
 
 records = Table(
@@ -450,7 +459,7 @@ class AlertRules:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # bulk_read, after_hours, denials
+    kind: str  # bulk_read, after_hours, denials, overdue_loan
     user: str
     start: str
     end: str
@@ -463,7 +472,7 @@ class Alert:
 
 
 ALERT_LABELS = {"bulk_read": "批量查阅客户", "after_hours": "非工作时间查阅",
-                "denials": "多次被拒绝"}
+                "denials": "多次被拒绝", "overdue_loan": "借阅逾期未还"}
 
 
 def _by_user(rows: list[dict[str, Any]], keep: Callable[[dict[str, Any]], bool]

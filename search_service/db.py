@@ -58,6 +58,7 @@ def make_engine(url: str = DEFAULT_URL) -> Engine:
     """An engine for ``url`` with every table created; SQLite files get WAL and a busy wait."""
     from indexer.catalog import tables  # noqa: F401 - they define the tables
     from search_service import accounts, audit  # noqa: F401
+    from search_service.archive_room import tables as _archive_room  # noqa: F401
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

@@ -51,12 +51,14 @@ class Role:
     see_failed_files: bool = False
     read_audit: bool = False
     manage_users: bool = False
+    archive_room: bool = False  # keeps the archive room: loans, handover, paper, retention
 
 
 ROLES: dict[str, Role] = {r.name: r for r in (
     Role("clerk", "营业员", Reach.OWN_UNIT),
     Role("inspector", "稽查员", Reach.ALL),
-    Role("archivist", "档案管理员", Reach.OWN_UNIT, personal_data=True, see_failed_files=True),
+    Role("archivist", "档案管理员", Reach.OWN_UNIT, personal_data=True, see_failed_files=True,
+         archive_room=True),
     Role("auditor", "审计员", Reach.NONE, read_audit=True),
     Role("admin", "系统管理员", Reach.NONE, manage_users=True),
 )}
@@ -100,6 +102,33 @@ def can_read_audit(user: Person) -> bool:
 
 def can_manage_users(user: Person) -> bool:
     return role_of(user).manage_users
+
+
+# --- the archive room: lending, handover, paper files, retention ---------------------------
+
+def can_request_loan(user: Person) -> bool:
+    """Any reading role may ask to borrow (借阅) customers or documents."""
+    return can_read_archives(user)
+
+
+def can_keep_archive_room(user: Person) -> bool:
+    """Archivists: decide loans and handovers of their units, paper locations, appraisal."""
+    return role_of(user).archive_room
+
+
+def can_decide_for(user: Person, units: "Units", org: str) -> bool:
+    """Whether ``user`` is an archivist of the unit ``org`` (or of a unit above it)."""
+    return can_keep_archive_room(user) and in_scope(user, units, org)
+
+
+def can_read_loan_register(user: Person) -> bool:
+    """The loan register (借阅登记簿): archivists (their units) and auditors (all)."""
+    return can_keep_archive_room(user) or can_read_audit(user)
+
+
+def can_hand_over(user: Person) -> bool:
+    """Business staff hand documents of their units to the archive room (移交)."""
+    return can_read_archives(user)
 
 
 def needs_unit(role: str) -> bool:
@@ -186,17 +215,20 @@ def readable_units(user: Person, units: Units) -> list[str] | None:
     return units.subtree(user.org)
 
 
-def scope_query(user: Person, units: Units) -> wq.Query | None:
-    """The documents ``user`` may read, as a filter on ``org``; None means all of them."""
+def scope_query(user: Person, units: Units, accounts: Iterable[str] = (),
+                doc_ids: Iterable[str] = ()) -> wq.Query | None:
+    """The documents ``user`` may read, as a filter on ``org``, plus what a grant (an approved
+    loan) names by customer (``accounts``) or document (``doc_ids``); None means all of them."""
     readable = readable_units(user, units)
     if readable is None:
         return None
-    if not readable:
-        return wq.NullQuery
-    return wq.Or([wq.Term("org", unit) for unit in readable])
+    terms = ([wq.Term("org", unit) for unit in readable]
+             + [wq.Term("account_no", a) for a in accounts] + [wq.Term("doc_id", d) for d in doc_ids])
+    return wq.Or(terms) if terms else wq.NullQuery
 
 
-def in_scope(user: Person, units: Units, org: str) -> bool:
-    """Whether a document of unit ``org`` lies in the user's scope (same rule as the query)."""
+def in_scope(user: Person, units: Units, org: str, granted: bool = False) -> bool:
+    """Whether a document of unit ``org`` lies in the user's scope (same rule as the query);
+    ``granted``: an approved loan names it."""
     readable = readable_units(user, units)
-    return readable is None or (bool(org) and org in readable)
+    return granted or readable is None or (bool(org) and org in readable)

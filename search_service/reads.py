@@ -17,6 +17,8 @@ from indexer import doctypes
 from indexer.customers import Customer
 from indexer.schema import STATUS_OK
 from search_service.access import Access
+from search_service.archive_room.lending import Grants
+from search_service.archive_room.room import ArchiveRoom
 from search_service.audit import ALLOWED, DENIED, Event
 from search_service.config import Settings
 from search_service.customer_cache import CustomerCache
@@ -24,7 +26,7 @@ from search_service.errors import ForbiddenError, NotFoundError, UnavailableErro
 from search_service.highlight import mark_all
 from search_service.live_index import LiveIndex
 from search_service.masking import mask_record, mask_text
-from search_service.policy import (can_read_archives, can_see_failed_files,
+from search_service.policy import (Units, can_read_archives, can_see_failed_files,
                                    can_see_personal_data, in_scope, role_label, scope_query)
 from search_service.search import (SearchParams, SearchResult, find_document,
                                    list_documents, match_pattern, run_search)
@@ -63,11 +65,12 @@ class ArchiveReader:
         self.access = access
         self.index = LiveIndex(settings.index_dir)
         self.customers = CustomerCache()
+        self.room = ArchiveRoom(access.engine, access.audit)
 
     def search(self, user: User, params: SearchParams) -> SearchResult:
         self._require_archives(user, "search", target_account=params.account_no)
         with self.index.searcher() as searcher:
-            scope = scope_query(user, self.access.units(searcher))
+            scope = self._scope(user, self.access.units(searcher))
             result = run_search(searcher, replace(params, scope=scope))
         self._log(user, "search", target_account=params.account_no, details={
             "q": params.q, "filters": {k: list(v) for k, v in params.filters.items()},
@@ -83,18 +86,20 @@ class ArchiveReader:
         with self.index.searcher() as searcher:
             stored = self._stored(searcher, user, "document_view", doc_id)
             pattern = match_pattern(searcher, q)
+            loan = self._loan(searcher, user, stored)
         self._log(user, "document_view", target_doc=doc_id,
-                  target_account=stored.get("account_no", ""), details={"q": q})
+                  target_account=stored.get("account_no", ""), details={"q": q, **loan})
         text = stored.pop("content", "")
         body = {**stored, "text": text, "text_html": mark_all(text, pattern),
-                "file_allowed": self._file_refusal(user, stored, text) == ""}
-        return body if can_see_personal_data(user) else mask_record(body, TEXT_HTML_KEYS)
+                "file_allowed": self._file_refusal(user, stored, text) == "", **loan}
+        return body if self._unmasked(user, stored) else mask_record(body, TEXT_HTML_KEYS)
 
     def file(self, user: User, doc_id: str) -> ArchiveFile:
         """The original file of a document; never a path outside the archive root."""
         root = self._root()
         with self.index.searcher() as searcher:
             stored = self._stored(searcher, user, "file_download", doc_id)
+            loan = self._loan(searcher, user, stored)
         target = {"target_doc": doc_id, "target_account": stored.get("account_no", "")}
         refusal = self._file_refusal(user, stored, stored.get("content", ""))
         if refusal:
@@ -105,7 +110,7 @@ class ArchiveReader:
         except NotFoundError:
             self._log(user, "file_download", DENIED, "file_unavailable", **target)
             raise
-        self._log(user, "file_download", **target, details={"path": stored["path"]})
+        self._log(user, "file_download", **target, details={"path": stored["path"], **loan})
         media_type = _media_type(path)
         return ArchiveFile(path, media_type, path.name, media_type in INLINE_TYPES)
 
@@ -116,10 +121,11 @@ class ArchiveReader:
         with self.index.searcher() as searcher:
             units = self.access.units(searcher)
             documents = list_documents(searcher, SearchParams(
-                account_no=account_no, scope=scope_query(user, units)))
+                account_no=account_no, scope=self._scope(user, units)))
             exists = customer is not None or bool(list_documents(
                 searcher, SearchParams(account_no=account_no, facets=False)))
-        if customer is not None and not in_scope(user, units, customer.org):
+        granted = account_no in self.room.lending.grants_for(user).accounts
+        if customer is not None and not in_scope(user, units, customer.org, granted):
             customer = None
         if customer is None and not documents:
             self._log(user, "customer_view", DENIED, "out_of_scope" if exists else "not_found",
@@ -137,7 +143,7 @@ class ArchiveReader:
             self._log(user, "failed_files", DENIED, "role")
             raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能查看提取失败的文件")
         with self.index.searcher() as searcher:
-            scope = scope_query(user, self.access.units(searcher))
+            scope = self._scope(user, self.access.units(searcher))
             query = wq.Not(wq.Term("status", STATUS_OK))
             found = [{name: hit.get(name, "") for name in FAILED_FIELDS}
                      for hit in searcher.search(query, limit=None, filter=scope,
@@ -156,7 +162,7 @@ class ArchiveReader:
     def _stored(self, searcher: Any, user: User, action: str, doc_id: str) -> dict[str, Any]:
         """The document if ``user`` may read it; otherwise 404 exactly like a missing one."""
         self._require_archives(user, action, target_doc=doc_id)
-        stored = find_document(searcher, doc_id, scope_query(user, self.access.units(searcher)))
+        stored = find_document(searcher, doc_id, self._scope(user, self.access.units(searcher)))
         reason = ""
         if stored is None:
             reason = "out_of_scope" if find_document(searcher, doc_id) else "not_found"
@@ -167,6 +173,32 @@ class ArchiveReader:
             raise NotFoundError(f"没有编号为“{doc_id}”的档案")
         return stored
 
+    def _scope(self, user: User, units: Units) -> wq.Query | None:
+        """The user's scope: their units plus what their approved loans name, less every
+        disposed document (the archive room's grants and disposals, as data)."""
+        accounts, doc_ids = self.room.lending.grants_for(user)
+        return self.room.retention.without_disposed(
+            scope_query(user, units, accounts, doc_ids))
+
+    def _grants(self, user: User) -> Grants:
+        return self.room.lending.grants_for(user)
+
+    def _loan(self, searcher: Any, user: User, stored: dict[str, Any]) -> dict[str, int]:
+        """``{"loan": id}`` when ``user`` reads ``stored`` through a loan (outside their own
+        scope, or its unmasked original), else ``{}``: the read's record names the loan."""
+        grants = self._grants(user)
+        doc, account = stored.get("doc_id", ""), stored.get("account_no", "")
+        if not in_scope(user, self.access.units(searcher), stored.get("org", "")):
+            loan = grants.loan_for(doc, account)
+        else:
+            loan = None if can_see_personal_data(user) else grants.original(doc, account)
+        return {"loan": loan} if loan else {}
+
+    def _unmasked(self, user: User, stored: dict[str, Any]) -> bool:
+        """Personal data unmasked: the role's right, or a loan of the original."""
+        return can_see_personal_data(user) or self._grants(user).original(
+            stored.get("doc_id", ""), stored.get("account_no", "")) is not None
+
     def _require_archives(self, user: User, action: str, **target: str) -> None:
         if not can_read_archives(user):
             self._log(user, action, DENIED, "role", **target)
@@ -174,7 +206,7 @@ class ArchiveReader:
 
     def _file_refusal(self, user: User, stored: dict[str, Any], text: str) -> str:
         """Why ``user`` may not have the original file (it cannot be masked), or ""."""
-        if can_see_personal_data(user):
+        if self._unmasked(user, stored):
             return ""
         path = stored.get("path", "")
         if (stored.get("doc_type") in UNMASKABLE_TYPES or mask_text(text) != text
