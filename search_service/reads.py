@@ -7,6 +7,7 @@ the user it is made for, so access scope, masking and the access log have one pl
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from indexer.schema import STATUS_OK
 from search_service.access import Access
 from search_service.archive_room.lending import Grants
 from search_service.archive_room.room import ArchiveRoom
-from search_service.audit import ALLOWED, DENIED, Event
+from search_service.audit import ALLOWED, DENIED, Event, current_request
 from search_service.config import Settings
 from search_service.customer_cache import CustomerCache
 from search_service.errors import ForbiddenError, NotFoundError, UnavailableError
@@ -31,6 +32,10 @@ from search_service.policy import (Units, can_read_archives, can_see_failed_file
 from search_service.search import (SearchParams, SearchResult, find_document,
                                    list_documents, match_pattern, run_search)
 from search_service.users import User
+from search_service.db import utcnow
+from search_service.viewer.marks import Watermark
+from search_service.viewer.pages import copy_pdf, page_png
+from search_service.viewer.render import is_paged
 
 INLINE_TYPES = frozenset({"application/pdf"})
 _MEDIA_TYPES = {
@@ -91,7 +96,8 @@ class ArchiveReader:
                   target_account=stored.get("account_no", ""), details={"q": q, **loan})
         text = stored.pop("content", "")
         body = {**stored, "text": text, "text_html": mark_all(text, pattern),
-                "file_allowed": self._file_refusal(user, stored, text) == "", **loan}
+                "file_allowed": self._file_refusal(user, stored, text) == "",
+                "viewer_pages": _viewer_pages(stored), **loan}
         return body if self._unmasked(user, stored) else mask_record(body, TEXT_HTML_KEYS)
 
     def file(self, user: User, doc_id: str) -> ArchiveFile:
@@ -113,6 +119,64 @@ class ArchiveReader:
         self._log(user, "file_download", **target, details={"path": stored["path"], **loan})
         media_type = _media_type(path)
         return ArchiveFile(path, media_type, path.name, media_type in INLINE_TYPES)
+
+    def page_image(self, user: User, doc_id: str, number: int, q: str = "") -> bytes:
+        """Page ``number`` (from 1) as a watermarked PNG, masked unless the user may see
+        personal data (or borrowed the original), the matches of ``q`` highlighted."""
+        with self.index.searcher() as searcher:
+            stored = self._stored(searcher, user, "page_view", doc_id)
+            pattern = match_pattern(searcher, q)
+            loan = self._loan(searcher, user, stored)
+        masked = not self._unmasked(user, stored)
+        target = {"target_doc": doc_id, "target_account": stored.get("account_no", "")}
+        if not 1 <= number <= _viewer_pages(stored):
+            self._log(user, "page_view", DENIED, "no_page", **target, details={"page": number})
+            raise NotFoundError(f"该档案没有第 {number} 页的页面图像")
+        path = self._viewable(user, "page_view", stored, masked, target)
+        body = self._rendered(user, "page_view", target, lambda: page_png(
+            path, stored["file_type"], number - 1, self._watermark(user), masked, pattern))
+        self._log(user, "page_view", **target, details={"page": number, "masked": masked,
+                                                        "q": q, **loan})
+        return body
+
+    def masked_copy(self, user: User, doc_id: str) -> tuple[bytes, str]:
+        """The masked copy (脱敏副本) as PDF, and a file name for it; no loan needed."""
+        with self.index.searcher() as searcher:
+            stored = self._stored(searcher, user, "copy_download", doc_id)
+            loan = self._loan(searcher, user, stored)
+        target = {"target_doc": doc_id, "target_account": stored.get("account_no", "")}
+        paged = _viewer_pages(stored) > 0
+        path = self._viewable(user, "copy_download", stored, True, target) if paged else Path()
+        title = stored.get("title") or Path(stored["path"]).stem
+        body = self._rendered(user, "copy_download", target, lambda: copy_pdf(
+            path, stored["file_type"], stored.get("content", ""), title, self._watermark(user)))
+        self._log(user, "copy_download", **target, details={"pages": _viewer_pages(stored),
+                                                            **loan})
+        return body, f"{Path(stored['path']).stem}_脱敏副本.pdf"
+
+    def _viewable(self, user: User, action: str, stored: dict[str, Any], masked: bool,
+                  target: dict[str, str]) -> Path:
+        """The original file behind a page or a copy; ID documents are not shown masked."""
+        if masked and stored.get("doc_type") in UNMASKABLE_TYPES:
+            self._log(user, action, DENIED, "personal_data", **target)
+            raise ForbiddenError("身份证明类档案无法遮蔽，只能由可查看个人信息的角色查看或借阅原件后查看")
+        try:
+            return _inside(self._root(), stored["path"])
+        except NotFoundError:
+            self._log(user, action, DENIED, "file_unavailable", **target)
+            raise
+
+    def _rendered(self, user: User, action: str, target: dict[str, str],
+                  render: Callable[[], bytes]) -> bytes:
+        try:
+            return render()
+        except Exception as exc:  # a file pdfium or Pillow cannot draw: recorded, then 503
+            self._log(user, action, DENIED, "render_failed", **target,
+                      details={"error": type(exc).__name__})
+            raise UnavailableError("该档案的页面无法生成图像，请下载原文件或查看提取的文字") from exc
+
+    def _watermark(self, user: User) -> Watermark:
+        return Watermark(user.name, user.org, utcnow(), current_request.get().request_id)
 
     def customer(self, user: User, account_no: str) -> dict[str, Any]:
         """A customer's master data and documents grouped by type (newest first)."""
@@ -237,6 +301,13 @@ def _inside(root: Path, relpath: str) -> Path:
     if not candidate.is_file():
         raise NotFoundError("该档案的原文件已不存在（可能已移动或删除，请重新建立索引）")
     return candidate
+
+
+def _viewer_pages(stored: dict[str, Any]) -> int:
+    """How many page images the viewer shows (0: a format without pages)."""
+    if stored.get("status") != STATUS_OK or not is_paged(stored.get("file_type", "")):
+        return 0
+    return max(int(stored.get("pages") or 0), 1)
 
 
 def _media_type(path: Path) -> str:

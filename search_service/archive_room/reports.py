@@ -79,7 +79,7 @@ def handover_pdf(batch: dict[str, Any]) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    _register_font()
+    register_cjk_font()
     text = ParagraphStyle("cjk", fontName=CJK_FONT, fontSize=9, leading=12, wordWrap="CJK")
     title = ParagraphStyle("title", parent=text, fontSize=16, leading=22, alignment=1)
     out = io.BytesIO()
@@ -130,7 +130,7 @@ def disposals_xlsx(cases: list[dict[str, Any]]) -> bytes:
     return table_xlsx("销毁清册", DISPOSAL_HEADERS, rows)
 
 
-def _register_font() -> None:
+def register_cjk_font() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
