@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 import web
 from search_service.access import Access
 from search_service.api import (archive_room, audit, auth, customers, documents, failed,
-                                health, pages, search, viewer)
+                                health, pages, room_pages, search, viewer)
 from search_service.api.context import RequestContext
 from search_service.api.errors import handle_error
 from search_service.api.models import ErrorResponse
@@ -33,7 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.reader = ArchiveReader(settings, app.state.access)
     app.add_middleware(RequestContext)
     for area in (auth, search, documents, customers, failed, audit, health, archive_room, viewer,
-                 pages):
+                 room_pages, pages):
         app.include_router(area.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     for exc_type in (ServiceError, RequestValidationError, HTTPException, Exception):
