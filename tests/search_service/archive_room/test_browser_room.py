@@ -3,15 +3,12 @@ screenshots go to ``test-artifacts/``."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from tests.search_service.archive_room.conftest import USERS, database_copy
-from tests.search_service.conftest import TEST_SECRET, doc_id, ensure_user, free_port, wait_until_up
+from tests.search_service.conftest import doc_id, ensure_user, serving
 from tests.search_service.test_browser import (DESKTOP, browser, facet_counts,  # noqa: F401
                                                no_horizontal_overflow, shot, sign_in, total)
 
@@ -25,20 +22,8 @@ def server(indexed_archive, tmp_path_factory):
     settings = indexed_archive.settings(database_url=url)
     for name in ("clerk_east", "archivist_west"):
         ensure_user(settings, name, *USERS[name])
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "search_service.cli", "serve", "--index",
-         str(indexed_archive.index_dir), "--root", str(indexed_archive.root), "--port",
-         str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "ARCHIVE_SEARCH_SECRET": TEST_SECRET, "ARCHIVE_SEARCH_DB": url})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/api/health", process)
+    with serving(indexed_archive, ARCHIVE_SEARCH_DB=url) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def signed_in_page(browser, server, name):  # noqa: F811 - browser is the shared fixture
