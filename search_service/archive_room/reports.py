@@ -94,7 +94,8 @@ def handover_pdf(batch: dict[str, Any]) -> bytes:
                                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     preface = _handover_preface(batch)
-    story = [Paragraph("档案移交清单", title), Spacer(1, 4 * mm)]
+    story = [Paragraph("档案移交清单", title), Spacer(1, 4 * mm),
+             Paragraph(f"批次号：{batch['batch_no']}", text)]
     story += [Paragraph(line, text) for line in preface[1:4]]
     story += [Spacer(1, 3 * mm), table, Spacer(1, 10 * mm),
               Paragraph(f"移交人（签字）：{batch['submitted_by']}________________　　"
