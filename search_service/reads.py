@@ -70,7 +70,7 @@ class ArchiveReader:
         self.access = access
         self.index = LiveIndex(settings.index_dir)
         self.customers = CustomerCache()
-        self.room = ArchiveRoom(access.engine, access.audit)
+        self.room = ArchiveRoom(access.engine, access.audit, root=settings.resolved_root)
 
     def search(self, user: User, params: SearchParams) -> SearchResult:
         self._require_archives(user, "search", target_account=params.account_no)
@@ -197,8 +197,12 @@ class ArchiveReader:
             raise NotFoundError(f"没有户号为“{account_no}”的客户或档案")
         self._log(user, "customer_view", target_account=account_no,
                   details={"documents": len(documents)})
+        handover = self.room.handover.statuses(d["doc_id"] for d in documents)
+        for doc in documents:
+            doc["handover_status"] = handover[doc["doc_id"]]["status"]
         body = {"account_no": account_no, "customer": _customer_dict(customer),
-                "total": len(documents), "groups": group_by_type(documents)}
+                "total": len(documents), "groups": group_by_type(documents),
+                "paper": self.room.paper.location(account_no)}
         return body if can_see_personal_data(user) else mask_record(body)
 
     def failed_files(self, user: User) -> list[dict[str, Any]]:

@@ -21,6 +21,10 @@ from search_service.policy import Units
 from search_service.reads import ArchiveReader
 
 router = APIRouter(tags=["档案室"])
+XLSX_FILE: dict[str, Any] = {"response_class": Response,
+                             "responses": {200: {"content": {reports.XLSX: {}}}}}
+PDF_FILE: dict[str, Any] = {"response_class": Response,
+                            "responses": {200: {"content": {"application/pdf": {}}}}}
 
 LoanId = Annotated[int, Path(ge=1, le=2**31, description="借阅编号")]
 BatchId = Annotated[int, Path(ge=1, le=2**31, description="移交批次编号")]
@@ -120,7 +124,7 @@ def loan_register(user: CurrentUser, reader: Reader,
     return listed(reader.room.lending.register(user, units_of(reader), status), "loans")
 
 
-@router.get("/api/loans/register.xlsx", summary="导出借阅登记簿（Excel）")
+@router.get("/api/loans/register.xlsx", summary="导出借阅登记簿（Excel）", **XLSX_FILE)
 def loan_register_xlsx(user: CurrentUser, reader: Reader) -> Response:
     loans = reader.room.lending.register(user, units_of(reader))
     return attachment(reports.loans_xlsx(loans), reports.XLSX, "借阅登记簿.xlsx")
@@ -180,14 +184,14 @@ def decide_handover(batch_id: BatchId, body: Verdicts, user: CurrentUser,
     return reader.room.handover.decide(user, units_of(reader), batch_id, verdicts)
 
 
-@router.get("/api/handovers/{batch_id}/list.pdf", summary="移交清单（PDF）")
+@router.get("/api/handovers/{batch_id}/list.pdf", summary="移交清单（PDF）", **PDF_FILE)
 def handover_pdf(batch_id: BatchId, user: CurrentUser, reader: Reader) -> Response:
     batch = reader.room.handover.batch(user, units_of(reader), batch_id)
     return attachment(reports.handover_pdf(batch), "application/pdf",
                       f"移交清单_{batch['batch_no']}.pdf")
 
 
-@router.get("/api/handovers/{batch_id}/list.xlsx", summary="移交清单（Excel）")
+@router.get("/api/handovers/{batch_id}/list.xlsx", summary="移交清单（Excel）", **XLSX_FILE)
 def handover_xlsx(batch_id: BatchId, user: CurrentUser, reader: Reader) -> Response:
     batch = reader.room.handover.batch(user, units_of(reader), batch_id)
     return attachment(reports.handover_xlsx(batch), reports.XLSX,
@@ -233,7 +237,7 @@ def disposal_register(user: CurrentUser, reader: Reader) -> dict:
     return listed(reader.room.retention.register(user, units_of(reader)), "cases")
 
 
-@router.get("/api/retention/register.xlsx", summary="导出销毁清册（Excel）")
+@router.get("/api/retention/register.xlsx", summary="导出销毁清册（Excel）", **XLSX_FILE)
 def disposal_register_xlsx(user: CurrentUser, reader: Reader) -> Response:
     cases = reader.room.retention.register(user, units_of(reader))
     return attachment(reports.disposals_xlsx(cases), reports.XLSX, "销毁清册.xlsx")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from search_service.api.archive_room import attachment
+from search_service.api.archive_room import PDF_FILE, attachment
 from search_service.api.deps import CurrentUser, Reader
 from search_service.api.documents import DocId
 
@@ -23,7 +23,7 @@ def page(doc_id: DocId, number: Annotated[int, Path(ge=1, le=10000)], user: Curr
 
 
 @router.get("/api/documents/{doc_id}/masked.pdf", summary="下载脱敏副本（PDF，带水印）",
-            response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+            **PDF_FILE)
 def masked_copy(doc_id: DocId, user: CurrentUser, reader: Reader) -> Response:
     body, filename = reader.masked_copy(user, doc_id)
     return attachment(body, "application/pdf", filename)

@@ -141,11 +141,12 @@ class Handovers(Procedure):
 
     def batches(self, user: Person, units: Units) -> list[dict[str, Any]]:
         """Batches of the user's units, newest first."""
+        if not can_hand_over(user):
+            raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能查看移交")
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(
                 select(handover_batches).order_by(handover_batches.c.id.desc()).limit(500))]
-        return [_batch_fields(r) for r in rows
-                if can_hand_over(user) and in_scope(user, units, r["org"])]
+        return [_batch_fields(r) for r in rows if in_scope(user, units, r["org"])]
 
     def statuses(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Each document's handover status and accepted date (未移交 when never handed over)."""

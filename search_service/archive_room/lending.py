@@ -31,8 +31,9 @@ from search_service.archive_room.tables import loan_items, loans
 from search_service.audit import DENIED, Alert, Event, iso
 from search_service.db import serialized
 from search_service.errors import ForbiddenError, NotFoundError, QueryError
-from search_service.policy import (Person, Units, can_decide_for, can_read_loan_register,
-                                   can_request_loan, in_scope, role_label)
+from search_service.policy import (Person, Units, can_decide_for, can_keep_archive_room,
+                                   can_read_loan_register, can_request_loan, in_scope,
+                                   role_label)
 
 PURPOSES = ("业务办理", "用电检查", "法律纠纷", "审计核查", "统计分析", "其他")
 MIN_DAYS, MAX_DAYS = 7, 30
@@ -123,6 +124,8 @@ class Lending(Procedure):
 
     def mine(self, user: Person) -> list[dict[str, Any]]:
         """The user's own loans, newest first."""
+        if not can_request_loan(user):
+            raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能借阅档案")
         self.expire_due()
         return self._list(loans.c.requester == user.name)
 
@@ -250,6 +253,8 @@ class Lending(Procedure):
 
     def pending_for(self, user: Person, units: Units) -> list[dict[str, Any]]:
         """Requests waiting for this archivist's decision."""
+        if not can_keep_archive_room(user):
+            raise ForbiddenError("只有档案管理员审批借阅")
         return [loan for loan in self._list(loans.c.status == "pending")
                 if can_decide_for(user, units, loan["org"]) and loan["requester"] != user.name]
 

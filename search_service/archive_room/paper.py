@@ -8,7 +8,7 @@ back in when returned.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.engine import Connection
 
+from indexer.catalog.listing import normalize_path
+from indexer.catalog.tables import documents
 from indexer.errors import TableError
 from indexer.tables import read_table
 from search_service.archive_room.holdings import customer_holdings
@@ -53,7 +55,11 @@ class Place:
 
 
 class PaperFiles(Procedure):
+    _imported: tuple[str, int] | None = None
+    root: Callable[[], Path | None] = staticmethod(lambda: None)
+
     def location(self, account_no: str) -> dict[str, Any] | None:
+        self.import_catalog(self.root())
         with self.engine.connect() as conn:
             row = conn.execute(select(paper_locations)
                                .where(paper_locations.c.account_no == account_no)).first()
@@ -80,6 +86,7 @@ class PaperFiles(Procedure):
         """Locations of customers in the user's units whose place or 户号 contains ``text``."""
         if not can_read_archives(user):
             raise ForbiddenError("您的角色不能查阅档案")
+        self.import_catalog(self.root())
         query = select(paper_locations).order_by(*[paper_locations.c[f] for f in PLACE_FIELDS])
         if text.strip():
             like = f"%{text.strip()}%"
@@ -95,26 +102,39 @@ class PaperFiles(Procedure):
                 found.append({**_public(row), "customer": holder.label, "org": holder.org})
         return found
 
-    def import_catalog(self, root: Path, by: str = "catalog.csv") -> int:
-        """Locations from ``catalog.csv``'s optional columns; returns how many were set."""
-        path = root / "catalog.csv"
-        if not path.is_file():
+    def import_catalog(self, root: Path | None) -> int:
+        """Locations from ``catalog.csv``'s optional columns 库房,柜,架,盒号, for customers
+        without one yet (an archivist's entry is never overwritten); read again only when the
+        file changed. Returns how many locations were added."""
+        path = root / "catalog.csv" if root is not None else None
+        stamp = path.stat().st_mtime_ns if path is not None and path.is_file() else None
+        if stamp is None or self._imported == (str(path), stamp):
             return 0
+        self._imported = (str(path), stamp)
         try:
             rows = read_table(path, ("文件路径",))
         except TableError:
             return 0
         places: dict[str, Place] = {}
+        wanted: dict[str, Place] = {}
         for row in rows:
-            account = (row.get("户号") or "").strip()
             place = Place(*((row.get(c) or "").strip()[:MAX_PART] for c in PLACE_COLUMNS))
-            if account and not place.empty():
+            if place.empty():
+                continue
+            account = (row.get("户号") or "").strip()
+            if account:
                 places.setdefault(account, place)
+            else:
+                wanted.setdefault(normalize_path(row["文件路径"]), place)
         now = self.clock()
         with serialized(self.engine) as conn:
-            for account, place in places.items():
-                _upsert(conn, account, place, by, now)
-        return len(places)
+            for found_path, account in _accounts_of_paths(conn, wanted):
+                places.setdefault(account, wanted[found_path])
+            known = set(conn.execute(select(paper_locations.c.account_no)).scalars())
+            fresh = {a: p for a, p in places.items() if a not in known}
+            for account, place in fresh.items():
+                _upsert(conn, account, place, "catalog.csv", now)
+        return len(fresh)
 
 
 def lend_out(conn: Connection, accounts: Iterable[str], loan_id: int, now: datetime) -> None:
@@ -136,6 +156,16 @@ def bring_back(conn: Connection, loan_id: int) -> None:
 def is_out(conn: Connection, loan_id: int) -> bool:
     return conn.execute(select(paper_locations.c.account_no)
                         .where(paper_locations.c.out_loan == loan_id).limit(1)).first() is not None
+
+
+def _accounts_of_paths(conn: Connection, paths: dict[str, Place]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    names = sorted(paths)
+    for start in range(0, len(names), 500):
+        query = select(documents.c.path, documents.c.account_no).where(
+            documents.c.path.in_(names[start:start + 500]), documents.c.account_no != "")
+        found += [(row.path, row.account_no) for row in conn.execute(query)]
+    return found
 
 
 def _upsert(conn: Connection, account_no: str, place: Place, by: str, now: datetime) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -19,10 +20,12 @@ class ArchiveRoom:
     """Lending, handover, paper files and retention, sharing one clock (tests move it)."""
 
     def __init__(self, engine: Engine, audit: AuditLog,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow,
+                 root: Callable[[], Path | None] = lambda: None) -> None:
         self.clock = clock
         self.lending = Lending(engine, audit, self.now)
         self.paper = PaperFiles(engine, audit, self.now)
+        self.paper.root = root  # catalog.csv's paper locations are read from there
         self.handover = Handovers(engine, audit, self.now)
         self.retention = Retention(engine, audit, self.now)
 

@@ -21,7 +21,19 @@ OPERATIONS = {
     "GET /api/search", "GET /api/documents/{doc_id}", "GET /api/documents/{doc_id}/file",
     "GET /api/customers/{account_no}", "GET /api/health", "POST /api/login", "POST /api/logout",
     "GET /api/me", "GET /api/audit/events", "GET /api/audit/events.csv", "GET /api/audit/verify",
-    "GET /api/audit/alerts", "GET /api/failed-files"}
+    "GET /api/audit/alerts", "GET /api/failed-files",
+    # the archive room and the page viewer
+    "GET /api/documents/{doc_id}/pages/{number}.png", "GET /api/documents/{doc_id}/masked.pdf",
+    "POST /api/loans", "GET /api/loans", "GET /api/loans/mine", "GET /api/loans/pending",
+    "GET /api/loans/register.xlsx", "GET /api/loans/{loan_id}",
+    "POST /api/loans/{loan_id}/approve", "POST /api/loans/{loan_id}/refuse",
+    "POST /api/loans/{loan_id}/return", "POST /api/loans/{loan_id}/renew",
+    "POST /api/handovers/check", "POST /api/handovers", "GET /api/handovers",
+    "GET /api/handovers/{batch_id}", "POST /api/handovers/{batch_id}/decisions",
+    "GET /api/handovers/{batch_id}/list.pdf", "GET /api/handovers/{batch_id}/list.xlsx",
+    "GET /api/paper", "PUT /api/customers/{account_no}/paper", "GET /api/retention/due",
+    "POST /api/retention/proposals", "POST /api/retention/cases/{case_id}/decision",
+    "GET /api/retention/register", "GET /api/retention/register.xlsx"}
 
 
 @pytest.fixture(scope="module")
