@@ -178,6 +178,12 @@ class IndexedArchive:
     root: Path
     index_dir: Path
 
+    @classmethod
+    def build(cls, root: Path, index_dir: Path) -> "IndexedArchive":
+        """Index ``root`` into ``index_dir`` (its catalog beside it) with one worker."""
+        run_index(root, index_dir, workers=1, progress=False)
+        return cls(root, index_dir)
+
     def settings(self, **changes: object) -> Settings:
         return Settings(index_dir=self.index_dir, archive_root=self.root,
                         secret_key=TEST_SECRET).with_changes(**changes)

@@ -44,6 +44,18 @@ def room_app(indexed_archive: IndexedArchive, tmp_path: Path) -> FastAPI:
     return create_app(indexed_archive.settings(database_url=url))
 
 
+class Clients(dict):
+    """Clients of ``app`` by user name, each signed in when a test first asks for it."""
+
+    def __init__(self, app: FastAPI) -> None:
+        super().__init__()
+        self.app = app
+
+    def __missing__(self, name: str) -> TestClient:
+        self[name] = signed_in(self.app, name, *USERS[name])
+        return self[name]
+
+
 @pytest.fixture
-def users(room_app: FastAPI) -> dict[str, TestClient]:
-    return {name: signed_in(room_app, name, role, org) for name, (role, org) in USERS.items()}
+def users(room_app: FastAPI) -> Clients:
+    return Clients(room_app)

@@ -11,7 +11,6 @@ import pytest
 from openpyxl import load_workbook
 
 from indexer.catalog.store import Catalog
-from indexer.pipeline import run_index
 from search_service.app import create_app
 from search_service.archive_room.retention import expires_on, period_years
 from tests.factories import make_txt, write_customers
@@ -42,8 +41,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> IndexedArchive:
                      "库房", "柜", "架", "盒号"])
     writer.writerows(CATALOG)
     (root / "catalog.csv").write_bytes(buffer.getvalue().encode("utf-8-sig"))
-    run_index(root, base / "index", workers=1, progress=False)
-    return IndexedArchive(root, base / "index")
+    return IndexedArchive.build(root, base / "index")
 
 
 @pytest.fixture(scope="module")

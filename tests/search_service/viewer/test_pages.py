@@ -14,7 +14,6 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from indexer.pipeline import run_index
 from indexer.sample_scans import cjk_font_path
 from search_service.app import create_app
 from search_service.audit import Filters
@@ -68,8 +67,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> IndexedArchive:
     write_customers(root)
     number_pdf(root / PDF_PATH)
     number_scan(root / SCAN_PATH)
-    run_index(root, base / "index", workers=1, progress=False)
-    return IndexedArchive(root, base / "index")
+    return IndexedArchive.build(root, base / "index")
 
 
 @pytest.fixture(scope="module")
