@@ -132,7 +132,7 @@ def loan_register_xlsx(user: CurrentUser, reader: Reader) -> Response:
 
 @router.get("/api/loans/{loan_id}", summary="一笔借阅")
 def loan(loan_id: LoanId, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.lending.get(user, loan_id)
+    return reader.room.lending.get(user, units_of(reader), loan_id)
 
 
 @router.post("/api/loans/{loan_id}/approve", summary="批准借阅（所属单位档案管理员）")

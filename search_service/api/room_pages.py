@@ -1,10 +1,10 @@
-"""The archive room's pages: loans (申请、审批、登记簿)."""
+"""The archive room's pages: loans (申请、审批、登记簿) and handover (移交、接收)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from search_service.api.archive_room import units_of
@@ -12,8 +12,8 @@ from search_service.api.deps import CurrentUser, Reader
 from search_service.api.pages import templates
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, PURPOSES
 from search_service.archive_room.reports import beijing
-from search_service.policy import (can_keep_archive_room, can_read_loan_register,
-                                   can_request_loan)
+from search_service.policy import (can_decide_for, can_keep_archive_room,
+                                   can_read_loan_register, can_request_loan)
 
 router = APIRouter(include_in_schema=False)
 templates.env.filters["beijing"] = beijing
@@ -35,3 +35,20 @@ def loans_page(request: Request, user: CurrentUser, reader: Reader,
         "register": lending.register(user, units) if units is not None else None,
         "can_return": can_keep_archive_room(user),
     })
+
+
+@router.get("/handovers", response_class=HTMLResponse)
+def handovers_page(request: Request, user: CurrentUser, reader: Reader,
+                   account_no: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    batches = reader.room.handover.batches(user, units_of(reader))
+    return templates.TemplateResponse(request, "handovers.html",
+                                      {"batches": batches, "prefill": account_no})
+
+
+@router.get("/handovers/{batch_id}", response_class=HTMLResponse)
+def handover_page(request: Request, batch_id: Annotated[int, Path(ge=1, le=2**31)],
+                  user: CurrentUser, reader: Reader) -> HTMLResponse:
+    units = units_of(reader)
+    batch = reader.room.handover.batch(user, units, batch_id)
+    return templates.TemplateResponse(request, "handover.html", {
+        "batch": batch, "can_decide": can_decide_for(user, units, batch["org"])})

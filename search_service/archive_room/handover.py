@@ -40,7 +40,7 @@ REQUIRED_TYPES: dict[str, tuple[str, ...]] = {  # 用户分类 -> required 档�
     "高压": _LOW_OTHER + ("YK08", "YK09"),
 }
 NOT_HANDED, PENDING, ACCEPTED, RETURNED = "未移交", "待接收", "已接收", "退回"
-OPEN, CLOSED = "待接收", "已接收"
+OPEN, CLOSED, ALL_RETURNED = "待接收", "已接收", "全部退回"  # a batch's status
 MAX_ACCOUNTS = 100
 
 
@@ -109,8 +109,12 @@ class Handovers(Procedure):
                             decided_by=user.name, decided_at=now))
             closed = len(pending) == len(verdicts)
             if closed:
+                accepted = conn.execute(select(handover_items.c.doc_id).where(
+                    handover_items.c.batch_id == batch_id,
+                    handover_items.c.status == ACCEPTED).limit(1)).first() is not None
                 conn.execute(update(handover_batches).where(handover_batches.c.id == batch_id)
-                             .values(status=CLOSED, received_by=user.name, closed_at=now))
+                             .values(status=CLOSED if accepted else ALL_RETURNED,
+                                     received_by=user.name, closed_at=now))
             self.audit.append(Event.by(user, "handover_decide", details={
                 "batch": batch["batch_no"], "closed": closed,
                 "accepted": sorted(d for d, (ok, _) in verdicts.items() if ok),
@@ -188,6 +192,7 @@ class Handovers(Procedure):
             if lacking:
                 gaps[account] = lacking
         return {"org": orgs.pop(), "accounts": accounts, "gaps": gaps,
+                "gap_names": _gap_names(gaps),
                 "documents": [d for d in documents if d["doc_id"] not in busy],
                 "already": sorted(busy)}
 
@@ -215,9 +220,12 @@ def _classes(conn: Connection, accounts: list[str]) -> dict[str, str]:
     return {r.account_no: r.customer_class for r in conn.execute(query)}
 
 
+def _gap_names(gaps: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {account: [doctypes.name_of(t) or t for t in types] for account, types in gaps.items()}
+
+
 def _gap_text(gaps: dict[str, list[str]]) -> str:
-    return "；".join(f"{account}：{'、'.join(doctypes.name_of(t) or t for t in types)}"
-                    for account, types in gaps.items())
+    return "；".join(f"{account}：{'、'.join(names)}" for account, names in _gap_names(gaps).items())
 
 
 def _item_fields(item: dict[str, Any]) -> dict[str, Any]:
@@ -226,7 +234,9 @@ def _item_fields(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _batch_fields(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "accounts": json.loads(row["accounts"]), "gaps": json.loads(row["gaps"])}
+    gaps = json.loads(row["gaps"])
+    return {**row, "accounts": json.loads(row["accounts"]), "gaps": gaps,
+            "gap_names": _gap_names(gaps)}
 
 
 def _counts(docs: list[dict[str, Any]]) -> dict[str, int]:

@@ -32,8 +32,8 @@ from search_service.audit import DENIED, Alert, Event, iso
 from search_service.db import serialized
 from search_service.errors import ForbiddenError, NotFoundError, QueryError
 from search_service.policy import (Person, Units, can_decide_for, can_keep_archive_room,
-                                   can_read_loan_register, can_request_loan, in_scope,
-                                   role_label)
+                                   can_read_audit, can_read_loan_register, can_request_loan,
+                                   in_scope, role_label)
 
 PURPOSES = ("业务办理", "用电检查", "法律纠纷", "审计核查", "统计分析", "其他")
 MIN_DAYS, MAX_DAYS = 7, 30
@@ -106,7 +106,7 @@ class Lending(Procedure):
                                        target_doc=_single(wanted.doc_ids),
                                        target_account=_single(wanted.accounts),
                                        details=_facts(loan_id, wanted, orgs[0])), conn)
-        return self.get(user, loan_id)
+        return _as_requested(self._loan(loan_id))
 
     def renew(self, user: Person, loan_id: int, days: int) -> dict[str, Any]:
         """Ask for the same again, continuing this loan: approval is needed again."""
@@ -127,7 +127,7 @@ class Lending(Procedure):
         if not can_request_loan(user):
             raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能借阅档案")
         self.expire_due()
-        return self._list(loans.c.requester == user.name)
+        return [_as_requested(loan) for loan in self._list(loans.c.requester == user.name)]
 
     # --- the archivist ---------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ class Lending(Procedure):
         self.expire_due()
         condition = loans.c.status == status if status else None
         found = [loan for loan in self._list(condition)
-                 if user.role == "auditor" or in_scope(user, units, loan["org"])]
+                 if can_read_audit(user) or in_scope(user, units, loan["org"])]
         self.audit.append(Event.by(user, "loan_register",
                                    details={"status": status, "count": len(found)}))
         return found
@@ -192,8 +192,10 @@ class Lending(Procedure):
     # --- the grant -------------------------------------------------------------------------
 
     def grants_for(self, user: Person, now: datetime | None = None) -> Grants:
-        """What ``user``'s approved loans name at ``now`` (default: the clock)."""
+        """What ``user``'s approved loans name at ``now`` (default: the clock); loans whose
+        period is over are ended first (their records written at the first read after)."""
         now = now or self.clock()
+        self.expire_due(now)
         query = (select(loans.c.id, loans.c.original, loan_items.c.kind, loan_items.c.value)
                  .join(loan_items, loan_items.c.loan_id == loans.c.id)
                  .where(loans.c.requester == user.name, loans.c.status == "approved",
@@ -227,7 +229,8 @@ class Lending(Procedure):
                 self.audit.append(Event(
                     "loan_expire", row.requester, row.requester_role, row.requester_org,
                     reason="period_ended", details={"loan": row.id, "paper_out": out,
-                                                    "by": "system"}), conn)
+                                                    "due_at": iso(row.due_at), "by": "system"}),
+                    conn)
         return len(rows)
 
     def overdue(self) -> list[dict[str, Any]]:
@@ -245,11 +248,14 @@ class Lending(Procedure):
 
     # --- reading ---------------------------------------------------------------------------
 
-    def get(self, user: Person, loan_id: int) -> dict[str, Any]:
+    def get(self, user: Person, units: Units, loan_id: int) -> dict[str, Any]:
+        """One loan: for its requester, the auditors and the archivists of its unit."""
         loan = self._loan(loan_id)
-        if loan["requester"] != user.name and not can_read_loan_register(user):
-            raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
-        return loan
+        if loan["requester"] == user.name:
+            return _as_requested(loan)
+        if can_read_audit(user) or can_decide_for(user, units, loan["org"]):
+            return loan
+        raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
 
     def pending_for(self, user: Person, units: Units) -> list[dict[str, Any]]:
         """Requests waiting for this archivist's decision."""
@@ -328,6 +334,14 @@ def _single(values: Iterable[str]) -> str:
 
 def _accounts_of(loan: dict[str, Any]) -> list[str]:
     return [i["value"] for i in loan["items"] if i["kind"] == "account"]
+
+
+def _as_requested(loan: dict[str, Any]) -> dict[str, Any]:
+    """A loan as its requester sees it: what it names is labelled by 户号 or document id only
+    until a loan of it was approved (the request must not reveal another unit's records)."""
+    if loan["status"] in ("pending", "refused"):
+        return {**loan, "items": [{**i, "label": i["value"]} for i in loan["items"]]}
+    return loan
 
 
 def _public(row: dict[str, Any], items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:

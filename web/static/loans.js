@@ -1,16 +1,8 @@
 // The loans page: request a loan, approve/refuse, return and renew, through /api/loans.
 (() => {
-  const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  const post = (url, body) => fetch(url, {
-    method: "POST", credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
-    body: JSON.stringify(body || {}),
-  });
+  const { post, message } = window.archive;
   const list = (text) => text.split(/[\s,，、]+/).filter(Boolean);
-  const fail = async (response, where) => {
-    const body = await response.json().catch(() => ({}));
-    where.textContent = (body.error && body.error.message) || "操作失败";
-  };
+  const fail = async (response, where) => { where.textContent = await message(response); };
 
   const form = document.getElementById("loan-form");
   if (form) {

@@ -20,7 +20,7 @@ CONTRACT = doc_id("城东供电所/3301000001_杭州明远纺织有限公司/业
 def server(indexed_archive, tmp_path_factory):
     url = database_copy(indexed_archive, tmp_path_factory.mktemp("room-browser") / "room.db")
     settings = indexed_archive.settings(database_url=url)
-    for name in ("clerk_east", "archivist_west"):
+    for name in ("clerk_east", "archivist_west", "archivist_east"):
         ensure_user(settings, name, *USERS[name])
     with serving(indexed_archive, ARCHIVE_SEARCH_DB=url) as base:
         yield base
@@ -91,4 +91,36 @@ def test_the_viewer_shows_watermarked_pages(browser, server):  # noqa: F811
         page.click("#masked-copy")
     assert info.value.suggested_filename.endswith("_脱敏副本.pdf")
     assert no_horizontal_overflow(page)
+    context.close()
+
+
+def test_a_handover_submitted_and_received(browser, server):  # noqa: F811
+    context, clerk = signed_in_page(browser, server, "clerk_east")
+    clerk.goto(f"{server}/handovers")
+    clerk.fill("#accounts", "3301000001")
+    clerk.click("#check-batch")
+    clerk.wait_for_function("document.getElementById('check-result').textContent.length > 0")
+    assert "资料不齐全" in clerk.locator("#check-result").inner_text()
+    clerk.click("#submit-batch")
+    clerk.wait_for_function("document.getElementById('handover-error').textContent.length > 0")
+    assert "请填写说明" in clerk.locator("#handover-error").inner_text()
+    clerk.fill("#gaps_reason", "身份证明待客户补交")
+    shot(clerk, "handover-submit")
+    clerk.click("#submit-batch")
+    clerk.wait_for_url(re.compile(r"/handovers/\d+"))
+    batch_url = clerk.url
+    assert clerk.locator("#batch-status").inner_text() == "待接收"
+    context.close()
+
+    context, archivist = signed_in_page(browser, server, "archivist_east")
+    archivist.goto(batch_url)
+    first = archivist.locator("tr.item[data-status=待接收]").first
+    first.locator(".reason").fill("缺少客户签字")
+    first.locator("button[data-act=return]").click()
+    archivist.wait_for_selector("tr.item[data-status=退回]")
+    archivist.click("#accept-rest")
+    archivist.wait_for_selector("#batch[data-status=已接收]")
+    assert archivist.locator("tr.item[data-status=已接收]").count() >= 1
+    assert no_horizontal_overflow(archivist)
+    shot(archivist, "handover-received")
     context.close()

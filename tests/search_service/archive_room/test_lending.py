@@ -3,9 +3,11 @@ search's counts and the access log checked at each step."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from fastapi import FastAPI
+from openpyxl import load_workbook
 
 from search_service.audit import Filters
 from search_service.db import utcnow
@@ -167,10 +169,22 @@ def test_register_is_for_archivists_and_auditors_and_exports(users) -> None:
     assert [r["id"] for r in users["archivist_west"].get("/api/loans").json()["loans"]] == \
         [loan["id"]]
     assert users["archivist_east"].get("/api/loans").json()["loans"] == []  # not their unit
+    assert users["archivist_east"].get(f"/api/loans/{loan['id']}").status_code == 404
+    assert users["auditor"].get(f"/api/loans/{loan['id']}").json()["items"][0]["label"] == \
+        f"{WEST} 张三丰"
+    assert users["clerk_east"].get(f"/api/loans/{loan['id']}").json()["items"][0]["label"] == \
+        WEST  # the requester learns no name before approval
     export = users["auditor"].get("/api/loans/register.xlsx")
     assert export.status_code == 200
-    from openpyxl import load_workbook
-    import io
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:3] == ["编号", "借阅人", "单位"] and rows[1][1] == "clerk_east"
+
+
+def test_a_page_out_of_scope_offers_a_loan_request(users) -> None:
+    page = users["clerk_east"].get(f"/customers/{WEST}")
+    assert page.status_code == 404
+    assert f'id="ask-loan" href="/loans?account_no={WEST}"' in page.text
+    form = users["clerk_east"].get(f"/loans?account_no={WEST}").text
+    assert f'id="accounts" name="accounts" value="{WEST}"' in form
+    assert 'id="ask-loan"' not in users["auditor"].get(f"/customers/{WEST}").text
