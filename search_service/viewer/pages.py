@@ -27,7 +27,7 @@ def page_png(path: Path, file_type: str, index: int, mark: Watermark, masked: bo
     info = PngImagePlugin.PngInfo()
     info.add_itxt("Watermark", mark.text())
     out = io.BytesIO()
-    image.save(out, "PNG", pnginfo=info, optimize=False, compress_level=6)
+    image.save(out, "PNG", pnginfo=info, optimize=False, compress_level=3)
     return out.getvalue()
 
 

@@ -65,7 +65,7 @@ def page_count(path: Path, file_type: str) -> int:
 
 def render_page(path: Path, file_type: str, index: int, ocr: bool = False) -> Page:
     """Page ``index`` (from 0) of the file; ``ocr``: find character boxes of scans by OCR
-    (needed to mask them; costs a second or so per page)."""
+    (needed to mask them; one OCR of the page: docs/benchmarks-viewer.md)."""
     if file_type.lower() in PDF_TYPES:
         page = _pdf_page(path, index)
     else:
