@@ -1,4 +1,5 @@
-"""The archive room's pages: loans (申请、审批、登记簿) and handover (移交、接收)."""
+"""The archive room's pages: loans (申请、审批、登记簿), handover (移交、接收) and retention
+appraisal (鉴定、销毁清册)."""
 
 from __future__ import annotations
 
@@ -52,3 +53,12 @@ def handover_page(request: Request, batch_id: Annotated[int, Path(ge=1, le=2**31
     batch = reader.room.handover.batch(user, units, batch_id)
     return templates.TemplateResponse(request, "handover.html", {
         "batch": batch, "can_decide": can_decide_for(user, units, batch["org"])})
+
+
+@router.get("/retention", response_class=HTMLResponse)
+def retention_page(request: Request, user: CurrentUser, reader: Reader) -> HTMLResponse:
+    units = units_of(reader)
+    retention = reader.room.retention
+    return templates.TemplateResponse(request, "retention.html", {
+        "due": retention.due(user, units), "register": retention.register(user, units),
+        "user_name": user.name})

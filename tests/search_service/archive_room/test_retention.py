@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -27,9 +28,8 @@ CATALOG = [  # 文件路径, 户号, 档案类别, 题名, 形成日期, 档号,
 ]
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> IndexedArchive:
-    base = tmp_path_factory.mktemp("retention")
+def retention_archive(base: Path) -> IndexedArchive:
+    """An archive whose catalog.csv gives periods (one due) and a paper location, indexed."""
     root = base / "archive"
     write_customers(root)
     make_txt(root / OLD_BILL, "电费通知单\n户号：3301000003\n2010年3月电费 88 元，滞纳金说明\n")
@@ -42,6 +42,11 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> IndexedArchive:
     writer.writerows(CATALOG)
     (root / "catalog.csv").write_bytes(buffer.getvalue().encode("utf-8-sig"))
     return IndexedArchive.build(root, base / "index")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> IndexedArchive:
+    return retention_archive(tmp_path_factory.mktemp("retention"))
 
 
 @pytest.fixture(scope="module")
