@@ -23,6 +23,7 @@ from search_service.archive_room.room import ArchiveRoom
 from search_service.audit import ALLOWED, DENIED, Event, current_request
 from search_service.config import Settings
 from search_service.customer_cache import CustomerCache
+from search_service.db import utcnow
 from search_service.errors import ForbiddenError, NotFoundError, UnavailableError
 from search_service.highlight import mark_all
 from search_service.live_index import LiveIndex
@@ -32,7 +33,6 @@ from search_service.policy import (Units, can_read_archives, can_see_failed_file
 from search_service.search import (SearchParams, SearchResult, find_document,
                                    list_documents, match_pattern, run_search)
 from search_service.users import User
-from search_service.db import utcnow
 from search_service.viewer.marks import Watermark
 from search_service.viewer.pages import copy_pdf, page_png
 from search_service.viewer.render import is_paged
