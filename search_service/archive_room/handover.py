@@ -47,6 +47,8 @@ MAX_ACCOUNTS = 100
 class Handovers(Procedure):
     def check(self, user: Person, units: Units, accounts: Iterable[str]) -> dict[str, Any]:
         """What a batch of these customers would hold, and what is missing (nothing written)."""
+        if not can_hand_over(user):
+            raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能移交档案")
         accounts = _accounts(accounts)
         with self.engine.connect() as conn:
             return self._assemble(conn, user, units, accounts)

@@ -76,6 +76,7 @@ class Retention(Procedure):
         return found
 
     def propose(self, user: Person, units: Units, doc_id: str, reason: str) -> dict[str, Any]:
+        self._require(user, "disposal_propose")
         if not reason.strip():
             raise QueryError("提出销毁时请填写鉴定意见")
         with self.engine.connect() as conn:

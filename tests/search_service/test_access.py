@@ -19,6 +19,7 @@ from search_service.access import Access
 from search_service.app import create_app
 from search_service.audit import Filters
 from search_service.policy import DEFAULT_CITY
+from tests.search_service.archive_room.conftest import database_copy
 from tests.search_service.conftest import (CLI_ADMIN, TEST_SECRET, IndexedArchive, doc_id,
                                            ensure_user, free_port, signed_in, wait_until_up)
 
@@ -71,9 +72,10 @@ MASKED = {"clerk_east", "clerk_west", "inspector"}
 
 @pytest.fixture(scope="module")
 def app(indexed_archive: IndexedArchive, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    """The service with a database of its own, so records can be counted exactly."""
-    db = tmp_path_factory.mktemp("access") / "access.db"
-    return create_app(indexed_archive.settings(database_url=f"sqlite:///{db}"))
+    """The service with a database of its own (a copy, catalog included), so records can be
+    counted exactly."""
+    url = database_copy(indexed_archive, tmp_path_factory.mktemp("access") / "access.db")
+    return create_app(indexed_archive.settings(database_url=url))
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +169,34 @@ def test_role_by_archive_room_route(app, clients, user: str, route: str) -> None
         records = records_after(app, before)
         assert [(r["user"], r["action"], r["outcome"]) for r in records] == [
             (user, ROOM_READS[route], "allowed" if expected == 200 else "denied")]
+
+
+# Changes of the archive room, gated by role (and unit) before anything is written.
+ROOM_CHANGES = {  # name: (method, path, body)
+    "loan_request": ("POST", "/api/loans", {"accounts": [EAST], "purpose": "业务办理", "days": 7}),
+    "handover_check": ("POST", "/api/handovers/check", {"accounts": [EAST]}),
+    "paper_set": ("PUT", f"/api/customers/{EAST}/paper", {"store": "一号库房", "box": "12"}),
+    "disposal_propose": ("POST", "/api/retention/proposals", {"doc_id": CONTRACT, "reason": "到期"}),
+}
+ROOM_CHANGE_MATRIX = {  # a disposal proposal by an archivist is refused: the contract is not due
+    "clerk_east":     dict(loan_request=201, handover_check=200, paper_set=403, disposal_propose=403),
+    "clerk_west":     dict(loan_request=201, handover_check=404, paper_set=403, disposal_propose=403),
+    "inspector":      dict(loan_request=201, handover_check=200, paper_set=403, disposal_propose=403),
+    "archivist_east": dict(loan_request=201, handover_check=200, paper_set=200, disposal_propose=400),
+    "archivist_city": dict(loan_request=201, handover_check=200, paper_set=200, disposal_propose=400),
+    "auditor":        dict(loan_request=403, handover_check=403, paper_set=403, disposal_propose=403),
+    "admin":          dict(loan_request=403, handover_check=403, paper_set=403, disposal_propose=403),
+}
+
+
+@pytest.mark.parametrize("user", list(ROOM_CHANGE_MATRIX))
+@pytest.mark.parametrize("change", list(ROOM_CHANGES))
+def test_role_by_archive_room_change(clients, user: str, change: str) -> None:
+    method, path, body = ROOM_CHANGES[change]
+    response = clients[user].request(method, path, json=body)
+    assert response.status_code == ROOM_CHANGE_MATRIX[user][change], response.text
+    if response.status_code >= 400:
+        assert set(response.json()) == {"error"}
 
 
 def test_every_archive_room_route_is_in_the_matrix(app) -> None:
