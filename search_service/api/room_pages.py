@@ -13,6 +13,7 @@ from search_service.api.deps import CurrentUser, Reader
 from search_service.api.pages import templates
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, PURPOSES
 from search_service.archive_room.reports import beijing
+from search_service.errors import ForbiddenError
 from search_service.policy import (can_decide_for, can_keep_archive_room,
                                    can_read_loan_register, can_request_loan)
 
@@ -25,6 +26,8 @@ def loans_page(request: Request, user: CurrentUser, reader: Reader,
                doc_id: Annotated[str, Query(max_length=32)] = "",
                account_no: Annotated[str, Query(max_length=32)] = "",
                original: Annotated[bool, Query()] = False) -> HTMLResponse:
+    if not (can_request_loan(user) or can_read_loan_register(user)):
+        raise ForbiddenError("您的角色不能借阅档案，也不能查看借阅登记簿")
     lending = reader.room.lending
     units = units_of(reader) if can_read_loan_register(user) else None
     return templates.TemplateResponse(request, "loans.html", {

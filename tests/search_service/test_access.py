@@ -423,3 +423,21 @@ def test_role_by_page(app, clients, user: str, page: str) -> None:
         return
     assert len(records) == 1 and records[0]["action"] == action
     assert records[0]["outcome"] == ("allowed" if expected == 200 else "denied")
+
+
+ROOM_PAGES = {"loans": "/loans", "handovers": "/handovers", "retention": "/retention"}
+ROOM_PAGE_MATRIX = {
+    "clerk_east": dict(loans=200, handovers=200, retention=403),
+    "inspector": dict(loans=200, handovers=200, retention=403),
+    "archivist_east": dict(loans=200, handovers=200, retention=200),
+    "auditor": dict(loans=200, handovers=403, retention=403),
+    "admin": dict(loans=403, handovers=403, retention=403),
+}
+
+
+@pytest.mark.parametrize("user", list(ROOM_PAGE_MATRIX))
+@pytest.mark.parametrize("page", list(ROOM_PAGES))
+def test_role_by_archive_room_page(clients, user: str, page: str) -> None:
+    response = clients[user].get(ROOM_PAGES[page], follow_redirects=False)
+    assert response.status_code == ROOM_PAGE_MATRIX[user][page]
+    assert response.headers["content-type"].startswith("text/html")
