@@ -3,7 +3,8 @@
 Text PDF pages (pdfium render, text-layer boxes) and scanned inspection sheets (Pillow, and
 for masked viewers RapidOCR boxes), each rendered, highlighted, masked and watermarked as
 ``search_service.viewer.pages.page_png`` does for a request; and a whole masked copy. Medians
-of N runs after one warm-up (the OCR engine loads once). Not a test: record the figures in
+of N runs after one warm-up (the OCR engine loads once); the masked scan both with its OCR
+boxes computed and taken from the viewer's cache. Not a test: record the figures in
 docs/benchmarks-viewer.md.
 
     .venv/bin/python bench/bench_viewer.py [--runs 7]
@@ -25,6 +26,7 @@ from indexer.sample_scans import Subject, cjk_font_path, inspection_sheet
 from search_service.highlight import compile_phrases
 from search_service.viewer.marks import Watermark
 from search_service.viewer.pages import copy_pdf, page_png
+from search_service.viewer.render import _ocr_cache
 
 LINES = [f"供用电合同 第{n}条 用电人联系电话 1381234{n:04d} 身份证号 33010219850202{n:04d}"
          for n in range(40)]
@@ -76,7 +78,9 @@ def main() -> None:
             "text PDF page, unmasked": lambda: page_png(pdf, "pdf", 0, mark, False, pattern),
             "text PDF page, masked": lambda: page_png(pdf, "pdf", 0, mark, True, pattern),
             "scan page, unmasked": lambda: page_png(sheet, "png", 0, mark, False),
-            "scan page, masked (OCR boxes)": lambda: page_png(sheet, "png", 0, mark, True),
+            "scan page, masked (OCR boxes)": lambda: (_ocr_cache.clear(),
+                                                      page_png(sheet, "png", 0, mark, True)),
+            "scan page, masked, boxes cached": lambda: page_png(sheet, "png", 0, mark, True),
             "masked copy, 5-page text PDF": lambda: copy_pdf(pdf, "pdf", "", "合同", mark),
         }
         print(f"python {platform.python_version()}, {os.cpu_count()} cores, "

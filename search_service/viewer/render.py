@@ -8,6 +8,8 @@ out along each line by character width (a CJK character counts twice a Latin one
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ PAGED_TYPES = PDF_TYPES | IMAGE_TYPES
 PDF_SCALE = 150 / 72  # 150 dpi: a readable A4 page of 1240 x 1754 pixels
 MAX_SIDE = 2000  # scans larger than this are scaled down for the screen
 MIN_TEXT_CHARS = 8
+OCR_CACHE_PAGES = 256  # OCR'd pages kept in memory (text and boxes, a few KB each)
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom in image pixels
 
@@ -71,7 +74,9 @@ def render_page(path: Path, file_type: str, index: int, ocr: bool = False) -> Pa
     else:
         page = Page(_image_page(path, index), source="ocr")
     if ocr and page.source == "ocr":
-        page.text, page.boxes = _ocr_boxes(page.image)
+        stat = path.stat()
+        text, boxes = ocr_boxes(str(path), stat.st_mtime_ns, stat.st_size, index, page.image)
+        page.text, page.boxes = text, list(boxes)
     return page
 
 
@@ -114,7 +119,29 @@ def _image_page(path: Path, index: int) -> Image.Image:
     return page
 
 
-def _ocr_boxes(image: Image.Image) -> tuple[str, list[Box | None]]:
+_ocr_cache: OrderedDict[tuple, tuple[str, tuple[Box | None, ...]]] = OrderedDict()
+_ocr_lock = threading.Lock()
+
+
+def ocr_boxes(path: str, mtime_ns: int, size: int, index: int, image: Image.Image
+              ) -> tuple[str, tuple[Box | None, ...]]:
+    """Text and character boxes of a scanned page, kept for the last
+    :data:`OCR_CACHE_PAGES` pages by file version and page (the next view of the same page,
+    by anyone, skips the OCR)."""
+    key = (path, mtime_ns, size, index)
+    with _ocr_lock:
+        if key in _ocr_cache:
+            _ocr_cache.move_to_end(key)
+            return _ocr_cache[key]
+    found = _recognise(image)
+    with _ocr_lock:
+        _ocr_cache[key] = found
+        while len(_ocr_cache) > OCR_CACHE_PAGES:
+            _ocr_cache.popitem(last=False)
+    return found
+
+
+def _recognise(image: Image.Image) -> tuple[str, tuple[Box | None, ...]]:
     from indexer.ocr import ocr_lines
 
     text: list[str] = []
@@ -129,7 +156,7 @@ def _ocr_boxes(image: Image.Image) -> tuple[str, list[Box | None]]:
             x += weight * unit
         text.append("\n")
         boxes.append(None)
-    return "".join(text), boxes
+    return "".join(text), tuple(boxes)
 
 
 @contextmanager
