@@ -58,25 +58,38 @@ def ocr_image(image: Image.Image) -> OcrPage:
     pinned ``<4``) because its public result drops the classifier's verdicts, which tell an
     upside-down page from an upright one; tests/indexer/test_ocr.py guards both.
     """
-    rgb = np.asarray(image.convert("RGB"))[:, :, ::-1]  # RapidOCR wants BGR like OpenCV
-    ocr = engine()
-    resized, record = ocr.preprocess_img(rgb)
-    det, cls, rec, _ = ocr.run_ocr_steps(resized, record)
-    if det.boxes is None or rec.txts is None:
-        return OcrPage("", 0.0, 0)
-    scale_w, scale_h = record["preprocess"]["ratio_w"], record["preprocess"]["ratio_h"]
-    boxes = np.asarray(det.boxes, dtype=float) / [scale_w, scale_h]
-    labels = [label for label, _ in (cls.cls_res or [])]
-    lines = [(box, text.strip(), score) for box, text, score in zip(boxes, rec.txts, rec.scores)
-             if text.strip() and score >= MIN_LINE_SCORE]
+    lines, labels = _recognise(image)
     if not lines:
         return OcrPage("", 0.0, 0)
-    height, width = rgb.shape[:2]
+    width, height = image.size
     rotation = page_rotation([b for b, _, _ in lines], labels)
     text = reading_order(lines, rotation, width, height)
     chars = sum(len(t) for _, t, _ in lines)
     confidence = sum(len(t) * s for _, t, s in lines) / chars
     return OcrPage(text, round(float(confidence), 4), rotation)
+
+
+def ocr_lines(image: Image.Image) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Each recognised line's box (left, top, right, bottom in image pixels) and text."""
+    lines, _ = _recognise(image)
+    return [((float(box[:, 0].min()), float(box[:, 1].min()), float(box[:, 0].max()),
+              float(box[:, 1].max())), text) for box, text, _ in lines]
+
+
+def _recognise(image: Image.Image) -> tuple[list[tuple[np.ndarray, str, float]], list[str]]:
+    """The lines (box, text, score) worth keeping, and the classifier's labels."""
+    rgb = np.asarray(image.convert("RGB"))[:, :, ::-1]  # RapidOCR wants BGR like OpenCV
+    ocr = engine()
+    resized, record = ocr.preprocess_img(rgb)
+    det, cls, rec, _ = ocr.run_ocr_steps(resized, record)
+    if det.boxes is None or rec.txts is None:
+        return [], []
+    scale_w, scale_h = record["preprocess"]["ratio_w"], record["preprocess"]["ratio_h"]
+    boxes = np.asarray(det.boxes, dtype=float) / [scale_w, scale_h]
+    labels = [label for label, _ in (cls.cls_res or [])]
+    lines = [(box, text.strip(), score) for box, text, score in zip(boxes, rec.txts, rec.scores)
+             if text.strip() and score >= MIN_LINE_SCORE]
+    return lines, labels
 
 
 def page_rotation(boxes: list[np.ndarray], labels: list[str]) -> int:

@@ -28,7 +28,7 @@ from indexer.extract import SOURCE_TEXT, Extracted, Limits, extract
 from indexer.ocrcache import FILENAME as OCR_CACHE_FILE
 from indexer.ocrcache import OcrCache
 from indexer.records import FileFacts, document_record, failure_record, text_source_label
-from indexer.schema import STATUS_FAILED, STATUS_OK
+from indexer.schema import STATUS_DISPOSED, STATUS_FAILED, STATUS_OK
 from indexer.store import prepare_index_dir, read_meta, write_meta
 from indexer.workers import DIED, DONE, Finished, Progress, TaskLimits, supervised
 from search_service.db import default_url
@@ -254,6 +254,8 @@ class BatchWriter:
 
 
 def _changed(facts: FileFacts, known: KnownFile | None, retry_failed: bool) -> bool:
+    if known is not None and known.status == STATUS_DISPOSED:
+        return False  # destroyed after appraisal: its record stays as the disposal left it
     return known is None or known.size != facts.size or known.mtime != facts.mtime or (
         retry_failed and known.status != STATUS_OK)
 
@@ -344,8 +346,8 @@ def run_index(
         engine.close()
     summary.unchanged += len(files) - len(todo) - summary.refreshed
     summary.still_failing = sum(
-        1 for f in files if f.path not in todo_paths and known[f.path].status != STATUS_OK
-    )
+        1 for f in files if f.path not in todo_paths
+        and known[f.path].status not in (STATUS_OK, STATUS_DISPOSED))
     write_meta(index_dir, {"root": str(root), "master_fingerprint": fingerprint,
                            "extraction_version": EXTRACTION_VERSION, "finished_at": time.time()})
     summary.seconds = time.monotonic() - began
@@ -402,6 +404,8 @@ def _refresh_master_data(records, paths, customers, catalog, writer,  # noqa: AN
     """Customers or catalog changed: rebuild the records of ``paths`` from the catalog
     (documents from their text, failed files from their reason), without reading files."""
     for row in records.rows(paths):
+        if row["status"] == STATUS_DISPOSED:
+            continue
         facts = FileFacts(row["path"], row["size"], row["mtime"], row["sha256"])
         if row["status"] != STATUS_OK:
             record = failure_record(facts, row["status"], row["error"], customers, catalog)

@@ -17,6 +17,7 @@ from indexer.pinyin import FullPinyinTokenizer, InitialsTokenizer
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
 STATUS_UNSUPPORTED = "unsupported"
+STATUS_DISPOSED = "disposed"  # destroyed after appraisal (档案鉴定): never searched or re-read
 
 # Where a document's text came from (the text_source facet, shown as is).
 TEXT_SOURCE_LAYER = "文字层"

@@ -11,8 +11,9 @@ import web
 from search_service.access import Access
 from search_service.admin import api as admin_api
 from search_service.admin import page as admin_page
-from search_service.api import (audit, auth, customers, documents, failed, health,
-                                oversight, oversight_pages, pages, search)
+from search_service.api import (archive_room, audit, auth, customers, documents, failed,
+                                health, oversight, oversight_pages, pages, room_pages, search,
+                                viewer)
 from search_service.api.context import RequestContext
 from search_service.api.errors import handle_error
 from search_service.api.limits import RequestLimits
@@ -39,8 +40,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RequestLimits, max_body=settings.max_body_kb * 1024,
                        max_query=settings.max_query_chars)
     app.add_middleware(RequestContext)  # outermost: every answer carries its request id
-    for area in (auth, search, documents, customers, failed, audit, health, oversight, pages,
-                 oversight_pages):
+    for area in (auth, search, documents, customers, failed, audit, health, oversight,
+                 archive_room, viewer, room_pages, pages, oversight_pages):
         app.include_router(area.router)
     for router in (admin_api.router, admin_page.router):
         app.include_router(router)

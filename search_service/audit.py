@@ -56,8 +56,17 @@ ACTIONS = {  # action -> label shown to the auditor
     "oversight_view": "查看档案管理报表", "oversight_export": "导出档案管理报表",
     "spotcheck_create": "创建抽查", "spotcheck_view": "查看抽查", "spotcheck_record": "填写抽查",
     "spotcheck_finish": "完成抽查", "spotcheck_report": "下载抽查报告",
+    # the archive room (search_service/archive_room, search_service/viewer)
+    "loan_request": "借阅申请", "loan_renew": "续借申请", "loan_approve": "批准借阅",
+    "loan_refuse": "拒绝借阅", "loan_return": "归还借阅", "loan_expire": "借阅到期",
+    "loan_register": "查看借阅登记簿",
+    "handover_submit": "提交移交", "handover_decide": "接收/退回移交", "handover_view": "查看移交",
+    "paper_set": "登记实体档案位置",
+    "disposal_propose": "提出销毁", "disposal_decide": "审批销毁", "disposal_register": "查看销毁清册",
+    "page_view": "查看档案页面", "copy_download": "下载脱敏副本",
 }
-ARCHIVE_READS = frozenset({"customer_view", "document_view", "file_download"})
+ARCHIVE_READS = frozenset({"customer_view", "document_view", "file_download", "page_view",
+                           "copy_download"})
 READS = ARCHIVE_READS | {"search"}
 
 records = Table(
@@ -516,7 +525,7 @@ class AlertRules:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # bulk_read, after_hours, denials
+    kind: str  # bulk_read, after_hours, denials, overdue_loan
     user: str
     start: str
     end: str
@@ -529,7 +538,7 @@ class Alert:
 
 
 ALERT_LABELS = {"bulk_read": "批量查阅客户", "after_hours": "非工作时间查阅",
-                "denials": "多次被拒绝"}
+                "denials": "多次被拒绝", "overdue_loan": "借阅逾期未还"}
 
 
 def _by_user(rows: list[dict[str, Any]], keep: Callable[[dict[str, Any]], bool]

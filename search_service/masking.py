@@ -56,6 +56,20 @@ def mask_text(text: str) -> str:
     return text
 
 
+def sensitive_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds a number :func:`mask_text` would mask, as ``(start, end)`` of the
+    whole number (for blacking it out on a rendered page), longest rules first."""
+    if not text or not any(c.isdigit() for c in text):
+        return []
+    spans: list[tuple[int, int]] = []
+    for pattern, _ in _RULES:
+        for match in pattern.finditer(text):
+            start, end = match.span(1)
+            if not any(start < e and s < end for s, e in spans):
+                spans.append((start, end))
+    return sorted(spans)
+
+
 _TAG_OR_ENTITY = re.compile(r"(<[^>]*>)|(&#?[0-9A-Za-z]+;)")
 
 

@@ -52,13 +52,14 @@ class Role:
     spot_check: bool = False  # draws and fills spot checks (抽查) of the units in reach
     read_audit: bool = False
     manage_users: bool = False
+    archive_room: bool = False  # keeps the archive room: loans, handover, paper, retention
 
 
 ROLES: dict[str, Role] = {r.name: r for r in (
     Role("clerk", "营业员", Reach.OWN_UNIT),
     Role("inspector", "稽查员", Reach.ALL, spot_check=True),
     Role("archivist", "档案管理员", Reach.OWN_UNIT, personal_data=True, see_failed_files=True,
-         spot_check=True),
+         spot_check=True, archive_room=True),
     Role("auditor", "审计员", Reach.NONE, read_audit=True),
     Role("admin", "系统管理员", Reach.NONE, manage_users=True),
 )}
@@ -106,6 +107,33 @@ def can_read_audit(user: Person) -> bool:
 
 def can_manage_users(user: Person) -> bool:
     return role_of(user).manage_users
+
+
+# --- the archive room: lending, handover, paper files, retention ---------------------------
+
+def can_request_loan(user: Person) -> bool:
+    """Any reading role may ask to borrow (借阅) customers or documents."""
+    return can_read_archives(user)
+
+
+def can_keep_archive_room(user: Person) -> bool:
+    """Archivists: decide loans and handovers of their units, paper locations, appraisal."""
+    return role_of(user).archive_room
+
+
+def can_decide_for(user: Person, units: "Units", org: str) -> bool:
+    """Whether ``user`` is an archivist of the unit ``org`` (or of a unit above it)."""
+    return can_keep_archive_room(user) and unit_in_reach(user, units, org)
+
+
+def can_read_loan_register(user: Person) -> bool:
+    """The loan register (借阅登记簿): archivists (their units) and auditors (all)."""
+    return can_keep_archive_room(user) or can_read_audit(user)
+
+
+def can_hand_over(user: Person) -> bool:
+    """Business staff hand documents of their units to the archive room (移交)."""
+    return can_read_archives(user)
 
 
 def needs_unit(role: str) -> bool:
@@ -192,10 +220,21 @@ def readable_units(user: Person, units: Units) -> list[str] | None:
     return units.subtree(user.org)
 
 
-def scope_of(user: Person, units: Units) -> Scope:
-    """The documents ``user`` may read, as data: their units (None: every document)."""
+def scope_of(user: Person, units: Units, accounts: Iterable[str] = (),
+             doc_ids: Iterable[str] = ()) -> Scope:
+    """The documents ``user`` may read, as data: their units (None: every document), plus
+    what a grant (an approved loan) names by customer (``accounts``) or document
+    (``doc_ids``)."""
     readable = readable_units(user, units)
-    return Scope(units=None if readable is None else tuple(readable))
+    if readable is None:
+        return Scope()
+    return Scope(units=tuple(readable), accounts=tuple(accounts), doc_ids=tuple(doc_ids))
+
+
+def unit_in_reach(user: Person, units: Units, org: str) -> bool:
+    """Whether the unit ``org`` is one of those ``user``'s role reaches (grants aside)."""
+    readable = readable_units(user, units)
+    return readable is None or (bool(org) and org in readable)
 
 
 def in_scope(scope: Scope, record: Mapping[str, Any]) -> bool:

@@ -7,33 +7,43 @@ the user it is made for, so access scope, masking and the access log have one pl
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from whoosh.index import LockError
+
 from indexer import doctypes
 from indexer.catalog.tables import RECORD_COLUMNS
 from indexer.customers import Customer
-from indexer.schema import STATUS_OK
+from indexer.schema import STATUS_DISPOSED, STATUS_OK
 from search_service.access import Access
-from search_service.audit import ALLOWED, DENIED, Event
+from search_service.archive_room.lending import Grants
+from search_service.archive_room.room import ArchiveRoom
+from search_service.audit import ALLOWED, DENIED, Event, current_request
 from search_service.config import Settings
 from search_service.customer_cache import CustomerCache
+from search_service.db import utcnow
 from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
-from search_service.highlight import mark_all
 from search_service.engines import open_engine
 from search_service.engines.base import Scope
+from search_service.engines.sync import catch_up
+from search_service.highlight import mark_all
 from search_service.masking import mask_record, mask_text
 from search_service.oversight.customer import customer_oversight
 from search_service.policy import (Units, can_read_archives, can_see_failed_files,
                                    can_see_personal_data, in_scope, readable_units, role_label,
-                                   scope_of)
+                                   scope_of, unit_in_reach)
 from search_service.query.segment import warm_up
 from search_service.query.suggest import SuggestionIndex, nothing_found
 from search_service.query.understand import QueryContext, understand
 from search_service.query.vocabulary import Vocabulary
 from search_service.search import HIT_FIELDS, SearchParams, SearchResult, match_pattern, run_search
 from search_service.users import User
+from search_service.viewer.marks import Watermark
+from search_service.viewer.pages import copy_pdf, page_png
+from search_service.viewer.render import is_paged
 
 INLINE_TYPES = frozenset({"application/pdf"})
 _MEDIA_TYPES = {
@@ -70,11 +80,15 @@ class ArchiveReader:
         self.catalog = access.catalog
         self.customers = CustomerCache()
         self.vocabulary = Vocabulary()
+        self.room = ArchiveRoom(access.engine, access.audit, root=settings.resolved_root)
+        self.room.retention.on_disposed = self._catch_up
         warm_up()
 
     def scope(self, user: User) -> Scope:
-        """What ``user`` may read (the one place a reader asks)."""
-        return scope_of(user, self.access.units())
+        """What ``user`` may read (the one place a reader asks): their units, plus what their
+        approved loans name (the archive room's grants, as data)."""
+        accounts, doc_ids = self.room.lending.grants_for(user)
+        return scope_of(user, self.access.units(), accounts, doc_ids)
 
     def search(self, user: User, params: SearchParams) -> SearchResult:
         self._require_archives(user, "search", target_account=params.account_no)
@@ -123,19 +137,21 @@ class ArchiveReader:
     def document(self, user: User, doc_id: str, q: str = "") -> dict[str, Any]:
         """A document's metadata and text; ``text_html`` marks the matches of ``q``."""
         stored = self._stored(user, "document_view", doc_id)
-        lexicon, _ = self._vocabulary(self.access.units())
-        pattern = match_pattern(q, QueryContext(lexicon))
+        pattern = self._pattern(q)
+        loan = self._loan(user, stored)
         self._log(user, "document_view", target_doc=doc_id,
-                  target_account=stored.get("account_no", ""), details={"q": q})
+                  target_account=stored.get("account_no", ""), details={"q": q, **loan})
         text = stored.pop("content", "")
         body = {**stored, "text": text, "text_html": mark_all(text, pattern),
-                "file_allowed": self._file_refusal(user, stored, text) == ""}
-        return body if can_see_personal_data(user) else mask_record(body, TEXT_HTML_KEYS)
+                "file_allowed": self._file_refusal(user, stored, text) == "",
+                "viewer_pages": _viewer_pages(stored), **loan}
+        return body if self._unmasked(user, stored) else mask_record(body, TEXT_HTML_KEYS)
 
     def file(self, user: User, doc_id: str) -> ArchiveFile:
         """The original file of a document; never a path outside the archive root."""
         root = self._root()
         stored = self._stored(user, "file_download", doc_id)
+        loan = self._loan(user, stored)
         target = {"target_doc": doc_id, "target_account": stored.get("account_no", "")}
         refusal = self._file_refusal(user, stored, stored.get("content", ""))
         if refusal:
@@ -146,9 +162,65 @@ class ArchiveReader:
         except NotFoundError:
             self._log(user, "file_download", DENIED, "file_unavailable", **target)
             raise
-        self._log(user, "file_download", **target, details={"path": stored["path"]})
+        self._log(user, "file_download", **target, details={"path": stored["path"], **loan})
         media_type = _media_type(path)
         return ArchiveFile(path, media_type, path.name, media_type in INLINE_TYPES)
+
+    def page_image(self, user: User, doc_id: str, number: int, q: str = "") -> bytes:
+        """Page ``number`` (from 1) as a watermarked PNG, masked unless the user may see
+        personal data (or borrowed the original), the matches of ``q`` highlighted."""
+        stored = self._stored(user, "page_view", doc_id)
+        pattern = self._pattern(q)
+        loan = self._loan(user, stored)
+        masked = not self._unmasked(user, stored)
+        target = {"target_doc": doc_id, "target_account": stored.get("account_no", "")}
+        if not 1 <= number <= _viewer_pages(stored):
+            self._log(user, "page_view", DENIED, "no_page", **target, details={"page": number})
+            raise NotFoundError(f"该档案没有第 {number} 页的页面图像")
+        path = self._viewable(user, "page_view", stored, masked, target)
+        body = self._rendered(user, "page_view", target, lambda: page_png(
+            path, stored["file_type"], number - 1, self._watermark(user), masked, pattern))
+        self._log(user, "page_view", **target, details={"page": number, "masked": masked,
+                                                        "q": q, **loan})
+        return body
+
+    def masked_copy(self, user: User, doc_id: str) -> tuple[bytes, str]:
+        """The masked copy (脱敏副本) as PDF, and a file name for it; no loan needed."""
+        stored = self._stored(user, "copy_download", doc_id)
+        loan = self._loan(user, stored)
+        target = {"target_doc": doc_id, "target_account": stored.get("account_no", "")}
+        paged = _viewer_pages(stored) > 0
+        path = self._viewable(user, "copy_download", stored, True, target) if paged else Path()
+        title = stored.get("title") or Path(stored["path"]).stem
+        body = self._rendered(user, "copy_download", target, lambda: copy_pdf(
+            path, stored["file_type"], stored.get("content", ""), title, self._watermark(user)))
+        self._log(user, "copy_download", **target, details={"pages": _viewer_pages(stored),
+                                                            **loan})
+        return body, f"{Path(stored['path']).stem}_脱敏副本.pdf"
+
+    def _viewable(self, user: User, action: str, stored: dict[str, Any], masked: bool,
+                  target: dict[str, str]) -> Path:
+        """The original file behind a page or a copy; ID documents are not shown masked."""
+        if masked and stored.get("doc_type") in UNMASKABLE_TYPES:
+            self._log(user, action, DENIED, "personal_data", **target)
+            raise ForbiddenError("身份证明类档案无法遮蔽，只能由可查看个人信息的角色查看或借阅原件后查看")
+        try:
+            return _inside(self._root(), stored["path"])
+        except NotFoundError:
+            self._log(user, action, DENIED, "file_unavailable", **target)
+            raise
+
+    def _rendered(self, user: User, action: str, target: dict[str, str],
+                  render: Callable[[], bytes]) -> bytes:
+        try:
+            return render()
+        except Exception as exc:  # a file pdfium or Pillow cannot draw: recorded, then 503
+            self._log(user, action, DENIED, "render_failed", **target,
+                      details={"error": type(exc).__name__})
+            raise UnavailableError("该档案的页面无法生成图像，请下载原文件或查看提取的文字") from exc
+
+    def _watermark(self, user: User) -> Watermark:
+        return Watermark(user.name, user.org, utcnow(), current_request.get().request_id)
 
     def customer(self, user: User, account_no: str) -> dict[str, Any]:
         """A customer's master data and documents grouped by type (newest first)."""
@@ -169,10 +241,14 @@ class ArchiveReader:
             raise NotFoundError(f"没有户号为“{account_no}”的客户或档案")
         self._log(user, "customer_view", target_account=account_no,
                   details={"documents": len(documents)})
+        handover = self.room.handover.statuses(d["doc_id"] for d in documents)
+        for doc in documents:
+            doc["handover_status"] = handover[doc["doc_id"]]["status"]
         body = {"account_no": account_no, "customer": _customer_dict(customer),
                 "total": len(documents), "groups": group_by_type(documents),
                 "oversight": None if customer is None else customer_oversight(
-                    self.access.engine, self.settings.resolved_root(), account_no)}
+                    self.access.engine, self.settings.resolved_root(), account_no),
+                "paper": self.room.paper.location(account_no)}
         return body if can_see_personal_data(user) else mask_record(body)
 
     def failed_files(self, user: User) -> list[dict[str, Any]]:
@@ -209,12 +285,49 @@ class ArchiveReader:
             reason = "not_found"
         elif not in_scope(self.scope(user), stored):
             reason = "out_of_scope"
+        elif stored.get("status") == STATUS_DISPOSED:
+            reason = "disposed"
         elif stored.get("status") != STATUS_OK and not can_see_failed_files(user):
             reason = "failed_file"
         if reason:
             self._log(user, action, DENIED, reason, target_doc=doc_id)
             raise NotFoundError(f"没有编号为“{doc_id}”的档案")
         return {name: stored[name] for name in RECORD_COLUMNS if name != "fs_path"}
+
+    def _pattern(self, q: str) -> Any:
+        """What to mark for query ``q``: every reading of it, as a search reads it."""
+        lexicon, _ = self._vocabulary(self.access.units())
+        return match_pattern(q, QueryContext(lexicon))
+
+    def _catch_up(self) -> None:
+        """Bring the search engine up to date with the catalog (after a disposal), through an
+        engine of its own; while an indexing run holds the index, that run does it."""
+        engine = open_engine(self.settings)
+        try:
+            catch_up(engine, self.catalog)
+        except (UnavailableError, LockError):
+            pass  # the next index or reindex run catches up; reads already refuse it
+        finally:
+            engine.close()
+
+    def _grants(self, user: User) -> Grants:
+        return self.room.lending.grants_for(user)
+
+    def _loan(self, user: User, stored: dict[str, Any]) -> dict[str, int]:
+        """``{"loan": id}`` when ``user`` reads ``stored`` through a loan (outside their own
+        scope, or its unmasked original), else ``{}``: the read's record names the loan."""
+        grants = self._grants(user)
+        doc, account = stored.get("doc_id", ""), stored.get("account_no", "")
+        if not unit_in_reach(user, self.access.units(), stored.get("org", "")):
+            loan = grants.loan_for(doc, account)
+        else:
+            loan = None if can_see_personal_data(user) else grants.original(doc, account)
+        return {"loan": loan} if loan else {}
+
+    def _unmasked(self, user: User, stored: dict[str, Any]) -> bool:
+        """Personal data unmasked: the role's right, or a loan of the original."""
+        return can_see_personal_data(user) or self._grants(user).original(
+            stored.get("doc_id", ""), stored.get("account_no", "")) is not None
 
     def _require_archives(self, user: User, action: str, **target: str) -> None:
         if not can_read_archives(user):
@@ -223,7 +336,7 @@ class ArchiveReader:
 
     def _file_refusal(self, user: User, stored: dict[str, Any], text: str) -> str:
         """Why ``user`` may not have the original file (it cannot be masked), or ""."""
-        if can_see_personal_data(user):
+        if self._unmasked(user, stored):
             return ""
         path = stored.get("path", "")
         if (stored.get("doc_type") in UNMASKABLE_TYPES or mask_text(text) != text
@@ -260,6 +373,13 @@ def _inside(root: Path, relpath: str) -> Path:
     if not candidate.is_file():
         raise NotFoundError("该档案的原文件已不存在（可能已移动或删除，请重新建立索引）")
     return candidate
+
+
+def _viewer_pages(stored: dict[str, Any]) -> int:
+    """How many page images the viewer shows (0: a format without pages)."""
+    if stored.get("status") != STATUS_OK or not is_paged(stored.get("file_type", "")):
+        return 0
+    return max(int(stored.get("pages") or 0), 1)
 
 
 def _media_type(path: Path) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 
 from indexer.catalog.tables import RECORD_COLUMNS, catalog_meta, customers, documents
 from indexer.customers import Customer
-from indexer.schema import STATUS_OK
+from indexer.schema import STATUS_DISPOSED, STATUS_OK
 from search_service.db import make_engine, utcnow
 
 
@@ -87,7 +87,8 @@ class Catalog:
     def failed(self) -> list[dict[str, Any]]:
         """Files present at the last run that yielded no text, with their reason, by path."""
         cols = documents.c
-        query = (select(documents).where(cols.status != STATUS_OK, cols.removed_at.is_(None))
+        query = (select(documents).where(cols.status.not_in((STATUS_OK, STATUS_DISPOSED)),
+                                         cols.removed_at.is_(None))
                  .order_by(cols.path))
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
@@ -134,6 +135,19 @@ class Catalog:
                 conn.execute(update(documents)
                              .where(documents.c.doc_id.in_(ids[start:start + 500]))
                              .values(removed_at=now, updated_at=now, batch=batch))
+        return batch
+
+    def dispose(self, doc_ids: Iterable[str], conn: Any = None) -> int:
+        """Mark documents destroyed after appraisal, as a new batch (engines then drop them);
+        ``conn``: inside the caller's transaction. Returns the batch."""
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.dispose(doc_ids, own)
+        now = utcnow()
+        batch = conn.execute(select(func.coalesce(func.max(documents.c.batch), 0))).scalar_one() + 1
+        conn.execute(update(documents).where(documents.c.doc_id.in_(list(doc_ids)))
+                     .values(status=STATUS_DISPOSED, error="已销毁（档案鉴定）", updated_at=now,
+                             batch=batch))
         return batch
 
     @staticmethod

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from search_service.access import Access
-from search_service.api.deps import AccessControl, Auditor
+from search_service.api.deps import AccessControl, Auditor, Reader
 from search_service.api.models import Alerts, AuditEvents, ChainStatus
 from search_service.audit import ACTIONS, Event, Filters
 from search_service.errors import QueryError
@@ -132,10 +132,10 @@ def verify(user: Auditor, access: AccessControl,
 
 
 @router.get("/api/audit/alerts", response_model=Alerts, summary="告警：批量查阅、非工作时间、多次被拒（审计员）")
-def alerts(user: Auditor, access: AccessControl,
+def alerts(user: Auditor, access: AccessControl, reader: Reader,
            since: Annotated[date | datetime | None, Query(description="起始（默认 7 天前）")] = None,
            until: Annotated[date | datetime | None, Query(description="截止（默认现在）")] = None
            ) -> dict:
     access.audit.append(Event.by(user, "audit_alerts"))
     found = access.audit.alerts(access.alert_rules, bound(since), bound(until, end=True))
-    return {"alerts": [a.to_dict() for a in found]}
+    return {"alerts": [a.to_dict() for a in reader.room.lending.overdue_alerts() + found]}

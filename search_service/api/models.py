@@ -31,6 +31,7 @@ class Hit(BaseModel):
     file_type: str
     pages: int | None = None
     hazard_status: str
+    handover_status: str = ""  # 未移交 / 待接收 / 已接收 / 退回 (on the customer's archive)
     score: float | None  # None when sorted by date
     snippet: str = ""
 
@@ -122,6 +123,19 @@ class Document(BaseModel):
     text: str
     text_html: str
     file_allowed: bool = True  # False: the original holds personal data this role may not see
+    viewer_pages: int = 0  # page images at /api/documents/{doc_id}/pages/{n}.png (0: none)
+    loan: int | None = None  # the loan this read was made through, if any
+
+
+class PaperLocation(BaseModel):
+    account_no: str
+    store: str  # 库房
+    cabinet: str  # 柜
+    shelf: str  # 架
+    box: str  # 盒号
+    label: str
+    out: bool  # lent out with a loan
+    out_loan: int | None = None
 
 
 class DocumentGroup(BaseModel):
@@ -139,6 +153,7 @@ class CustomerResponse(BaseModel):
     # 档案管理 facts: completeness (required, missing, summary), inspection, open hazards,
     # contract (search_service.oversight.customer)
     oversight: dict | None = None
+    paper: PaperLocation | None = None  # where the paper file sits (实体档案)
 
 
 class Health(BaseModel):

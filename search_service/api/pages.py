@@ -40,12 +40,13 @@ def login_page(request: Request, next: Annotated[str, Query(max_length=2000)] = 
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, user: Auditor, filters: FormFilters, access: AccessControl,
-               page: Annotated[int, Query(ge=1, le=100000)] = 1) -> HTMLResponse:
+               reader: Reader, page: Annotated[int, Query(ge=1, le=100000)] = 1) -> HTMLResponse:
     view = events(access, user, filters, page, AUDIT_PAGE_SIZE)
     items = [(k, v) for k, v in request.query_params.multi_items() if k != "page" and v]
     return templates.TemplateResponse(request, "audit.html", {
         "view": view, "filters": filters, "chain": access.audit.verify_recent(),
-        "alerts": [a.to_dict() for a in access.audit.alerts(access.alert_rules)],
+        "alerts": [a.to_dict() for a in reader.room.lending.overdue_alerts()
+                   + access.audit.alerts(access.alert_rules)],
         "actions": ACTIONS, "query": urlencode(items),
         "since": request.query_params.get("since", ""),
         "until": request.query_params.get("until", ""),

@@ -8,10 +8,14 @@ points outside the archive.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +121,25 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> N
 
 
 TEST_SECRET = "test-secret-not-for-production"
+
+
+@contextmanager
+def serving(archive: "IndexedArchive", **env: str) -> Iterator[str]:
+    """``archive-search serve`` over ``archive`` on a free port; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "search_service.cli", "serve", "--index", str(archive.index_dir),
+         "--root", str(archive.root), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "ARCHIVE_SEARCH_SECRET": TEST_SECRET, **env},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/api/health", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 PASSWORD = "Test-password-2026"
 CLI_ADMIN = User("test-admin", "admin", "")
 
@@ -157,6 +180,12 @@ def bearer_token(app: FastAPI, name: str = "archivist", role: str = "archivist",
 class IndexedArchive:
     root: Path
     index_dir: Path
+
+    @classmethod
+    def build(cls, root: Path, index_dir: Path) -> "IndexedArchive":
+        """Index ``root`` into ``index_dir`` (its catalog beside it) with one worker."""
+        run_index(root, index_dir, workers=1, progress=False)
+        return cls(root, index_dir)
 
     def settings(self, **changes: object) -> Settings:
         """The service's settings; a database of its own (``database_url`` of a SQLite file

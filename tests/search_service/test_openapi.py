@@ -32,7 +32,19 @@ OPERATIONS = {
     "GET /api/oversight/export.xlsx", "GET /api/oversight/assessment",
     "GET /api/oversight/assessment.xlsx", "GET /api/spot-checks", "POST /api/spot-checks",
     "GET /api/spot-checks/{check_id}", "PUT /api/spot-checks/{check_id}/items",
-    "POST /api/spot-checks/{check_id}/finish", "GET /api/spot-checks/{check_id}/report.pdf"}
+    "POST /api/spot-checks/{check_id}/finish", "GET /api/spot-checks/{check_id}/report.pdf",
+    # the archive room and the page viewer
+    "GET /api/documents/{doc_id}/pages/{number}.png", "GET /api/documents/{doc_id}/masked.pdf",
+    "POST /api/loans", "GET /api/loans", "GET /api/loans/mine", "GET /api/loans/pending",
+    "GET /api/loans/register.xlsx", "GET /api/loans/{loan_id}",
+    "POST /api/loans/{loan_id}/approve", "POST /api/loans/{loan_id}/refuse",
+    "POST /api/loans/{loan_id}/return", "POST /api/loans/{loan_id}/renew",
+    "POST /api/handovers/check", "POST /api/handovers", "GET /api/handovers",
+    "GET /api/handovers/{batch_id}", "POST /api/handovers/{batch_id}/decisions",
+    "GET /api/handovers/{batch_id}/list.pdf", "GET /api/handovers/{batch_id}/list.xlsx",
+    "GET /api/paper", "PUT /api/customers/{account_no}/paper", "GET /api/retention/due",
+    "POST /api/retention/proposals", "POST /api/retention/cases/{case_id}/decision",
+    "GET /api/retention/register", "GET /api/retention/register.xlsx"}
 
 
 @pytest.fixture(scope="module")

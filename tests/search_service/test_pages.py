@@ -29,17 +29,18 @@ def test_hits_link_to_customer_and_document_with_the_query(client):
     assert f'href="/documents/{contract}?q=%E6%98%8E%E8%BF%9C"' in html
 
 
-def test_pdf_document_page_embeds_the_file_and_offers_download(client):
+def test_pdf_document_page_shows_page_images_and_offers_download(client):
     contract = doc_id("城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf")
     html = client.get(f"/documents/{contract}").text
-    assert f'<iframe id="pdf" src="/api/documents/{contract}/file"' in html
+    assert f'<img src="/api/documents/{contract}/pages/1.png"' in html and 'loading="lazy"' in html
+    assert f'href="/api/documents/{contract}/masked.pdf"' in html
     assert f'href="/api/documents/{contract}/file?download=true"' in html
 
 
 def test_text_document_page_shows_marked_text(client):
     notice = doc_id("城西供电所/3301000006_临平宏达机械厂/用电检查/隐患整改通知书_2023-04-04.txt")
     html = client.get(f"/documents/{notice}", params={"q": "灭火器"}).text
-    assert "<mark>灭火器</mark>" in html and "<iframe" not in html
+    assert "<mark>灭火器</mark>" in html and "/pages/1.png" not in html
 
 
 def test_customer_page_lists_groups(client):

@@ -1,0 +1,93 @@
+"""Benchmark: how long the page viewer takes to produce one page image, by kind of page.
+
+Text PDF pages (pdfium render, text-layer boxes) and scanned inspection sheets (Pillow, and
+for masked viewers RapidOCR boxes), each rendered, highlighted, masked and watermarked as
+``search_service.viewer.pages.page_png`` does for a request; and a whole masked copy. Medians
+of N runs after one warm-up (the OCR engine loads once); the masked scan both with its OCR
+boxes computed and taken from the viewer's cache. Not a test: record the figures in
+docs/benchmarks-viewer.md.
+
+    .venv/bin/python bench/bench_viewer.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from indexer.sample_scans import Subject, cjk_font_path, inspection_sheet
+from search_service.highlight import compile_phrases
+from search_service.viewer.marks import Watermark
+from search_service.viewer.pages import copy_pdf, page_png
+from search_service.viewer.render import _ocr_cache
+
+LINES = [f"供用电合同 第{n}条 用电人联系电话 1381234{n:04d} 身份证号 33010219850202{n:04d}"
+         for n in range(40)]
+
+
+def text_pdf(path: Path, pages: int) -> Path:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = canvas.Canvas(str(path))
+    for _ in range(pages):
+        pdf.setFont("STSong-Light", 11)
+        for n, line in enumerate(LINES):
+            pdf.drawString(50, 800 - n * 19, line)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def scan(path: Path) -> Path:
+    subject = Subject("3301000001", "杭州明远纺织有限公司", "城东供电所", "杭州市余杭区明远路8号", "10kV")
+    inspection_sheet(subject, date(2023, 5, 12), random.Random(0), cjk_font_path()).save(path)
+    return path
+
+
+def median_seconds(action, runs: int) -> float:  # noqa: ANN001 - a callable without arguments
+    action()  # warm-up: models, fonts, caches
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    mark = Watermark("bench", "城东供电所", datetime.now(timezone.utc), "0" * 32)
+    pattern = compile_phrases([("合同",)])
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = text_pdf(Path(tmp) / "contract.pdf", 5)
+        sheet = scan(Path(tmp) / "sheet.png")
+        cases = {
+            "text PDF page, unmasked": lambda: page_png(pdf, "pdf", 0, mark, False, pattern),
+            "text PDF page, masked": lambda: page_png(pdf, "pdf", 0, mark, True, pattern),
+            "scan page, unmasked": lambda: page_png(sheet, "png", 0, mark, False),
+            "scan page, masked (OCR boxes)": lambda: (_ocr_cache.clear(),
+                                                      page_png(sheet, "png", 0, mark, True)),
+            "scan page, masked, boxes cached": lambda: page_png(sheet, "png", 0, mark, True),
+            "masked copy, 5-page text PDF": lambda: copy_pdf(pdf, "pdf", "", "合同", mark),
+        }
+        print(f"python {platform.python_version()}, {os.cpu_count()} cores, "
+              f"median of {args.runs} runs")
+        for name, action in cases.items():
+            print(f"{name:34s} {median_seconds(action, args.runs) * 1000:8.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,351 @@
+"""Lending (借阅): request, approval by the owning unit's archivist, use, return, expiry.
+
+A loan names customers (户号) or documents of one unit, a purpose, a period of 7 to 30 days,
+and whether originals (unmasked) and the paper file are lent. While approved and within its
+period it is a grant: :meth:`Lending.grants_for` returns what it names, and the search adds
+that to the borrower's scope (as data, inside the query), so counts and facets stay honest.
+At the end of the period the grant ends by itself; a renewal is a new request that must be
+approved again. Every request, decision, return and expiry is one access-log record; reads
+made through a grant carry the loan's number in their own record.
+
+    pending 待审批 → approved 借出中 → returned 已归还 | expired 已到期 | overdue 逾期未还
+                   → refused 已拒绝
+``overdue``: the period ended while the paper file is still out; a return closes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.engine import Connection
+
+from search_service.archive_room import paper
+from search_service.archive_room.holdings import (Holding, customer_holdings,
+                                                  document_holdings)
+from search_service.archive_room.procedure import Procedure
+from search_service.archive_room.tables import loan_items, loans
+from search_service.audit import DENIED, Alert, Event, iso
+from search_service.db import serialized
+from search_service.errors import ForbiddenError, NotFoundError, QueryError
+from search_service.policy import (Person, Units, can_decide_for, can_keep_archive_room,
+                                   can_read_audit, can_read_loan_register, can_request_loan,
+                                   unit_in_reach, role_label)
+
+PURPOSES = ("业务办理", "用电检查", "法律纠纷", "审计核查", "统计分析", "其他")
+MIN_DAYS, MAX_DAYS = 7, 30
+MAX_ITEMS = 200
+STATUS_LABELS = {"pending": "待审批", "approved": "借出中", "refused": "已拒绝",
+                 "returned": "已归还", "expired": "已到期", "overdue": "逾期未还"}
+OPEN, CLOSED = ("pending", "approved", "overdue"), ("refused", "returned", "expired")
+
+
+@dataclass(frozen=True)
+class LoanRequest:
+    accounts: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    purpose: str = ""
+    purpose_text: str = ""
+    days: int = MIN_DAYS
+    original: bool = False
+    paper: bool = False
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What a user's approved loans name right now, each with the loan that grants it."""
+
+    accounts: dict[str, int] = field(default_factory=dict)
+    doc_ids: dict[str, int] = field(default_factory=dict)
+    originals: frozenset[int] = frozenset()  # loans lending unmasked originals
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        """``accounts, doc_ids = grants`` (as the search's Scope takes them)."""
+        yield tuple(sorted(self.accounts))
+        yield tuple(sorted(self.doc_ids))
+
+    def loan_for(self, doc_id: str, account_no: str) -> int | None:
+        """The loan granting this document (by id, else by its customer), or None."""
+        return self.doc_ids.get(doc_id) or self.accounts.get(account_no or "\0")
+
+    def original(self, doc_id: str, account_no: str) -> int | None:
+        """The loan lending this document's unmasked original, or None."""
+        loan = self.loan_for(doc_id, account_no)
+        return loan if loan in self.originals else None
+
+
+class Lending(Procedure):
+    # --- the borrower ----------------------------------------------------------------------
+
+    def request(self, user: Person, wanted: LoanRequest, renewal_of: int | None = None
+                ) -> dict[str, Any]:
+        """Record a request for what ``wanted`` names; all of it must belong to one unit."""
+        if not can_request_loan(user):
+            self._refuse(user, "loan_request", f"您的角色（{role_label(user.role)}）不能申请借阅")
+        _check(wanted)
+        now = self.clock()
+        with serialized(self.engine) as conn:
+            holdings = _holdings(conn, wanted)
+            orgs = sorted({h.org for h in holdings})
+            if len(orgs) != 1 or not orgs[0]:
+                raise QueryError("一次借阅申请只能包含同一供电单位的客户或档案，请分别申请"
+                                 if len(orgs) > 1 else "所借客户或档案没有所属供电单位，无法确定审批人")
+            loan_id = conn.execute(insert(loans).values(
+                requester=user.name, requester_role=user.role, requester_org=user.org,
+                org=orgs[0], purpose=wanted.purpose, purpose_text=wanted.purpose_text.strip(),
+                days=wanted.days, original=wanted.original, paper=wanted.paper,
+                status="pending", requested_at=now, renewal_of=renewal_of,
+            )).inserted_primary_key[0]
+            conn.execute(insert(loan_items), [
+                {"loan_id": loan_id, "kind": h.kind, "value": h.value, "label": h.label}
+                for h in holdings])
+            self.audit.append(Event.by(user, "loan_renew" if renewal_of else "loan_request",
+                                       target_doc=_single(wanted.doc_ids),
+                                       target_account=_single(wanted.accounts),
+                                       details=_facts(loan_id, wanted, orgs[0])), conn)
+        return _as_requested(self._loan(loan_id))
+
+    def renew(self, user: Person, loan_id: int, days: int) -> dict[str, Any]:
+        """Ask for the same again, continuing this loan: approval is needed again."""
+        loan = self._loan(loan_id)
+        if loan["requester"] != user.name:
+            raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
+        if loan["status"] != "approved":
+            raise QueryError("只有借出中的借阅可以续借")
+        items = loan["items"]
+        return self.request(user, LoanRequest(
+            accounts=tuple(i["value"] for i in items if i["kind"] == "account"),
+            doc_ids=tuple(i["value"] for i in items if i["kind"] == "doc"),
+            purpose=loan["purpose"], purpose_text=loan["purpose_text"], days=days,
+            original=loan["original"], paper=False), renewal_of=loan_id)
+
+    def mine(self, user: Person) -> list[dict[str, Any]]:
+        """The user's own loans, newest first."""
+        if not can_request_loan(user):
+            raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能借阅档案")
+        self.expire_due()
+        return [_as_requested(loan) for loan in self._list(loans.c.requester == user.name)]
+
+    # --- the archivist ---------------------------------------------------------------------
+
+    def decide(self, user: Person, units: Units, loan_id: int, approve: bool,
+               reason: str = "") -> dict[str, Any]:
+        """Approve or refuse a pending loan (an archivist of the owning unit, not the borrower)."""
+        action = "loan_approve" if approve else "loan_refuse"
+        loan = self._loan(loan_id)
+        if not can_decide_for(user, units, loan["org"]) or loan["requester"] == user.name:
+            self._refuse(user, action, "只有所属单位的档案管理员可以审批借阅（不能审批本人的申请）",
+                         loan=loan_id)
+        if not approve and not reason.strip():
+            raise QueryError("拒绝借阅时请填写理由")
+        now = self.clock()
+        with serialized(self.engine) as conn:
+            current = conn.execute(select(loans).where(loans.c.id == loan_id)
+                                   .with_for_update()).one()
+            if current.status != "pending":
+                raise QueryError(f"该借阅已处理（{STATUS_LABELS[current.status]}）")
+            values: dict[str, Any] = {"status": "approved" if approve else "refused",
+                                      "decided_by": user.name, "decided_at": now,
+                                      "reason": reason.strip()}
+            if approve:
+                values["starts_at"] = self._start(conn, current, now)
+                values["due_at"] = values["starts_at"] + timedelta(days=current.days)
+                if current.paper:
+                    paper.lend_out(conn, _accounts_of(loan), loan_id, now)
+            conn.execute(update(loans).where(loans.c.id == loan_id).values(**values))
+            self.audit.append(Event.by(user, action, reason=reason.strip()[:256],
+                                       details={"loan": loan_id, "requester": loan["requester"]}),
+                              conn)
+        return self._loan(loan_id)
+
+    def end(self, user: Person, units: Units, loan_id: int) -> dict[str, Any]:
+        """Return a loan (the borrower, or an archivist of its unit); paper comes back in."""
+        loan = self._loan(loan_id)
+        if loan["requester"] != user.name and not can_decide_for(user, units, loan["org"]):
+            raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
+        if loan["status"] not in ("approved", "overdue"):
+            raise QueryError(f"该借阅不在借出中（{STATUS_LABELS[loan['status']]}）")
+        now = self.clock()
+        with serialized(self.engine) as conn:
+            conn.execute(update(loans).where(loans.c.id == loan_id).values(
+                status="returned", ended_at=now, ended_by=user.name))
+            paper.bring_back(conn, loan_id)
+            self.audit.append(Event.by(user, "loan_return", details={
+                "loan": loan_id, "requester": loan["requester"]}), conn)
+        return self._loan(loan_id)
+
+    def register(self, user: Person, units: Units, status: str = "") -> list[dict[str, Any]]:
+        """The loan register (借阅登记簿): loans of the archivist's units (auditors: all)."""
+        if not can_read_loan_register(user):
+            self._refuse(user, "loan_register", "只有档案管理员和审计员可以查看借阅登记簿")
+        self.expire_due()
+        condition = loans.c.status == status if status else None
+        found = [loan for loan in self._list(condition)
+                 if can_read_audit(user) or unit_in_reach(user, units, loan["org"])]
+        self.audit.append(Event.by(user, "loan_register",
+                                   details={"status": status, "count": len(found)}))
+        return found
+
+    # --- the grant -------------------------------------------------------------------------
+
+    def grants_for(self, user: Person, now: datetime | None = None) -> Grants:
+        """What ``user``'s approved loans name at ``now`` (default: the clock); loans whose
+        period is over are ended first (their records written at the first read after)."""
+        now = now or self.clock()
+        self.expire_due(now)
+        query = (select(loans.c.id, loans.c.original, loan_items.c.kind, loan_items.c.value)
+                 .join(loan_items, loan_items.c.loan_id == loans.c.id)
+                 .where(loans.c.requester == user.name, loans.c.status == "approved",
+                        loans.c.starts_at <= now, loans.c.due_at > now)
+                 .order_by(loans.c.id))
+        accounts: dict[str, int] = {}
+        doc_ids: dict[str, int] = {}
+        originals: set[int] = set()
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        for row in rows:
+            (accounts if row.kind == "account" else doc_ids)[row.value] = row.id
+            if row.original:
+                originals.add(row.id)
+        return Grants(accounts, doc_ids, frozenset(originals))
+
+    def expire_due(self, now: datetime | None = None) -> int:
+        """End every approved loan whose period is over (one record each); returns how many."""
+        now = now or self.clock()
+        due = and_(loans.c.status == "approved", loans.c.due_at <= now)
+        with self.engine.connect() as conn:
+            if conn.execute(select(loans.c.id).where(due).limit(1)).first() is None:
+                return 0
+        with serialized(self.engine) as conn:
+            rows = conn.execute(select(loans).where(due).with_for_update()).all()
+            for row in rows:
+                out = paper.is_out(conn, row.id)
+                conn.execute(update(loans).where(loans.c.id == row.id).values(
+                    status="overdue" if out else "expired",
+                    ended_at=None if out else row.due_at, ended_by="" if out else "system"))
+                self.audit.append(Event(
+                    "loan_expire", row.requester, row.requester_role, row.requester_org,
+                    reason="period_ended", details={"loan": row.id, "paper_out": out,
+                                                    "due_at": iso(row.due_at), "by": "system"}),
+                    conn)
+        return len(rows)
+
+    def overdue(self) -> list[dict[str, Any]]:
+        """Loans whose period ended with the paper file still out."""
+        self.expire_due()
+        return self._list(loans.c.status == "overdue")
+
+    def overdue_alerts(self) -> list[Alert]:
+        """Overdue loans as alerts of the auditor's list (newest due date first)."""
+        now = self.clock()
+        return [Alert("overdue_loan", loan["requester"], iso(loan["due_at"]), iso(now),
+                      (now - loan["due_at"]).days, (), f"借阅第 {loan['id']} 号（{loan['org']}）"
+                      f"已于 {iso(loan['due_at'])[:10]} 到期，实体档案尚未归还")
+                for loan in sorted(self.overdue(), key=lambda x: x["due_at"], reverse=True)]
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def get(self, user: Person, units: Units, loan_id: int) -> dict[str, Any]:
+        """One loan: for its requester, the auditors and the archivists of its unit."""
+        loan = self._loan(loan_id)
+        if loan["requester"] == user.name:
+            return _as_requested(loan)
+        if can_read_audit(user) or can_decide_for(user, units, loan["org"]):
+            return loan
+        raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
+
+    def pending_for(self, user: Person, units: Units) -> list[dict[str, Any]]:
+        """Requests waiting for this archivist's decision."""
+        if not can_keep_archive_room(user):
+            raise ForbiddenError("只有档案管理员审批借阅")
+        return [loan for loan in self._list(loans.c.status == "pending")
+                if can_decide_for(user, units, loan["org"]) and loan["requester"] != user.name]
+
+    def _loan(self, loan_id: int) -> dict[str, Any]:
+        found = self._list(loans.c.id == loan_id)
+        if not found:
+            raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
+        return found[0]
+
+    def _list(self, condition: Any = None) -> list[dict[str, Any]]:
+        query = select(loans).order_by(loans.c.id.desc())
+        if condition is not None:
+            query = query.where(condition)
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+            ids = [r["id"] for r in rows]
+            items: dict[int, list[dict[str, Any]]] = {}
+            for start in range(0, len(ids), 500):
+                for item in conn.execute(select(loan_items).where(
+                        loan_items.c.loan_id.in_(ids[start:start + 500]))
+                        .order_by(loan_items.c.kind, loan_items.c.value)):
+                    items.setdefault(item.loan_id, []).append(dict(item._mapping))
+        return [_public(row, items.get(row["id"], []), self.clock()) for row in rows]
+
+    def _start(self, conn: Connection, loan: Any, now: datetime) -> datetime:
+        """A renewal starts where the loan it continues ends (if that one is still running)."""
+        if loan.renewal_of is None:
+            return now
+        previous = conn.execute(select(loans.c.status, loans.c.due_at)
+                                .where(loans.c.id == loan.renewal_of)).one()
+        return max(now, previous.due_at) if previous.status == "approved" else now
+
+    def _refuse(self, user: Person, action: str, message: str, **details: Any) -> None:
+        self.audit.append(Event.by(user, action, outcome=DENIED, reason="role", details=details))
+        raise ForbiddenError(message)
+
+
+def _check(wanted: LoanRequest) -> None:
+    if not wanted.accounts and not wanted.doc_ids:
+        raise QueryError("请至少选择一个客户或一份档案")
+    if len(wanted.accounts) + len(wanted.doc_ids) > MAX_ITEMS:
+        raise QueryError(f"一次最多借阅 {MAX_ITEMS} 项")
+    if wanted.purpose not in PURPOSES:
+        raise QueryError(f"借阅目的须为：{'、'.join(PURPOSES)}")
+    if wanted.purpose == "其他" and not wanted.purpose_text.strip():
+        raise QueryError("借阅目的为“其他”时请说明用途")
+    if not MIN_DAYS <= wanted.days <= MAX_DAYS:
+        raise QueryError(f"借阅期限须为 {MIN_DAYS} 至 {MAX_DAYS} 天")
+
+
+def _holdings(conn: Connection, wanted: LoanRequest) -> list[Holding]:
+    customers = customer_holdings(conn, wanted.accounts)
+    docs = document_holdings(conn, wanted.doc_ids)
+    missing = [a for a in wanted.accounts if a not in customers] + \
+        [d for d in wanted.doc_ids if d not in docs]
+    if missing:
+        raise NotFoundError(f"没有这些客户或档案：{'、'.join(missing[:10])}")
+    return list(customers.values()) + list(docs.values())
+
+
+def _facts(loan_id: int, wanted: LoanRequest, org: str) -> dict[str, Any]:
+    return {"loan": loan_id, "org": org, "accounts": list(wanted.accounts),
+            "doc_ids": list(wanted.doc_ids), "purpose": wanted.purpose, "days": wanted.days,
+            "original": wanted.original, "paper": wanted.paper}
+
+
+def _single(values: Iterable[str]) -> str:
+    values = list(values)
+    return values[0] if len(values) == 1 else ""
+
+
+def _accounts_of(loan: dict[str, Any]) -> list[str]:
+    return [i["value"] for i in loan["items"] if i["kind"] == "account"]
+
+
+def _as_requested(loan: dict[str, Any]) -> dict[str, Any]:
+    """A loan as its requester sees it: what it names is labelled by 户号 or document id only
+    until a loan of it was approved (the request must not reveal another unit's records)."""
+    if loan["status"] in ("pending", "refused"):
+        return {**loan, "items": [{**i, "label": i["value"]} for i in loan["items"]]}
+    return loan
+
+
+def _public(row: dict[str, Any], items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    late = row["status"] == "overdue" or (row["status"] == "approved" and row["due_at"] is not None
+                                          and row["due_at"] <= now)
+    return {**row, "items": items, "status_label": STATUS_LABELS[row["status"]],
+            "overdue": late, "open": row["status"] in OPEN}

@@ -1,0 +1,170 @@
+"""Pages of a document as images, with where each character of the page's text sits.
+
+PDF pages are rendered by pdfium (pypdfium2) and their text layer gives a box per character;
+scans (JPG, PNG, TIFF pages, BMP) are opened with Pillow, and so are PDF pages without a
+usable text layer after rendering: their characters' boxes come from OCR line boxes, shared
+out along each line by character width (a CJK character counts twice a Latin one).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageSequence
+
+from indexer.textquality import is_garbled
+
+PDF_TYPES = frozenset({"pdf"})
+IMAGE_TYPES = frozenset({"jpeg", "jpg", "png", "tiff", "bmp", "gif"})
+PAGED_TYPES = PDF_TYPES | IMAGE_TYPES
+PDF_SCALE = 150 / 72  # 150 dpi: a readable A4 page of 1240 x 1754 pixels
+MAX_SIDE = 2000  # scans larger than this are scaled down for the screen
+MIN_TEXT_CHARS = 8
+OCR_CACHE_PAGES = 256  # OCR'd pages kept in memory (text and boxes, a few KB each)
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom in image pixels
+
+
+@dataclass
+class Page:
+    """A rendered page: the image, its text, and one box (or None) per character of it."""
+
+    image: Image.Image
+    text: str = ""
+    boxes: list[Box | None] = field(default_factory=list)
+    source: str = "text"  # "text" (a PDF text layer) or "ocr"
+
+    def spans(self, start: int, end: int) -> list[Box]:
+        """Boxes covering characters ``start:end``, merged per line."""
+        merged: list[list[float]] = []
+        for box in self.boxes[start:end]:
+            if box is None:
+                continue
+            last = merged[-1] if merged else None
+            if last is not None and abs(box[1] - last[1]) < (last[3] - last[1]) / 2:
+                last[0], last[2] = min(last[0], box[0]), max(last[2], box[2])
+                last[1], last[3] = min(last[1], box[1]), max(last[3], box[3])
+            else:
+                merged.append(list(box))
+        return [tuple(b) for b in merged]  # type: ignore[misc]
+
+
+def is_paged(file_type: str) -> bool:
+    return file_type.lower() in PAGED_TYPES
+
+
+def page_count(path: Path, file_type: str) -> int:
+    if file_type.lower() in PDF_TYPES:
+        with _pdf(path) as pdf:
+            return len(pdf)
+    with Image.open(path) as image:
+        return getattr(image, "n_frames", 1)
+
+
+def render_page(path: Path, file_type: str, index: int, ocr: bool = False) -> Page:
+    """Page ``index`` (from 0) of the file; ``ocr``: find character boxes of scans by OCR
+    (needed to mask them; one OCR of the page: docs/benchmarks-viewer.md)."""
+    if file_type.lower() in PDF_TYPES:
+        page = _pdf_page(path, index)
+    else:
+        page = Page(_image_page(path, index), source="ocr")
+    if ocr and page.source == "ocr":
+        stat = path.stat()
+        text, boxes = ocr_boxes(str(path), stat.st_mtime_ns, stat.st_size, index, page.image)
+        page.text, page.boxes = text, list(boxes)
+    return page
+
+
+def _pdf_page(path: Path, index: int) -> Page:
+    with _pdf(path) as pdf:
+        if not 0 <= index < len(pdf):
+            raise IndexError(index)
+        page = pdf[index]
+        try:
+            image = page.render(scale=PDF_SCALE).to_pil().convert("RGB")
+            height = page.get_height()
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            chars, boxes = [], []
+            for n in range(count):
+                chars.append(textpage.get_text_range(n, 1) or " ")
+                left, bottom, right, top = textpage.get_charbox(n)
+                boxes.append((left * PDF_SCALE, (height - top) * PDF_SCALE,
+                              right * PDF_SCALE, (height - bottom) * PDF_SCALE)
+                             if right > left else None)
+            textpage.close()
+        finally:
+            page.close()
+    text = "".join(c[:1] for c in chars)
+    if len(text.strip()) < MIN_TEXT_CHARS or is_garbled(text):
+        return Page(image, source="ocr")
+    return Page(image, text, boxes, "text")
+
+
+def _image_page(path: Path, index: int) -> Image.Image:
+    with Image.open(path) as image:
+        for n, frame in enumerate(ImageSequence.Iterator(image)):
+            if n == index:
+                page = frame.convert("RGB")
+                break
+        else:
+            raise IndexError(index)
+    if max(page.size) > MAX_SIDE:
+        page.thumbnail((MAX_SIDE, MAX_SIDE))
+    return page
+
+
+_ocr_cache: OrderedDict[tuple, tuple[str, tuple[Box | None, ...]]] = OrderedDict()
+_ocr_lock = threading.Lock()
+
+
+def ocr_boxes(path: str, mtime_ns: int, size: int, index: int, image: Image.Image
+              ) -> tuple[str, tuple[Box | None, ...]]:
+    """Text and character boxes of a scanned page, kept for the last
+    :data:`OCR_CACHE_PAGES` pages by file version and page (the next view of the same page,
+    by anyone, skips the OCR)."""
+    key = (path, mtime_ns, size, index)
+    with _ocr_lock:
+        if key in _ocr_cache:
+            _ocr_cache.move_to_end(key)
+            return _ocr_cache[key]
+    found = _recognise(image)
+    with _ocr_lock:
+        _ocr_cache[key] = found
+        while len(_ocr_cache) > OCR_CACHE_PAGES:
+            _ocr_cache.popitem(last=False)
+    return found
+
+
+def _recognise(image: Image.Image) -> tuple[str, tuple[Box | None, ...]]:
+    from indexer.ocr import ocr_lines
+
+    text: list[str] = []
+    boxes: list[Box | None] = []
+    for (left, top, right, bottom), line in ocr_lines(image):
+        weights = [2 if ord(c) > 0x2E7F else 1 for c in line]
+        unit = (right - left) / max(sum(weights), 1)
+        x = left
+        for char, weight in zip(line, weights):
+            text.append(char)
+            boxes.append((x, top, x + weight * unit, bottom))
+            x += weight * unit
+        text.append("\n")
+        boxes.append(None)
+    return "".join(text), tuple(boxes)
+
+
+@contextmanager
+def _pdf(path: Path) -> Iterator["object"]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        yield pdf
+    finally:
+        pdf.close()

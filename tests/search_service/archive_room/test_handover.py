@@ -1,0 +1,89 @@
+"""Handover through HTTP: a batch checked for gaps, submitted with a reason, partly returned,
+accepted and closed; its list read back from the generated PDF and Excel."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from search_service.audit import Filters
+
+EAST = "3301000001"  # 杭州明远纺织有限公司, 高压, 城东供电所
+RESIDENT = "3301000003"  # 张三, 低压居民, 城东供电所
+
+
+def test_handover_submitted_partly_returned_accepted_and_listed(room_app, users) -> None:
+    clerk, archivist = users["clerk_east"], users["archivist_east"]
+    check = clerk.post("/api/handovers/check", json={"accounts": [EAST]}).json()
+    assert check["org"] == "城东供电所" and check["documents"]
+    assert "YK01" in check["gaps"][EAST]  # a 高压 customer without 用电申请书
+
+    refused = clerk.post("/api/handovers", json={"accounts": [EAST]})
+    assert refused.status_code == 400 and "用电申请书" in refused.json()["error"]["message"]
+    created = clerk.post("/api/handovers", json={"accounts": [EAST],
+                                                 "gaps_reason": "申请书在营业厅补签中"})
+    assert created.status_code == 201, created.text
+    batch = created.json()
+    docs = [d["doc_id"] for d in batch["documents"]]
+    assert batch["status"] == "待接收" and batch["batch_no"].startswith("YJ-")
+    assert {d["handover_status"] for d in batch["documents"]} == {"待接收"}
+    again = clerk.post("/api/handovers", json={"accounts": [EAST], "gaps_reason": "再交"})
+    assert again.status_code == 400  # everything is already waiting
+
+    assert clerk.post(f"/api/handovers/{batch['id']}/decisions", json={"items": [
+        {"doc_id": docs[0], "accept": True}]}).status_code == 403
+    assert users["archivist_west"].post(f"/api/handovers/{batch['id']}/decisions", json={
+        "items": [{"doc_id": docs[0], "accept": True}]}).status_code == 403
+    no_reason = archivist.post(f"/api/handovers/{batch['id']}/decisions", json={"items": [
+        {"doc_id": docs[0], "accept": False}]})
+    assert no_reason.status_code == 400
+    partial = archivist.post(f"/api/handovers/{batch['id']}/decisions", json={"items": [
+        {"doc_id": docs[0], "accept": False, "reason": "缺少客户签字"}]}).json()
+    assert partial["status"] == "待接收" and partial["counts"]["returned"] == 1
+    closed = archivist.post(f"/api/handovers/{batch['id']}/decisions", json={"items": [
+        {"doc_id": d, "accept": True} for d in docs[1:]]}).json()
+    assert closed["status"] == "已接收" and closed["received_by"] == "archivist_east"
+    assert closed["counts"] == {"documents": len(docs), "pages": closed["counts"]["pages"],
+                                "accepted": len(docs) - 1, "returned": 1, "pending": 0}
+    late = archivist.post(f"/api/handovers/{batch['id']}/decisions", json={"items": [
+        {"doc_id": docs[0], "accept": True}]})
+    assert late.status_code == 400 and "已关闭" in late.json()["error"]["message"]
+
+    statuses = room_app.state.reader.room.handover.statuses(docs + ["0" * 16])
+    assert statuses[docs[0]]["status"] == "退回" and statuses["0" * 16]["status"] == "未移交"
+    assert all(statuses[d]["status"] == "已接收" and statuses[d]["accepted_at"] for d in docs[1:])
+
+    pdf = clerk.get(f"/api/handovers/{batch['id']}/list.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    for words in ("档案移交清单", batch["batch_no"], "城东供电所", "杭州明远纺织有限公司",
+                  "移交人", "接收人", "archivist_east", "缺少客户签字", f"档案 {len(docs)} 件"):
+        assert words in text, words
+    sheet = load_workbook(io.BytesIO(clerk.get(f"/api/handovers/{batch['id']}/list.xlsx")
+                                     .content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert batch["batch_no"] in rows[0][0] and len(rows) == 6 + len(docs)
+
+    # a returned document can be handed over again; the rest cannot
+    redo = clerk.post("/api/handovers/check", json={"accounts": [EAST]}).json()
+    assert [d["doc_id"] for d in redo["documents"]] == [docs[0]]
+    _, records = room_app.state.access.audit.query(Filters(actions=("handover_submit",
+                                                                     "handover_decide")))
+    assert [(r["action"], r["outcome"], r["user"]) for r in reversed(records)] == [
+        ("handover_submit", "allowed", "clerk_east"),
+        ("handover_decide", "denied", "clerk_east"), ("handover_decide", "denied", "archivist_west"),
+        ("handover_decide", "allowed", "archivist_east"),
+        ("handover_decide", "allowed", "archivist_east")]
+
+
+def test_handover_stays_within_the_clerks_unit(users) -> None:
+    clerk = users["clerk_east"]
+    assert clerk.post("/api/handovers/check", json={"accounts": ["3301000002"]}).status_code == 404
+    assert users["auditor"].post("/api/handovers", json={"accounts": [RESIDENT]}).status_code == 403
+    done = clerk.post("/api/handovers", json={"accounts": [RESIDENT], "gaps_reason": "补交"})
+    assert done.status_code == 201
+    assert users["clerk_west"].get(f"/api/handovers/{done.json()['id']}").status_code == 404
+    assert [b["id"] for b in users["archivist_east"].get("/api/handovers").json()["batches"]] \
+        == [done.json()["id"]]
