@@ -17,6 +17,7 @@ from indexer import doctypes
 from indexer.catalog.store import Catalog
 from indexer.schema import FACET_FIELDS, SNIPPET_FIELDS
 from search_service.engines.base import EngineResult, Scope, SearchEngine, SearchRequest
+from search_service.engines.projection import searchable
 from search_service.errors import QueryError
 from search_service.highlight import compile_phrases, snippet
 from search_service.query.plan import QueryPlan
@@ -116,7 +117,7 @@ def hits_of(catalog: Catalog, found: EngineResult, plan: QueryPlan) -> list[dict
     hits = []
     for hit in found.hits:
         row = rows.get(hit.doc_id)
-        if row is not None:  # an engine ahead of a catalog read is not possible; be safe
+        if row is not None and searchable(row):  # not yet dropped by the engine: skipped
             item = {name: row.get(name) or ("" if name != "pages" else 0) for name in HIT_FIELDS}
             item["score"] = round(hit.score, 3) if hit.score is not None else None
             item["snippet"] = snippet(row.get("content") or "", pattern)

@@ -28,3 +28,9 @@ def beijing(value: datetime | str | None, seconds: bool = True) -> str:
     if moment is None:
         return ""
     return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def beijing_date(value: datetime | str | None) -> str:
+    """``2026-03-02``: the Beijing date of a moment; empty for no value."""
+    moment = to_beijing(value)
+    return moment.strftime("%Y-%m-%d") if moment is not None else ""

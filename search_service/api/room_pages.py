@@ -12,13 +12,11 @@ from search_service.api.archive_room import units_of
 from search_service.api.deps import CurrentUser, Reader
 from search_service.api.pages import templates
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, PURPOSES
-from search_service.archive_room.reports import beijing
 from search_service.errors import ForbiddenError
 from search_service.policy import (can_decide_for, can_keep_archive_room,
                                    can_read_loan_register, can_request_loan)
 
 router = APIRouter(include_in_schema=False)
-templates.env.filters["beijing"] = beijing
 
 
 @router.get("/loans", response_class=HTMLResponse)

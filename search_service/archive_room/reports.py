@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from search_service.timefmt import beijing, beijing_date
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BEIJING = timezone(timedelta(hours=8))
 CJK_FONT = "STSong-Light"  # reportlab's built-in CID font: nothing to embed or install
 
 HANDOVER_HEADERS = ("序号", "户号", "户名", "档案类别", "题名", "形成日期", "页数", "状态", "退回理由")
@@ -22,11 +22,8 @@ DISPOSAL_HEADERS = ("编号", "档案编号", "户号", "户名", "档案类别"
                     "期满日期", "鉴定意见", "提出人", "提出时间", "审批人", "审批时间", "状态")
 
 
-def beijing(moment: datetime | None, minutes: bool = True) -> str:
-    if moment is None:
-        return ""
-    local = moment.astimezone(BEIJING)
-    return local.strftime("%Y-%m-%d %H:%M" if minutes else "%Y-%m-%d")
+def _minute(moment: Any) -> str:
+    return beijing(moment, seconds=False)
 
 
 def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -57,12 +54,12 @@ def _handover_preface(batch: dict[str, Any]) -> list[str]:
     counts = batch["counts"]
     return [f"移交清单  批次号：{batch['batch_no']}",
             f"移交单位：{batch['org']}    移交人：{batch['submitted_by']}    "
-            f"移交日期：{beijing(batch['submitted_at'], False)}",
+            f"移交日期：{beijing_date(batch['submitted_at'])}",
             "客户：" + "；".join(c["label"] for c in batch["customers"]),
             f"档案 {counts['documents']} 件，共 {counts['pages']} 页；已接收 {counts['accepted']} 件，"
             f"退回 {counts['returned']} 件，待接收 {counts['pending']} 件",
             f"接收人：{batch['received_by'] or '          '}    "
-            f"接收日期：{beijing(batch['closed_at'], False) or '          '}"]
+            f"接收日期：{beijing_date(batch['closed_at']) or '          '}"]
 
 
 def handover_xlsx(batch: dict[str, Any]) -> bytes:
@@ -99,10 +96,10 @@ def handover_pdf(batch: dict[str, Any]) -> bytes:
     story += [Paragraph(line, text) for line in preface[1:4]]
     story += [Spacer(1, 3 * mm), table, Spacer(1, 10 * mm),
               Paragraph(f"移交人（签字）：{batch['submitted_by']}________________　　"
-                        f"日期：{beijing(batch['submitted_at'], False)}", text),
+                        f"日期：{beijing_date(batch['submitted_at'])}", text),
               Spacer(1, 6 * mm),
               Paragraph(f"接收人（签字）：{batch['received_by']}________________　　"
-                        f"日期：{beijing(batch['closed_at'], False) or '____年__月__日'}", text)]
+                        f"日期：{beijing_date(batch['closed_at']) or '____年__月__日'}", text)]
     doc.build(story)
     return out.getvalue()
 
@@ -111,10 +108,10 @@ def loans_xlsx(loans: list[dict[str, Any]]) -> bytes:
     rows = [(loan["id"], loan["requester"], loan["requester_org"], loan["org"],
              "；".join(i["label"] for i in loan["items"]),
              f"{loan['purpose']} {loan['purpose_text']}".strip(), "是" if loan["original"] else "否",
-             "是" if loan["paper"] else "否", loan["days"], beijing(loan["requested_at"]),
-             loan["decided_by"], beijing(loan["decided_at"]), beijing(loan["due_at"]),
+             "是" if loan["paper"] else "否", loan["days"], _minute(loan["requested_at"]),
+             loan["decided_by"], _minute(loan["decided_at"]), _minute(loan["due_at"]),
              loan["status_label"] + ("（逾期）" if loan["overdue"] and loan["open"] else ""),
-             beijing(loan["ended_at"])) for loan in loans]
+             _minute(loan["ended_at"])) for loan in loans]
     return table_xlsx("借阅登记簿", LOAN_HEADERS, rows)
 
 
@@ -126,8 +123,8 @@ def disposals_xlsx(cases: list[dict[str, Any]]) -> bytes:
                      doc.get("customer_name", ""), doc.get("doc_type_name", ""),
                      doc.get("title", ""), doc.get("doc_date", ""), doc.get("retention", ""),
                      doc.get("expired_on", ""), case["reason"], case["proposed_by"],
-                     beijing(case["proposed_at"]), case["decided_by"],
-                     beijing(case["decided_at"]), case["status_label"]))
+                     _minute(case["proposed_at"]), case["decided_by"],
+                     _minute(case["decided_at"]), case["status_label"]))
     return table_xlsx("销毁清册", DISPOSAL_HEADERS, rows)
 
 

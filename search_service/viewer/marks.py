@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
 from search_service.highlight import match_spans
 from search_service.masking import sensitive_spans
+from search_service.timefmt import BEIJING
 from search_service.viewer.render import Page
 
-BEIJING = timezone(timedelta(hours=8))
 HIGHLIGHT = (255, 214, 0, 110)
 REDACTION_PAD = 2  # pixels around each blacked-out number
 FOOTER_HEIGHT = 28

@@ -12,9 +12,11 @@ import pytest
 from openpyxl import load_workbook
 
 from indexer.catalog.store import Catalog
+from indexer.pipeline import run_index
 from search_service.app import create_app
 from search_service.archive_room.retention import expires_on, period_years
 from tests.factories import make_txt, write_customers
+from tests.searching import engine_count
 from tests.search_service.conftest import IndexedArchive, doc_id, signed_in
 
 FOLDER = "城东供电所/3301000003_张三"
@@ -94,7 +96,13 @@ def test_appraisal_and_disposal_need_two_archivists(app, archive, people) -> Non
     assert clerk.get(f"/api/documents/{old}").status_code == 404
     assert a.get("/api/retention/due").json()["documents"] == []
     catalog = Catalog.open(archive.settings().db_url())
-    assert catalog.get(old)["path"] == OLD_BILL  # the catalog record stays
+    assert catalog.get(old)["path"] == OLD_BILL  # the catalog record stays, marked disposed
+    assert catalog.get(old)["status"] == "disposed"
+    assert b.get(f"/api/documents/{old}").status_code == 404  # for archivists too
+    assert engine_count(archive.index_dir) == 2  # the engine dropped it at once
+    run_index(archive.root, archive.index_dir, workers=1, progress=False)  # the file is still there
+    assert clerk.get("/api/search?q=电费通知单").json()["total"] == 0  # and stays destroyed
+    assert old not in {f["doc_id"] for f in a.get("/api/failed-files").json()["files"]}
     register = a.get("/api/retention/register").json()["cases"]
     assert [(c["doc_id"], c["proposed_by"], c["decided_by"], c["status_label"])
             for c in register] == [(old, "archivist_a", "archivist_b", "已销毁")]
