@@ -4,15 +4,11 @@ which the unit's 抽查合格率 changes. Screenshots (1366x768) go to ``test-ar
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 from playwright.sync_api import expect
 
 from search_service.policy import DEFAULT_CITY
-from tests.search_service.conftest import TEST_SECRET, ensure_user, free_port, wait_until_up
+from tests.search_service.conftest import ensure_user, serving
 from tests.search_service.oversight.conftest import EAST, indexed_oversight_archive
 from tests.search_service.test_browser import DESKTOP, browser, shot, sign_in  # noqa: F401
 
@@ -24,19 +20,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def server(archive):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "search_service.cli", "serve", "--index", str(archive.index_dir),
-         "--root", str(archive.root), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "ARCHIVE_SEARCH_SECRET": TEST_SECRET})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/api/health", process)
+    with serving(archive) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
