@@ -33,6 +33,7 @@ from indexer.store import prepare_index_dir, read_meta, write_meta
 from indexer.workers import DIED, DONE, Finished, Progress, TaskLimits, supervised
 from search_service.db import default_url
 from search_service.engines.base import SearchEngine
+from search_service.engines.derived import Derivation
 from search_service.engines.sync import catch_up
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
@@ -220,8 +221,9 @@ class BatchWriter:
     batch is written to the catalog, then the engine catches up from the catalog."""
 
     def __init__(self, engine: SearchEngine, catalog: Catalog, batch_size: int,
-                 seconds: float) -> None:
+                 seconds: float, derive: Derivation | None = None) -> None:
         self.engine, self.catalog = engine, catalog
+        self.derive = derive or Derivation(catalog.engine)
         self.batch_size, self.seconds = batch_size, seconds
         self.records: list[dict[str, object]] = []
         self.removed: list[str] = []
@@ -243,7 +245,7 @@ class BatchWriter:
     def commit(self) -> None:
         if self.records or self.removed:
             self.catalog.write(self.records, self.removed, EXTRACTION_VERSION)
-        catch_up(self.engine, self.catalog)
+        catch_up(self.engine, self.catalog, self.derive)
         self._reset()
 
     def cancel(self) -> None:
@@ -298,7 +300,8 @@ def run_index(
     meta = read_meta(index_dir)
     records = Catalog.open(db_url or default_url(index_dir))
     engine = engine or _default_engine(index_dir)
-    catch_up(engine, records)  # a run that died after a catalog write left the engine behind
+    derive = Derivation(records.engine, root)  # rules.csv of this archive
+    catch_up(engine, records, derive)  # a run that died after a catalog write left it behind
     known = {path: k if k.extraction_version == EXTRACTION_VERSION else replace(k, size=-1)
              for path, k in records.known_files().items()}
     files = scan(root, exclude=service_files(index_dir, db_url))
@@ -307,7 +310,7 @@ def run_index(
     todo_paths = {f.path for f in todo}
     summary = RunSummary()
     records.put_customers(customers)
-    writer = BatchWriter(engine, records, batch_size, commit_seconds)
+    writer = BatchWriter(engine, records, batch_size, commit_seconds, derive)
     fingerprint = _fingerprint(root)
     cache = OcrCache(index_dir / OCR_CACHE_FILE, EXTRACTION_VERSION).open()
     task_limits = task_limits or TaskLimits()

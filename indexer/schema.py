@@ -8,7 +8,7 @@ projection (:mod:`search_service.engines.projection`).
 
 from __future__ import annotations
 
-from whoosh.fields import ID, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
 from indexer.analysis import ChineseAnalyzer
 from indexer.pinyin import FullPinyinTokenizer, InitialsTokenizer
@@ -72,6 +72,12 @@ def build_schema() -> Schema:
         # inspection facts
         hazard_found=_facet(),
         hazard_status=_facet(),
+        # derived from the archive room and the completeness rules (engines.derived)
+        handover_status=_facet(),
+        complete=_facet(),
+        missing_types=KEYWORD(),  # several values: counted from its postings, not a column
+        hazard_overdue=_facet(),
+        contract_state=_facet(),
     )
 
 
@@ -85,6 +91,10 @@ SNIPPET_FIELDS = ("content",)
 FACET_FIELDS = (
     "org", "doc_type", "year", "customer_class", "elec_type", "volt_level",
     "hazard_status", "file_type", "text_source",
+    "complete", "missing_types", "hazard_overdue", "contract_state", "handover_status",
 )
+
+# Facets with several values per document (a customer misses several document types).
+MULTI_FACETS = ("missing_types",)
 
 SCHEMA = build_schema()

@@ -279,6 +279,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from search_service.engines import open_engine
+    from search_service.engines.derived import Derivation
     from search_service.engines.sync import rebuild
 
     settings = Settings.from_env(index_dir=args.index, database_url=args.db)
@@ -287,7 +288,8 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     began = time.monotonic()
     with tqdm(total=catalog.count(), desc=f"重建索引（{engine.name}）", unit="条",
               disable=args.quiet, dynamic_ncols=True) as bar:
-        documents = rebuild(engine, catalog, on_row=lambda: bar.update(1))
+        documents = rebuild(engine, catalog, on_row=lambda: bar.update(1),
+                            derive=Derivation(catalog.engine, settings.resolved_root()))
     engine.close()
     seconds = time.monotonic() - began
     failed = len(catalog.failed())

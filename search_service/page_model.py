@@ -14,6 +14,8 @@ FACET_TITLES = {
     "org": "供电单位", "doc_type": "档案类别", "year": "年份", "customer_class": "用户分类",
     "elec_type": "用电类别", "volt_level": "电压等级", "hazard_status": "整改状态",
     "file_type": "文件格式", "text_source": "文字来源",
+    "complete": "资料齐全", "missing_types": "缺少的档案类别", "hazard_overdue": "隐患逾期",
+    "contract_state": "合同到期", "handover_status": "移交状态",
 }
 SORT_TITLES = {"relevance": "相关度", "date_desc": "日期从新到旧", "date_asc": "日期从旧到新"}
 

@@ -28,6 +28,7 @@ from search_service.db import utcnow
 from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
 from search_service.engines import open_engine
 from search_service.engines.base import Scope
+from search_service.engines.derived import Derivation
 from search_service.engines.sync import catch_up
 from search_service.highlight import mark_all
 from search_service.masking import mask_record, mask_text
@@ -81,7 +82,8 @@ class ArchiveReader:
         self.customers = CustomerCache()
         self.vocabulary = Vocabulary()
         self.room = ArchiveRoom(access.engine, access.audit, root=settings.resolved_root)
-        self.room.retention.on_disposed = self._catch_up
+        for procedure in (self.room.retention, self.room.handover):
+            procedure.on_catalog_changed = self._catch_up
         warm_up()
 
     def scope(self, user: User) -> Scope:
@@ -300,11 +302,13 @@ class ArchiveReader:
         return match_pattern(q, QueryContext(lexicon))
 
     def _catch_up(self) -> None:
-        """Bring the search engine up to date with the catalog (after a disposal), through an
+        """Bring the search engine up to date with the catalog (after a disposal or a
+        handover), through an
         engine of its own; while an indexing run holds the index, that run does it."""
         engine = open_engine(self.settings)
         try:
-            catch_up(engine, self.catalog)
+            catch_up(engine, self.catalog, Derivation(self.catalog.engine,
+                                                      self.settings.resolved_root()))
         except (UnavailableError, LockError):
             pass  # the next index or reindex run catches up; reads already refuse it
         finally:

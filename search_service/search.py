@@ -140,7 +140,7 @@ def _facet_values(name: str, counts: dict[Any, int],
 
 
 def _label(name: str, value: str) -> str:
-    if name == "doc_type":
+    if name in ("doc_type", "missing_types"):
         return f"{doctypes.name_of(value) or value}"
     if name == "file_type":
         return value.upper()

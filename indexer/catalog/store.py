@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, or_, select, update
 
 from indexer.catalog.tables import RECORD_COLUMNS, catalog_meta, customers, documents
 from indexer.customers import Customer
@@ -104,9 +104,16 @@ class Catalog:
         with self.engine.connect() as conn:
             return sorted(conn.execute(query).scalars())
 
-    def changed_since(self, batch: int) -> Iterator[dict[str, Any]]:
-        """Every row written after ``batch`` (0: all rows), in batch order, streamed."""
-        query = (select(documents).where(documents.c.batch > batch)
+    def changed_since(self, batch: int, with_customers: bool = False
+                      ) -> Iterator[dict[str, Any]]:
+        """Every row written after ``batch`` (0: all rows), in batch order, streamed;
+        ``with_customers``: and every row of the customers those rows belong to."""
+        changed = documents.c.batch > batch
+        if with_customers and batch:
+            touched = (select(documents.c.account_no)
+                       .where(changed, documents.c.account_no != "").distinct())
+            changed = or_(changed, documents.c.account_no.in_(touched.scalar_subquery()))
+        query = (select(documents).where(changed)
                  .order_by(documents.c.batch, documents.c.doc_id))
         with self.engine.connect() as conn:
             for row in conn.execution_options(stream_results=True, yield_per=500).execute(query):
@@ -140,14 +147,19 @@ class Catalog:
     def dispose(self, doc_ids: Iterable[str], conn: Any = None) -> int:
         """Mark documents destroyed after appraisal, as a new batch (engines then drop them);
         ``conn``: inside the caller's transaction. Returns the batch."""
+        return self.touch(doc_ids, conn, status=STATUS_DISPOSED, error="已销毁（档案鉴定）")
+
+    def touch(self, doc_ids: Iterable[str], conn: Any = None, **values: Any) -> int:
+        """Write documents again as a new batch (with ``values`` changed), so engines
+        re-project them: what is derived from them changed elsewhere (a handover)."""
         if conn is None:
             with self.engine.begin() as own:
-                return self.dispose(doc_ids, own)
-        now = utcnow()
+                return self.touch(doc_ids, own, **values)
         batch = conn.execute(select(func.coalesce(func.max(documents.c.batch), 0))).scalar_one() + 1
-        conn.execute(update(documents).where(documents.c.doc_id.in_(list(doc_ids)))
-                     .values(status=STATUS_DISPOSED, error="已销毁（档案鉴定）", updated_at=now,
-                             batch=batch))
+        ids = list(doc_ids)
+        for start in range(0, len(ids), 500):
+            conn.execute(update(documents).where(documents.c.doc_id.in_(ids[start:start + 500]))
+                         .values(updated_at=utcnow(), batch=batch, **values))
         return batch
 
     @staticmethod

@@ -27,6 +27,14 @@ def search_params(
     file_type: Annotated[list[str], Query(description="文件格式，如 pdf（可重复）")] = [],
     text_source: Annotated[list[str], Query(
         description="文字来源：文字层 / OCR识别 / 文字层+OCR / OCR识别（低置信度）（可重复）")] = [],
+    complete: Annotated[list[str], Query(description="资料齐全：齐全 / 不齐全（可重复）")] = [],
+    missing_types: Annotated[list[str], Query(
+        description="客户缺少的档案类别代码，如 YK11（可重复）")] = [],
+    hazard_overdue: Annotated[list[str], Query(description="隐患逾期：是 / 否（可重复）")] = [],
+    contract_state: Annotated[list[str], Query(
+        description="合同到期：已过期 / 即将到期 / 有效 / 无合同（可重复）")] = [],
+    handover_status: Annotated[list[str], Query(
+        description="移交状态：未移交 / 待接收 / 已接收 / 退回（可重复）")] = [],
     date_from: Annotated[date | None, Query(description="形成日期起（含），YYYY-MM-DD")] = None,
     date_to: Annotated[date | None, Query(description="形成日期止（含），YYYY-MM-DD")] = None,
     account_no: Annotated[str, Query(max_length=64, description="户号")] = "",
@@ -38,7 +46,10 @@ def search_params(
 ) -> SearchParams:
     filters = {"doc_type": doc_type, "org": org, "year": year, "customer_class": customer_class,
                "elec_type": elec_type, "volt_level": volt_level,
-               "hazard_status": hazard_status, "file_type": file_type, "text_source": text_source}
+               "hazard_status": hazard_status, "file_type": file_type, "text_source": text_source,
+               "complete": complete, "missing_types": missing_types,
+               "hazard_overdue": hazard_overdue, "contract_state": contract_state,
+               "handover_status": handover_status}
     return SearchParams(
         q=q, filters={k: tuple(dict.fromkeys(v)) for k, v in filters.items() if v},
         date_from=date_from.isoformat() if date_from else "",

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from indexer import doctypes
+from indexer.catalog.store import Catalog
 from indexer.catalog.tables import customers
 
 from search_service.archive_room.holdings import customer_holdings, documents_of
@@ -79,9 +80,11 @@ class Handovers(Procedure):
             conn.execute(insert(handover_items), [
                 {"batch_id": batch_id, "doc_id": d["doc_id"], "account_no": d["account_no"],
                  "status": PENDING} for d in plan["documents"]])
+            Catalog(self.engine).touch([d["doc_id"] for d in plan["documents"]], conn)
             self.audit.append(Event.by(user, "handover_submit", details={
                 "batch": batch_no, "accounts": accounts, "documents": len(plan["documents"]),
                 "gaps": plan["gaps"]}), conn)
+        self.on_catalog_changed()  # the handover status facet
         return self.batch(user, units, batch_id, log=False)
 
     def decide(self, user: Person, units: Units, batch_id: int,
@@ -117,10 +120,12 @@ class Handovers(Procedure):
                 conn.execute(update(handover_batches).where(handover_batches.c.id == batch_id)
                              .values(status=CLOSED if accepted else ALL_RETURNED,
                                      received_by=user.name, closed_at=now))
+            Catalog(self.engine).touch(list(verdicts), conn)
             self.audit.append(Event.by(user, "handover_decide", details={
                 "batch": batch["batch_no"], "closed": closed,
                 "accepted": sorted(d for d, (ok, _) in verdicts.items() if ok),
                 "returned": sorted(d for d, (ok, _) in verdicts.items() if not ok)}), conn)
+        self.on_catalog_changed()  # the handover status facet
         return self.batch(user, units, batch_id, log=False)
 
     def batch(self, user: Person, units: Units, batch_id: int, log: bool = True
@@ -156,19 +161,8 @@ class Handovers(Procedure):
 
     def statuses(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Each document's handover status and accepted date (未移交 when never handed over)."""
-        ids = sorted(set(doc_ids))
-        found: dict[str, dict[str, Any]] = {d: {"status": NOT_HANDED, "accepted_at": None}
-                                            for d in ids}
         with self.engine.connect() as conn:
-            for start in range(0, len(ids), 500):
-                query = (select(handover_items.c.doc_id, handover_items.c.status,
-                                handover_items.c.decided_at)
-                         .where(handover_items.c.doc_id.in_(ids[start:start + 500]))
-                         .order_by(handover_items.c.batch_id))
-                for row in conn.execute(query):  # the latest batch wins
-                    found[row.doc_id] = {"status": row.status, "accepted_at": (
-                        row.decided_at if row.status == ACCEPTED else None)}
-        return found
+            return handover_statuses(conn, doc_ids)
 
     def _assemble(self, conn: Connection, user: Person, units: Units,
                   accounts: list[str]) -> dict[str, Any]:
@@ -246,3 +240,19 @@ def _counts(docs: list[dict[str, Any]]) -> dict[str, int]:
             "accepted": sum(d["handover_status"] == ACCEPTED for d in docs),
             "returned": sum(d["handover_status"] == RETURNED for d in docs),
             "pending": sum(d["handover_status"] == PENDING for d in docs)}
+
+
+def handover_statuses(conn: Connection, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Each document's handover status and accepted date (未移交 when never handed over)."""
+    ids = sorted(set(doc_ids))
+    found: dict[str, dict[str, Any]] = {d: {"status": NOT_HANDED, "accepted_at": None}
+                                        for d in ids}
+    for start in range(0, len(ids), 500):
+        query = (select(handover_items.c.doc_id, handover_items.c.status,
+                        handover_items.c.decided_at)
+                 .where(handover_items.c.doc_id.in_(ids[start:start + 500]))
+                 .order_by(handover_items.c.batch_id))
+        for row in conn.execute(query):  # the latest batch wins
+            found[row.doc_id] = {"status": row.status, "accepted_at": (
+                row.decided_at if row.status == ACCEPTED else None)}
+    return found

@@ -10,7 +10,6 @@ scope excludes it) but its catalog row and its register entry stay.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 import re
 from datetime import date
 from typing import Any
@@ -51,10 +50,7 @@ def expires_on(doc_date: str, retention: str) -> date | None:
 
 
 class Retention(Procedure):
-    """Appraisal and disposal; ``on_disposed`` runs after a disposal is recorded (the
-    service brings its search engine up to date with the catalog there)."""
-
-    on_disposed: Callable[[], None] = staticmethod(lambda: None)
+    """Appraisal and disposal (a disposal marks the catalog record, see ``Catalog.dispose``)."""
 
     def due(self, user: Person, units: Units) -> list[dict[str, Any]]:
         """Documents in the archivist's units whose period has ended, not yet disposed."""
@@ -132,7 +128,7 @@ class Retention(Procedure):
                                        details={"case": case_id, "disposed": approve,
                                                 "reason": reason.strip()}), conn)
         if approve:
-            self.on_disposed()
+            self.on_catalog_changed()
         return self.case(case_id)
 
     def register(self, user: Person, units: Units) -> list[dict[str, Any]]:

@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from indexer.schema import STATUS_OK
+from indexer.schema import MULTI_FACETS, STATUS_OK
+from search_service.engines.derived import DERIVED_FIELDS
+
+# Changes whenever the records change shape: engines holding older records are re-projected.
+PROJECTION_VERSION = 2
 
 # Catalog columns an engine indexes as they are.
 RECORD_FIELDS = (
@@ -24,9 +28,13 @@ def searchable(row: Mapping[str, Any]) -> bool:
     return row.get("status") == STATUS_OK and row.get("removed_at") is None
 
 
-def engine_record(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The record engines index for a searchable catalog row."""
+def engine_record(row: Mapping[str, Any],
+                  derived: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The record engines index for a searchable catalog row, with its derived fields
+    (:mod:`search_service.engines.derived`; a multi-valued one as a list)."""
     record = {name: row.get(name) or "" for name in RECORD_FIELDS}
+    for name in DERIVED_FIELDS:
+        record[name] = (derived or {}).get(name) or ([] if name in MULTI_FACETS else "")
     name = record["customer_name"]
     record["name_pinyin"] = name  # analyzed into pinyin syllables
     record["name_initials"] = name  # analyzed into bigrams of initials

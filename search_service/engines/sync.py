@@ -4,6 +4,11 @@ The catalog numbers each write (a batch); an engine remembers the last batch it 
 Catching up applies every row written since, so a run that died between writing the catalog
 and committing the engine is repaired by the next run, and a rebuild is a catch-up from
 batch 0 into an empty index. No archive file is read: the catalog holds the text.
+
+Records carry fields derived from a customer's other documents and from the date
+(:mod:`derived`): a catch-up re-projects every document of each customer it touches, and
+every document when the day changed since the engine's last catch-up; an engine holding
+records of an older shape (:data:`~projection.PROJECTION_VERSION`) is rebuilt.
 """
 
 from __future__ import annotations
@@ -13,44 +18,51 @@ from typing import Any
 
 from indexer.catalog.store import Catalog
 from search_service.engines.base import SearchEngine
-from search_service.engines.projection import engine_record, searchable
+from search_service.engines.derived import Derivation
+from search_service.engines.projection import PROJECTION_VERSION, engine_record, searchable
 
 CHUNK = 1000  # rows per call into the engine
 
 
-def apply_rows(engine: SearchEngine, rows: Iterable[dict[str, Any]],
+def apply_rows(engine: SearchEngine, rows: Iterable[dict[str, Any]], derive: Derivation,
                on_row: Callable[[], None] = lambda: None) -> int:
     """Replace the searchable rows in ``engine``, delete the others; the last batch seen."""
-    last, records, gone = 0, [], []
+    last, chunk = 0, []
     for row in rows:
         last = max(last, row["batch"])
-        if searchable(row):
-            records.append(engine_record(row))
-        else:
-            gone.append(row["doc_id"])
-        if len(records) + len(gone) >= CHUNK:
-            _flush(engine, records, gone)
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            _flush(engine, chunk, derive)
         on_row()
-    _flush(engine, records, gone)
+    _flush(engine, chunk, derive)
     return last
 
 
-def _flush(engine: SearchEngine, records: list[dict[str, Any]], gone: list[str]) -> None:
-    if records:
-        engine.replace(records)
+def _flush(engine: SearchEngine, chunk: list[dict[str, Any]], derive: Derivation) -> None:
+    kept = [row for row in chunk if searchable(row)]
+    derived = derive.of(kept) if kept else {}
+    if kept:
+        engine.replace([engine_record(row, derived[row["doc_id"]]) for row in kept])
+    gone = [row["doc_id"] for row in chunk if not searchable(row)]
     if gone:
         engine.delete(gone)
-    records.clear()
-    gone.clear()
+    chunk.clear()
 
 
-def catch_up(engine: SearchEngine, catalog: Catalog) -> int:
-    """Apply every catalog row the engine has not committed; returns how many were applied."""
-    applied = engine.applied_batch()
+def catch_up(engine: SearchEngine, catalog: Catalog, derive: Derivation | None = None) -> int:
+    """Apply every catalog row the engine has not committed (with the other documents of
+    their customers); returns how many were applied."""
+    derive = derive or Derivation(catalog.engine)
     last = catalog.last_batch()
-    if applied > last:  # the engine was built from another catalog: start over
-        return rebuild(engine, catalog)
-    if last == applied:
+    if not last:
+        return 0  # an empty catalog: nothing to project yet
+    applied = engine.applied_batch()
+    version, _, day = catalog.meta(_stamp_key(engine)).partition(":")
+    if applied > last or version != str(PROJECTION_VERSION):
+        # built from another catalog, or records of another shape: start over
+        return rebuild(engine, catalog, derive=derive)
+    stale = day != derive.day  # date-driven fields (an overdue hazard) may have changed
+    if last == applied and not stale:
         return 0
     count = 0
 
@@ -58,15 +70,28 @@ def catch_up(engine: SearchEngine, catalog: Catalog) -> int:
         nonlocal count
         count += 1
 
-    apply_rows(engine, catalog.changed_since(applied), counted)
+    since = 0 if stale else applied
+    apply_rows(engine, catalog.changed_since(since, with_customers=True), derive, counted)
     engine.commit(batch=last)
+    catalog.set_meta(_stamp_key(engine), _stamp(derive))
     return count
 
 
 def rebuild(engine: SearchEngine, catalog: Catalog,
-            on_row: Callable[[], None] = lambda: None) -> int:
+            on_row: Callable[[], None] = lambda: None, derive: Derivation | None = None) -> int:
     """Rebuild ``engine``'s index from the catalog alone; returns the documents it holds."""
+    derive = derive or Derivation(catalog.engine)
     engine.clear()
-    last = apply_rows(engine, catalog.changed_since(0), on_row)
+    last = apply_rows(engine, catalog.changed_since(0), derive, on_row)
     engine.commit(batch=last)
+    catalog.set_meta(_stamp_key(engine), _stamp(derive))
     return engine.count()
+
+
+def _stamp_key(engine: SearchEngine) -> str:
+    return f"projected:{engine.name}"
+
+
+def _stamp(derive: Derivation) -> str:
+    """What the engine's derived fields are as of: the projection's version and the day."""
+    return f"{PROJECTION_VERSION}:{derive.day}"

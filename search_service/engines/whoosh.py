@@ -28,7 +28,7 @@ from whoosh import index
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
-from indexer.schema import build_schema
+from indexer.schema import MULTI_FACETS, build_schema
 from search_service.engines.base import EngineResult, SearchRequest
 from search_service.engines.whoosh_columns import ColumnCache
 from search_service.engines.whoosh_search import search as run_search
@@ -170,7 +170,8 @@ class WhooshEngine:
         writer = self._writing()
         add = writer.add_document if self._building is not None else writer.update_document
         for record in records:
-            add(**record)
+            add(**{name: " ".join(value) if name in MULTI_FACETS else value
+                   for name, value in record.items()})
 
     def delete(self, doc_ids: Iterable[str]) -> None:
         if self._building is not None:

@@ -12,6 +12,7 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
+from indexer.schema import MULTI_FACETS
 from search_service.engines.base import EngineHit, EngineResult, Scope, SearchRequest
 from search_service.engines.whoosh_query import plan_query
 
@@ -60,13 +61,13 @@ def search(searcher: Searcher, request: SearchRequest) -> EngineResult:
         "sortedby": "doc_date", "reverse": request.sort != "date_asc"}
     results = searcher.search(
         query, filter=filter_query(request), limit=request.offset + request.limit,
-        groupedby={n: sorting.FieldFacet(n) for n in unselected} or None,
+        groupedby={n: _facet(n) for n in unselected} or None,
         maptype=sorting.Count, **sort)
     facets = {name: results.groups(name) for name in unselected}
     for name in sorted(selected & set(request.facets)):
         matching = restrict(query, filter_query(request, skip=name))
-        column = searcher.reader().column_reader(name)
-        facets[name] = dict(Counter(column[n] for n in _docs(searcher, matching)))
+        facets[name] = dict(Counter(v for n in _docs(searcher, matching)
+                                    for v in _values(searcher, name, n)))
     hits = [EngineHit(hit["doc_id"], hit.score if isinstance(hit.score, float) else None)
             for hit in results[request.offset:request.offset + request.limit]]
     return EngineResult(total=len(results), hits=hits, facets={
@@ -79,3 +80,16 @@ def _docs(searcher: Searcher, query: wq.Query):  # noqa: ANN202
         while matcher.is_active():
             yield matcher.id() + offset
             matcher.next()
+
+
+def _facet(name: str) -> sorting.FacetType:
+    return sorting.FieldFacet(name, allow_overlap=name in MULTI_FACETS)
+
+
+def _values(searcher: Searcher, name: str, docnum: int) -> list[str]:
+    """The values of facet ``name`` of a document: its column, or the terms it holds."""
+    reader = searcher.reader()
+    if name not in MULTI_FACETS:
+        return [reader.column_reader(name)[docnum]]
+    return [t.decode() if isinstance(t, bytes) else t for t in reader.lexicon(name)
+            if docnum in set(reader.postings(name, t).all_ids())]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import IndexReader
 
+from indexer.schema import MULTI_FACETS
+
 
 @dataclass(frozen=True)
 class Coded:
@@ -29,11 +31,33 @@ class Coded:
         wanted = [i for i, v in enumerate(self.values) if v in chosen]
         return np.isin(self.codes, np.array(wanted, dtype=np.int32))
 
+    def counts(self, ids: np.ndarray) -> dict[str, int]:
+        """Non-empty values over documents ``ids`` and how many carry each."""
+        found = np.bincount(self.codes[ids], minlength=len(self.values))
+        return {self.values[c]: int(n) for c, n in enumerate(found) if n and self.values[c]}
+
     def range_mask(self, low: str, high: str) -> np.ndarray:
         """Documents whose value lies in [low, high] (an empty bound is open)."""
         start = bisect.bisect_left(self.values, low) if low else 0
         stop = bisect.bisect_right(self.values, high) if high else len(self.values)
         return (self.codes >= start) & (self.codes < stop)
+
+
+@dataclass(frozen=True)
+class Multi:
+    """A field with several values per document, from its postings: one row per value."""
+
+    present: np.ndarray  # bool, values x documents of the segment
+    values: tuple[str, ...]
+
+    def mask_of(self, chosen: tuple[str, ...] | list[str] | set[str]) -> np.ndarray:
+        """Documents carrying any of ``chosen``."""
+        rows = [i for i, v in enumerate(self.values) if v in set(chosen)]
+        return self.present[rows].any(axis=0) if rows else np.zeros(self.present.shape[1], bool)
+
+    def counts(self, ids: np.ndarray) -> dict[str, int]:
+        found = self.present[:, ids].sum(axis=1) if len(self.values) else []
+        return {self.values[i]: int(n) for i, n in enumerate(found) if n}
 
 
 class SegmentColumns:
@@ -43,6 +67,7 @@ class SegmentColumns:
         self.size = reader.doc_count_all()
         self._reader = reader
         self._coded: dict[str, Coded] = {}
+        self._multi: dict[str, Multi] = {}
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -63,6 +88,25 @@ class SegmentColumns:
             if found is None:
                 found = self._coded[field] = _encode(self._read(field))
             return found
+
+    def facet(self, field: str) -> "Coded | Multi":
+        """A facet's values: its column, or for a multi-valued facet its postings."""
+        if field not in MULTI_FACETS:
+            return self.coded(field)
+        with self._lock:
+            found = self._multi.get(field)
+            if found is None:
+                found = self._multi[field] = self._read_multi(field)
+            return found
+
+    def _read_multi(self, field: str) -> Multi:
+        reader = self._reader
+        values = sorted(t.decode() if isinstance(t, bytes) else t for t in reader.lexicon(field)) \
+            if field in reader.schema else []
+        present = np.zeros((len(values), self.size), dtype=bool)
+        for row, value in enumerate(values):
+            present[row, list(reader.postings(field, value).all_ids())] = True
+        return Multi(present, tuple(values))
 
     def _read(self, field: str) -> list[str]:
         column = self._reader.column_reader(field)

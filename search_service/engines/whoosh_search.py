@@ -60,13 +60,13 @@ def search(searcher: Searcher, cache: ColumnCache, request: SearchRequest) -> En
         fixed = [*request.plan.filters.items(),
                  *((k, v) for k, v in selected.items() if k not in separate)]
         for name, values in fixed:
-            allowed &= columns.coded(name).mask_of(values)
+            allowed &= columns.facet(name).mask_of(values)
         if request.date_from or request.date_to:
             allowed &= columns.coded("doc_date").range_mask(request.date_from, request.date_to)
         if request.account_no:
             allowed &= columns.coded("account_no").mask_of((request.account_no,))
         ids, scores = _match(sub, columns, request.plan, allowed, by_score)
-        masks = {name: columns.coded(name).mask_of(selected[name])[ids] for name in separate}
+        masks = {name: columns.facet(name).mask_of(selected[name])[ids] for name in separate}
         segments.append(_Segment(offset, columns, ids, scores, masks))
     facets = {name: _count(segments, name, name if name in separate else None)
               for name in request.facets}
@@ -125,11 +125,7 @@ def _count(segments: list[_Segment], name: str, skip: str | None) -> dict[str, i
     """Non-empty values of facet ``name`` over the hits (ignoring ``skip``'s filter)."""
     counts: Counter[str] = Counter()
     for segment in segments:
-        coded = segment.columns.coded(name)
-        codes = coded.codes[segment.ids[segment.hits(skip)]]
-        for code, count in enumerate(np.bincount(codes, minlength=len(coded.values))):
-            if count and coded.values[code]:
-                counts[coded.values[code]] += int(count)
+        counts.update(segment.columns.facet(name).counts(segment.ids[segment.hits(skip)]))
     return dict(counts)
 
 

@@ -116,11 +116,13 @@ def _rebuild_index(settings: Settings) -> None:
     """Rebuild the configured engine's index from the restored catalog (the record)."""
     from indexer.catalog.store import Catalog
     from search_service.engines import open_engine
+    from search_service.engines.derived import Derivation
     from search_service.engines.sync import rebuild
 
     engine = open_engine(settings)
     try:
-        rebuild(engine, Catalog.open(settings.db_url()))
+        catalog = Catalog.open(settings.db_url())
+        rebuild(engine, catalog, derive=Derivation(catalog.engine, settings.resolved_root()))
     finally:
         engine.close()
 

@@ -197,6 +197,14 @@ class IndexedArchive:
         return Settings(index_dir=self.index_dir, archive_root=self.root,
                         secret_key=TEST_SECRET).with_changes(**changes)
 
+    def private_copy(self, place: Path) -> "IndexedArchive":
+        """This archive with its own copy of the index and of the database beside it
+        (catalog, accounts, log): a test's loans, handovers, records and engine updates
+        stay its own."""
+        from tests.searching import copy_index
+
+        return IndexedArchive(self.root, copy_index(self.index_dir, place / "index"))
+
 
 def with_catalog(index_dir: Path, url: str) -> None:
     """Copy the catalog (not the accounts or the access log) of the database beside

@@ -19,7 +19,6 @@ from search_service.access import Access
 from search_service.app import create_app
 from search_service.audit import Filters
 from search_service.policy import DEFAULT_CITY
-from tests.search_service.archive_room.conftest import database_copy
 from tests.search_service.conftest import (CLI_ADMIN, TEST_SECRET, IndexedArchive, doc_id,
                                            ensure_user, free_port, signed_in, wait_until_up)
 
@@ -74,8 +73,8 @@ MASKED = {"clerk_east", "clerk_west", "inspector"}
 def app(indexed_archive: IndexedArchive, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     """The service with a database of its own (a copy, catalog included), so records can be
     counted exactly."""
-    url = database_copy(indexed_archive, tmp_path_factory.mktemp("access") / "access.db")
-    return create_app(indexed_archive.settings(database_url=url))
+    own = indexed_archive.private_copy(tmp_path_factory.mktemp("access"))
+    return create_app(own.settings())
 
 
 @pytest.fixture(scope="module")

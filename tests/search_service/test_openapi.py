@@ -49,9 +49,9 @@ OPERATIONS = {
 
 @pytest.fixture(scope="module")
 def app(indexed_archive, tmp_path_factory):
-    """The service on a database of its own: fuzzed sign-ins, loans and handovers stay here."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('openapi') / 'openapi.db'}"
-    return create_app(indexed_archive.settings(database_url=url))
+    """The service on a copy of its own: fuzzed sign-ins, loans and handovers stay there."""
+    own = indexed_archive.private_copy(tmp_path_factory.mktemp("openapi"))
+    return create_app(own.settings())
 
 
 # A query with nothing searchable in it (")") is a documented 400, not a schema violation.

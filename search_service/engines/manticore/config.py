@@ -13,7 +13,7 @@ from search_service.engines.manticore.nodes import (
     DISTRIBUTED_INDEX, META_INDEX, Node, Topology, shard_index,
 )
 from search_service.engines.manticore.projection import (
-    BUILD_ATTR, DATE_ATTR, FACET_KEYS_ATTR, KEY_ATTRS, RT_FIELDS, SCOPE_ATTR, STRING_ATTRS,
+    BUILD_ATTR, DATE_ATTR, FACET_KEYS_ATTR, KEY_ATTRS, MULTI_KEY_ATTRS, RT_FIELDS, SCOPE_ATTR, STRING_ATTRS,
 )
 
 # Han ideographs (as indexer.analysis) and the characters of every other token: lower-case
@@ -36,7 +36,8 @@ def shard_block(shard: int, data_dir: Path) -> str:
         f"charset_table = {CHARSET_TABLE}",
         *(f"rt_field = {f}" for f in RT_FIELDS),
         *(f"rt_attr_string = {a}" for a in STRING_ATTRS),
-        *(f"rt_attr_bigint = {a}" for a in KEY_ATTRS),
+        *(f"rt_attr_bigint = {a}" for a in KEY_ATTRS if a not in MULTI_KEY_ATTRS),
+        *(f"rt_attr_multi_64 = {a}" for a in MULTI_KEY_ATTRS),
         f"rt_attr_uint = {DATE_ATTR}",
         f"rt_attr_uint = {BUILD_ATTR}",
         f"rt_attr_multi_64 = {SCOPE_ATTR}",

@@ -249,7 +249,7 @@ class ManticoreEngine:
         metas = [dict(answer[0]) for answer in answers[1::2]]
         rows = sets.pop(0)
         facets = sphinxql.all_counts(sets.pop(0), together) if together else {}
-        facets.update((name, sphinxql.counts(found)) for name, found in zip(selected, sets))
+        facets.update((name, sphinxql.counts(name, found)) for name, found in zip(selected, sets))
         warnings = " ".join(m["warning"] for m in metas if m.get("warning"))
         ranked = request.sort == "relevance" and not request.plan.is_empty
         hits = [EngineHit(doc_id, float(score) if ranked else None) for _, doc_id, score in rows]

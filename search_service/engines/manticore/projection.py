@@ -18,7 +18,7 @@ from typing import Any
 
 from indexer.analysis import tokenize
 from indexer.pinyin import FullPinyinTokenizer, InitialsTokenizer
-from indexer.schema import FACET_FIELDS, STATUS_OK
+from indexer.schema import FACET_FIELDS, MULTI_FACETS, STATUS_OK
 
 # Plan field -> RT field. Text fields are indexed from the record's field of the same name
 # (pinyin ones from the customer name), identifiers in their own key fields.
@@ -38,7 +38,9 @@ SCOPE_ATTR = "scope_keys"  # 64-bit keys of the unit, customer and document (see
 BUILD_ATTR = "build"  # 0 or 1: a rebuild writes the other build, searches see the current one
 # Per filter field, a 63-bit key of its value: filtering and grouping on integers is about
 # twice as fast as on strings in searchd (facets group BY the key and show the string).
+# A multi-valued facet's key attribute holds one key per value (a multi-value attribute).
 KEY_ATTRS = tuple(f"{f}_key" for f in FILTER_FIELDS)
+MULTI_KEY_ATTRS = tuple(f"{f}_key" for f in FILTER_FIELDS if f in MULTI_FACETS)
 # Every facet's key in one multi-value attribute: one GROUP BY over it counts all facets in
 # one pass over the matches (nine FACET clauses cost nine passes).
 FACET_KEYS_ATTR = "facet_keys"
@@ -130,13 +132,28 @@ def row(record: Mapping[str, Any], build: int = 0) -> tuple[Any, ...]:
     text = {f: " ".join(tokenize(str(record.get(f) or ""))) for f in TEXT_FIELDS[:4]}
     text["name_pinyin"], text["name_initials"] = name_in_pinyin(name)
     keys = [encode_identifier(str(record.get(f) or "")) for f in IDENTIFIER_FIELDS]
-    strings = [str(record.get(a) or "") for a in STRING_ATTRS]
+    strings = [_text_of(record.get(a)) for a in STRING_ATTRS]
     strings[STRING_ATTRS.index("status")] = str(record.get("status") or STATUS_OK)
     doc_id = str(record["doc_id"])
     scope = (scope_key("unit", str(record.get("org") or "")),
              scope_key("account", str(record.get("account_no") or "")),
              scope_key("doc", doc_id))
-    value_keys = [scope_key(f, str(record.get(f) or "")) for f in FILTER_FIELDS]
+    value_keys = [tuple(scope_key(f, v) for v in values_of(f, record.get(f)))
+                  if f in MULTI_FACETS else scope_key(f, _text_of(record.get(f)))
+                  for f in FILTER_FIELDS]
     return (rt_id(doc_id, build), *(text[f] for f in TEXT_FIELDS), *keys, *strings, *value_keys,
             date_number(str(record.get("doc_date") or "")), scope, build,
-            tuple(scope_key(f, str(record[f])) for f in FACET_FIELDS if record.get(f)))
+            tuple(scope_key(f, v) for f in FACET_FIELDS for v in values_of(f, record.get(f))))
+
+
+def values_of(field: str, value: Any) -> list[str]:
+    """A record's non-empty values of ``field`` (a multi-valued one as a list or as its
+    space-separated string attribute)."""
+    if field in MULTI_FACETS:
+        return [str(v) for v in (value.split() if isinstance(value, str) else value or ()) if v]
+    return [str(value)] if value else []
+
+
+def _text_of(value: Any) -> str:
+    """A value as its string attribute (several values space-separated)."""
+    return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value or "")

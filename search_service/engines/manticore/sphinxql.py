@@ -17,7 +17,7 @@ from indexer.schema import FACET_FIELDS, STATUS_OK
 from search_service.engines.base import SearchRequest
 from search_service.engines.manticore.projection import (
     BUILD_ATTR, DATE_ATTR, FACET_KEYS_ATTR, FIELD_WEIGHTS, FILTER_FIELDS, IDENTIFIER_FIELDS, SCOPE_ATTR, TEXT_FIELDS,
-    date_number, encode_identifier, key_attr, scope_key,
+    date_number, encode_identifier, key_attr, scope_key, values_of,
 )
 from search_service.errors import QueryError
 from search_service.query.plan import EXACT, PREFIX, Match, QueryPlan
@@ -189,23 +189,35 @@ def all_counts(rows: Iterable[Sequence[Any]], names: Iterable[str]) -> dict[str,
     found: dict[str, dict[str, int]] = {name: {} for name in wanted}
     for key, *values, count in rows:
         for name, value in zip(FACET_FIELDS, values):
-            if name in wanted and value and scope_key(name, value) == int(key):
-                found[name][value] = int(count)
+            chosen = value_with_key(name, value, int(key)) if name in wanted else None
+            if chosen is not None:
+                found[name][chosen] = int(count)
                 break
     return found
+
+
+def value_with_key(name: str, value: Any, key: int) -> str | None:
+    """The value of facet ``name`` (in a document's string attribute ``value``) whose key is
+    ``key``, if any."""
+    return next((v for v in values_of(name, value) if scope_key(name, v) == key), None)
 
 
 def facet_statement(index: str, request: SearchRequest, name: str, build: int) -> str:
     """Counts of facet ``name`` under every filter but its own (multi-select facets)."""
     match = match_query(request.plan)
     return " ".join([
-        f"SELECT {name}, COUNT(*) AS n FROM {index}",
+        f"SELECT GROUPBY() AS k, {name}, COUNT(*) AS n FROM {index}",
         f"WHERE {where_clause(request, match, build, skip=name)}",
         f"GROUP BY {key_attr(name)} ORDER BY n DESC LIMIT {FACET_LIMIT}",
         f"OPTION ranker=none, max_matches={max(MIN_MAX_MATCHES, FACET_LIMIT)}",
     ])
 
 
-def counts(rows: Iterable[Sequence[object]]) -> dict[str, int]:
-    """Facet rows ``(value, count)`` as a mapping, without the empty value."""
-    return {str(value): int(n) for value, n in rows if value not in ("", None)}
+def counts(name: str, rows: Iterable[Sequence[Any]]) -> dict[str, int]:
+    """:func:`facet_statement`'s rows ``(key, value, count)`` as a mapping of facet values."""
+    found = {}
+    for key, value, n in rows:
+        chosen = value_with_key(name, value, int(key))
+        if chosen:
+            found[chosen] = int(n)
+    return found

@@ -1,9 +1,8 @@
-"""The service over a private copy of the indexed archive's database (its catalog included),
-so each test's loans, batches and access-log records are its own."""
+"""The service over a private copy of the indexed archive's index and database (its catalog
+included), so each test's loans, batches, access-log records and engine updates are its own."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -27,21 +26,9 @@ USERS = {  # name: (role, unit)
 }
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of a SQLite database in WAL mode (the backup API, not a file copy)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-
-
-def database_copy(archive: IndexedArchive, target: Path) -> str:
-    copy_database(archive.index_dir.parent / "archive-search.db", target)
-    return f"sqlite:///{target}"
-
-
 @pytest.fixture
 def room_app(indexed_archive: IndexedArchive, tmp_path: Path) -> FastAPI:
-    url = database_copy(indexed_archive, tmp_path / "room.db")
-    return create_app(indexed_archive.settings(database_url=url))
+    return create_app(indexed_archive.private_copy(tmp_path).settings())
 
 
 class Clients(dict):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.search_service.archive_room.conftest import USERS, database_copy
+from tests.search_service.archive_room.conftest import USERS
 from tests.search_service.conftest import doc_id, ensure_user, serving
 from tests.search_service.test_browser import (DESKTOP, browser, facet_counts,  # noqa: F401
                                                no_horizontal_overflow, shot, sign_in, total)
@@ -18,11 +18,11 @@ CONTRACT = doc_id("城东供电所/3301000001_杭州明远纺织有限公司/业
 
 @pytest.fixture(scope="module")
 def server(indexed_archive, tmp_path_factory):
-    url = database_copy(indexed_archive, tmp_path_factory.mktemp("room-browser") / "room.db")
-    settings = indexed_archive.settings(database_url=url)
+    own = indexed_archive.private_copy(tmp_path_factory.mktemp("room-browser"))
+    settings = own.settings()
     for name in ("clerk_east", "archivist_west", "archivist_east"):
         ensure_user(settings, name, *USERS[name])
-    with serving(indexed_archive, ARCHIVE_SEARCH_DB=url) as base:
+    with serving(own) as base:
         yield base
 
 

@@ -14,6 +14,12 @@ EAST = "3301000001"  # 杭州明远纺织有限公司, 高压, 城东供电所
 RESIDENT = "3301000003"  # 张三, 低压居民, 城东供电所
 
 
+def handover_facet(client) -> dict[str, int]:  # noqa: ANN001
+    """The handover-status facet of customer EAST's documents in a search."""
+    found = client.get("/api/search", params={"account_no": EAST}).json()["facets"]
+    return {f["value"]: f["count"] for f in found["handover_status"]}
+
+
 def test_handover_submitted_partly_returned_accepted_and_listed(room_app, users) -> None:
     clerk, archivist = users["clerk_east"], users["archivist_east"]
     check = clerk.post("/api/handovers/check", json={"accounts": [EAST]}).json()
@@ -29,6 +35,7 @@ def test_handover_submitted_partly_returned_accepted_and_listed(room_app, users)
     docs = [d["doc_id"] for d in batch["documents"]]
     assert batch["status"] == "待接收" and batch["batch_no"].startswith("YJ-")
     assert {d["handover_status"] for d in batch["documents"]} == {"待接收"}
+    assert handover_facet(clerk) == {"待接收": len(docs)}  # the search knows at once
     again = clerk.post("/api/handovers", json={"accounts": [EAST], "gaps_reason": "再交"})
     assert again.status_code == 400  # everything is already waiting
 
@@ -47,6 +54,9 @@ def test_handover_submitted_partly_returned_accepted_and_listed(room_app, users)
     assert closed["status"] == "已接收" and closed["received_by"] == "archivist_east"
     assert closed["counts"] == {"documents": len(docs), "pages": closed["counts"]["pages"],
                                 "accepted": len(docs) - 1, "returned": 1, "pending": 0}
+    assert handover_facet(clerk) == {"已接收": len(docs) - 1, "退回": 1}
+    returned = clerk.get("/api/search", params={"account_no": EAST, "handover_status": "退回"})
+    assert [h["doc_id"] for h in returned.json()["hits"]] == [docs[0]]
     late = archivist.post(f"/api/handovers/{batch['id']}/decisions", json={"items": [
         {"doc_id": docs[0], "accept": True}]})
     assert late.status_code == 400 and "已关闭" in late.json()["error"]["message"]

@@ -4,6 +4,7 @@ caught up by batch after a crash, and never the only copy of anything."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from indexer.pipeline import EXTRACTION_VERSION, run_index
 from search_service.cli import main
 from search_service.config import Settings
 from search_service.engines import open_engine, whoosh_home
+from search_service.engines.derived import Derivation
 from search_service.engines.sync import catch_up, rebuild
 from search_service.search import SearchParams
 from tests.factories import build_archive
@@ -85,8 +87,12 @@ def test_catch_up_applies_removals_and_nothing_twice(indexed) -> None:  # noqa: 
     engine = open_engine(Settings(index_dir=ix))
     try:
         assert catch_up(engine, catalog) == 0  # up to date
-        catalog.write([], removed=[catalog.known_files()[CONTRACT].doc_id])
-        assert catch_up(engine, catalog) == 1
+        removed = catalog.known_files()[CONTRACT].doc_id
+        catalog.write([], removed=[removed])
+        others = catalog.documents_of(catalog.get(removed)["account_no"])
+        assert others  # re-projected with it: what is derived per customer may have changed
+        assert catch_up(engine, catalog) == 1 + len(others)
+        assert catch_up(engine, catalog) == 0
         assert engine.count() == 5
     finally:
         engine.close()
@@ -131,3 +137,24 @@ def test_verify_works_from_the_catalog(indexed, capsys) -> None:  # noqa: ANN001
     shutil.rmtree(whoosh_home(ix))
     assert main(["verify", str(root), "--index", str(ix)]) == 0
     assert "完好 7 个" in capsys.readouterr().out
+
+
+def test_a_new_day_re_projects_every_document_once(indexed) -> None:  # noqa: ANN001
+    _, ix = indexed
+    catalog = catalog_of(ix)
+    engine = open_engine(Settings(index_dir=ix))
+    tomorrow = Derivation(catalog.engine, today=date.today() + timedelta(days=1))
+    try:
+        assert catch_up(engine, catalog, tomorrow) == catalog.count()  # deadlines may pass
+        assert catch_up(engine, catalog, tomorrow) == 0
+        assert engine.count() == 6
+    finally:
+        engine.close()
+
+
+def test_derived_fields_reach_the_engine(indexed) -> None:  # noqa: ANN001
+    _, ix = indexed
+    found = search(ix, q="", facets=True).facets
+    assert {f["value"] for f in found["handover_status"]} == {"未移交"}
+    assert {f["value"] for f in found["complete"]} <= {"齐全", "不齐全"} and found["complete"]
+    assert found["contract_state"] and found["hazard_overdue"]

@@ -55,6 +55,11 @@ CASES = [
     Case("隐患", scope=Scope(units=(), doc_ids=(doc_id(MINGYUAN_NOTICE),))),
     Case("", filters={"org": ("城东供电所",)}, scope=Scope(units=("城西供电所",),
                                                         accounts=("3301000005",))),
+    # derived fields (engines.derived): a multi-valued facet, per-customer flags
+    Case("", filters={"missing_types": ("YK11",)}),
+    Case("", filters={"missing_types": ("YK11", "YK08"), "customer_class": ("高压",)}),
+    Case("合同", filters={"complete": ("不齐全",), "contract_state": ("无合同", "有效")}),
+    Case("", filters={"handover_status": ("未移交",), "hazard_overdue": ("否",)}),
 ]
 
 
@@ -98,6 +103,8 @@ def test_the_cases_are_not_trivial(whoosh: SearchEngine) -> None:
     assert sum(1 for _, total, _ in answers if total) >= len(CASES) - 6
     assert sum(1 for _, total, _ in answers if not total) >= 3
     assert any(len(f["org"]) == 2 and len(f["year"]) >= 3 for _, _, f in answers)
+    assert any(len(f["missing_types"]) >= 3 for _, _, f in answers)  # several per document
+    assert any(f["complete"] and f["contract_state"] for _, _, f in answers)
 
 
 def test_a_full_account_number_ranks_that_customer_first_in_both(

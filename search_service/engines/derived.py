@@ -1,0 +1,54 @@
+"""Search fields derived from more than a document's own catalog row.
+
+- from the completeness rules (``search_service.oversight``), per customer: 资料齐全, the
+  missing document types, an overdue hazard, the contract's state;
+- from the archive room, per document: its handover status (未移交 / 待接收 / 已接收 / 退回).
+
+They change when any document of the customer changes, when the archive room decides a
+handover, and with the date (a deadline passes, a contract expires), so
+:func:`search_service.engines.sync.catch_up` re-projects every document of a customer whose
+documents changed, and every document on the first catch-up of a new day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+DERIVED_FIELDS = ("complete", "missing_types", "hazard_overdue", "contract_state",
+                  "handover_status")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How to derive the fields of a chunk of catalog rows, as of ``today``."""
+
+    db: Engine
+    root: Path | None = None
+    today: date | None = None
+
+    @property
+    def day(self) -> str:
+        return (self.today or date.today()).isoformat()
+
+    def of(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The derived fields of each row, by ``doc_id``."""
+        from search_service.archive_room.handover import handover_statuses
+        from search_service.oversight.flags import EMPTY, customer_flags
+        from search_service.oversight.rules import RulesError
+
+        try:
+            flags = customer_flags(self.db, {r["account_no"] for r in rows}, self.root,
+                                   self.today or date.today())
+        except RulesError:  # an invalid rules.csv: no completeness facets until it is fixed
+            flags = {}
+        with self.db.connect() as conn:
+            handed = handover_statuses(conn, [r["doc_id"] for r in rows])
+        return {r["doc_id"]: {**flags.get(r["account_no"], EMPTY),
+                              "handover_status": handed[r["doc_id"]]["status"]}
+                for r in rows}
