@@ -38,6 +38,7 @@ from bench_search import BRANDS, CITIES, ORGS, TRADES, documents, percentile, qu
 
 from indexer.catalog.store import Catalog
 from indexer.catalog.tables import RECORD_COLUMNS
+from indexer.customers import Customer
 from indexer.catalog.tables import documents as catalog_documents
 from indexer.schema import FACET_FIELDS
 from search_service.db import utcnow
@@ -46,10 +47,12 @@ from search_service.query.parse import plan_query
 
 
 def write_catalog(path: Path, count: int) -> Catalog:
-    """A catalog of ``count`` generated documents, bulk-inserted (a batch per 5,000 rows)."""
+    """A catalog of ``count`` generated documents, bulk-inserted (a batch per 5,000 rows),
+    with their customers' master data (what completeness and the derived facets read)."""
     catalog = Catalog.open(f"sqlite:///{path}")
     now = utcnow()
     batch: list[dict[str, Any]] = []
+    masters: dict[str, Customer] = {}
 
     def flush() -> None:
         with catalog.engine.begin() as conn:
@@ -57,12 +60,17 @@ def write_catalog(path: Path, count: int) -> Catalog:
         batch.clear()
 
     for n, doc in enumerate(documents(count)):
+        masters.setdefault(str(doc["account_no"]), Customer(
+            str(doc["account_no"]), str(doc["customer_name"]), str(doc["customer_class"]), "",
+            "", str(doc["org"]), str(doc["address"]), "", ""))
         batch.append({**{k: doc[k] for k in RECORD_COLUMNS if k in doc}, "cataloged_at": now,
                       "updated_at": now, "batch": n // 5000 + 1, "extraction_version": 0})
         if len(batch) == 5000:
             flush()
     if batch:
         flush()
+    if hasattr(catalog, "put_customers"):
+        catalog.put_customers(masters)
     return catalog
 
 
@@ -194,8 +202,9 @@ def bench(name: str, catalog: Catalog, mix: list[tuple[str, SearchRequest]], wor
         print(f"reindex from the catalog: {count / seconds:,.0f} docs/s ({seconds:.1f} s)")
         timings = latencies(engine, mix)
         every = [t for ts in timings.values() for t in ts]
-        print(f"search (9 facets, page of 20, in process): p50 {percentile(every, 50):.1f} ms, "
-              f"p95 {percentile(every, 95):.1f} ms, mean {statistics.fmean(every):.1f} ms")
+        print(f"search ({len(FACET_FIELDS)} facets, page of 20, in process): "
+              f"p50 {percentile(every, 50):.1f} ms, p95 {percentile(every, 95):.1f} ms, "
+              f"mean {statistics.fmean(every):.1f} ms")
         for kind, ts in sorted(timings.items()):
             print(f"  {kind:<30} n={len(ts):<3} p50 {percentile(ts, 50):7.1f} ms   "
                   f"p95 {percentile(ts, 95):7.1f} ms")
