@@ -20,7 +20,7 @@ from indexer.catalog.tables import documents
 from search_service.errors import QueryError
 from search_service.oversight import completeness, followup, spotcheck
 from search_service.oversight.rules import Rules
-from search_service.oversight.sql import (days_between, documents_of, end_of_day,
+from search_service.oversight.sql import (days_between, documents_of, end_of_day, filed_at,
                                           start_of_day)
 
 TOTAL = "合计"
@@ -141,13 +141,11 @@ def _row(org: str, parts: dict[str, list[int]], shown: tuple[Figure, ...]) -> di
 def timeliness(conn: Connection, rules: Rules, units: list[str] | None, start: date, end: date
                ) -> dict[str, tuple[int, int]]:
     """Per unit: (documents filed in time, documents filed) between ``start`` and ``end``."""
-    d = documents.c
-    timely = func.sum(cast(days_between(d.doc_date, d.cataloged_at) <= rules.filing_days,
-                                Integer))
+    d, filed = documents.c, filed_at()
+    timely = func.sum(cast(days_between(d.doc_date, filed) <= rules.filing_days, Integer))
     query = (select(d.org, timely, func.count())
              .where(documents_of(units, d.doc_date != "",
-                                 d.cataloged_at >= start_of_day(start),
-                                 d.cataloged_at <= end_of_day(end)))
+                                 filed >= start_of_day(start), filed <= end_of_day(end)))
              .group_by(d.org))
     return {org: (int(n or 0), total) for org, n, total in conn.execute(query)}
 
@@ -184,14 +182,13 @@ def trend(conn: Connection, rules: Rules, units: list[str] | None, end: date, to
 def _filed_by_month(conn: Connection, rules: Rules, units: list[str] | None, start: date,
                     end: date) -> dict[tuple[int, int], tuple[int, int]]:
     """(documents filed in time, documents filed) per (year, month) of filing."""
-    d = documents.c
-    in_time = days_between(d.doc_date, d.cataloged_at) <= rules.filing_days
-    query = select(d.cataloged_at, in_time).where(documents_of(
-        units, d.doc_date != "", d.cataloged_at >= start_of_day(start),
-        d.cataloged_at <= end_of_day(end)))
+    d, filed = documents.c, filed_at()
+    in_time = days_between(d.doc_date, filed) <= rules.filing_days
+    query = select(filed, in_time).where(documents_of(
+        units, d.doc_date != "", filed >= start_of_day(start), filed <= end_of_day(end)))
     counts: dict[tuple[int, int], list[int]] = {}
-    for filed_at, timely in conn.execute(query):
-        entry = counts.setdefault((filed_at.year, filed_at.month), [0, 0])
+    for moment, timely in conn.execute(query):
+        entry = counts.setdefault((moment.year, moment.month), [0, 0])
         entry[0] += bool(timely)
         entry[1] += 1
     return {month: (timely, total) for month, (timely, total) in counts.items()}

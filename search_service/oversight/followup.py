@@ -6,7 +6,8 @@
   expiring within the notice period (a later contract is the renewal);
 - inspections: customers whose class/voltage needs periodic 用电检查 (JC01) and whose last one
   (or, never inspected, their 装表接电 YK13) is older than the interval;
-- late filings: documents filed (``cataloged_at``) more than the filing deadline after their date.
+- late filings: documents filed (accepted by the archive room, else cataloged) more than the
+  filing deadline after their date.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from sqlalchemy.orm import aliased
 
 from indexer.catalog.tables import customers, documents
 from search_service.oversight.rules import Rules
-from search_service.oversight.sql import (days_between, documents_of, end_of_day, in_units,
-                                          of_accounts, start_of_day)
+from search_service.oversight.sql import (days_between, documents_of, end_of_day, filed_at,
+                                          in_units, of_accounts, start_of_day)
 
 CLOSED_STATUS = "已整改"
 EXPIRED, EXPIRING = "已过期", "即将到期"
@@ -180,19 +181,19 @@ def overdue_inspections(conn: Connection, rules: Rules, units: list[str] | None,
 def late_filings(conn: Connection, rules: Rules, units: list[str] | None,
                  since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
     """Documents filed more than the filing deadline after their date (filed in the window)."""
-    d = documents.c
-    gap = days_between(d.doc_date, d.cataloged_at)
+    d, filed = documents.c, filed_at()
+    gap = days_between(d.doc_date, filed)
     conditions = [d.doc_date != "", gap > rules.filing_days]
     if since is not None:
-        conditions.append(d.cataloged_at >= start_of_day(since))
+        conditions.append(filed >= start_of_day(since))
     if until is not None:
-        conditions.append(d.cataloged_at <= end_of_day(until))
+        conditions.append(filed <= end_of_day(until))
     query = (select(d.doc_id, d.account_no, d.customer_name, d.org, d.doc_type, d.title,
-                    d.doc_date, d.cataloged_at, d.path, gap.label("days"))
+                    d.doc_date, filed.label("filed_at"), d.path, gap.label("days"))
              .where(documents_of(units, *conditions))
              .order_by(d.org, d.account_no, d.doc_date))
-    return [{**{k: v for k, v in row._mapping.items() if k != "cataloged_at"},
-             "filed": row.cataloged_at.date().isoformat()} for row in conn.execute(query)]
+    return [{**{k: v for k, v in row._mapping.items() if k != "filed_at"},
+             "filed": row.filed_at.date().isoformat()} for row in conn.execute(query)]
 
 
 def add_months(day: date, months: int) -> date:

@@ -1,7 +1,9 @@
 """SQL pieces every oversight figure shares, portable across SQLite and PostgreSQL.
 
-The catalog stores ``doc_date`` as ``YYYY-MM-DD`` text and ``cataloged_at`` (the filing
-date) as a UTC timestamp; :class:`days_between` is the one dialect-specific expression.
+The catalog stores ``doc_date`` as ``YYYY-MM-DD`` text and ``cataloged_at`` as a UTC
+timestamp; a document's filing date (:func:`filed_at`) is when the archive room accepted its
+handover, else when it entered the catalog. :class:`days_between` is the one
+dialect-specific expression.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Index, Integer, and_, false, true
+from sqlalchemy import ColumnElement, Index, Integer, and_, false, func, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from indexer.catalog.tables import documents
+from search_service.archive_room.handover import ACCEPTED
+from search_service.archive_room.tables import handover_items
 
 
 # The oversight's access paths into the catalog (measured in bench/bench_oversight.py):
@@ -25,6 +29,16 @@ ACCOUNT_TYPE_DATE = Index("ix_documents_account_type_date", documents.c.account_
 UNIT_TYPE_ACCOUNT = Index("ix_documents_org_type_account", documents.c.org, documents.c.doc_type,
                           documents.c.account_no, documents.c.doc_date, documents.c.cataloged_at,
                           documents.c.removed_at)
+
+
+def filed_at() -> ColumnElement[Any]:
+    """A catalog document's filing date: the archive room's acceptance of its handover (移交
+    接收), or, never accepted, the moment it entered the catalog."""
+    h = handover_items.c
+    accepted = (select(func.max(h.decided_at))
+                .where(h.doc_id == documents.c.doc_id, h.status == ACCEPTED)
+                .scalar_subquery())
+    return func.coalesce(accepted, documents.c.cataloged_at, type_=documents.c.cataloged_at.type)
 
 
 class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 
+from sqlalchemy import insert, update
+
+from search_service.archive_room.tables import handover_batches, handover_items
 from search_service.db import make_engine
 from search_service.oversight import followup
 from search_service.oversight.followup import add_months
@@ -69,3 +72,26 @@ def test_add_months() -> None:
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert add_months(date(2024, 3, 15), -3) == date(2023, 12, 15)
+
+
+def test_a_handover_accepted_is_the_filing_date(oversight_archive, tmp_path) -> None:
+    """Once the archive room accepted a document's handover, that is when it was filed."""
+    own = oversight_archive.private_copy(tmp_path)
+    rules = load_rules(own.root)
+    [late] = run(own, followup.late_filings, rules, [WEST])  # the YK13 of 800 days ago
+    accepted = datetime.combine(date.fromisoformat(late["doc_date"]) + timedelta(days=10),
+                                time(9), timezone.utc)
+    engine = make_engine(own.settings().db_url())
+    with engine.begin() as conn:
+        batch = conn.execute(insert(handover_batches).values(
+            batch_no="YJ-test", org="城西供电所", accounts="[]", submitted_by="clerk",
+            submitted_at=accepted, status="已接收")).inserted_primary_key[0]
+        conn.execute(insert(handover_items).values(
+            batch_id=batch, doc_id=late["doc_id"], account_no=late["account_no"],
+            status="已接收", decided_by="archivist", decided_at=accepted))
+    assert run(own, followup.late_filings, rules, [WEST]) == []  # filed 10 days after its date
+    with engine.begin() as conn:
+        conn.execute(update(handover_items).values(decided_at=accepted + timedelta(days=60)))
+    [again] = run(own, followup.late_filings, rules, [WEST])
+    assert again["days"] == 70
+    assert again["filed"] == (accepted + timedelta(days=60)).date().isoformat()
