@@ -1,3 +1,4 @@
+import os
 import shutil
 import signal
 import subprocess
@@ -140,13 +141,13 @@ def test_killed_run_leaves_a_searchable_index_and_the_next_run_completes(tmp_pat
     ix = tmp_path / "ix"
     command = [sys.executable, "-m", "search_service.cli", "index", str(root), "--index", str(ix),
                "--workers", "1", "--batch-size", "50", "--quiet"]
-    process = subprocess.Popen(command, cwd=Path(__file__).parents[2])
+    process = subprocess.Popen(command, cwd=Path(__file__).parents[2], start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         if engine_count(ix) >= 50:
             break
         time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
+    os.killpg(process.pid, signal.SIGKILL)  # the run and its worker, as a crash takes both
     process.wait()
     committed = len(catalog_of(ix).known_files())
     assert 50 <= committed < 606, "the run should have been killed mid-way"
