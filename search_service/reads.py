@@ -89,7 +89,7 @@ class ArchiveReader:
     def scope(self, user: User) -> Scope:
         """What ``user`` may read (the one place a reader asks): their units, plus what their
         approved loans name (the archive room's grants, as data)."""
-        accounts, doc_ids = self.room.lending.grants_for(user)
+        accounts, doc_ids = self._grants(user)
         return scope_of(user, self.access.units(), accounts, doc_ids)
 
     def search(self, user: User, params: SearchParams) -> SearchResult:

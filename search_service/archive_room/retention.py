@@ -148,11 +148,6 @@ class Retention(Procedure):
             raise NotFoundError(f"没有编号为 {case_id} 的销毁申请")
         return _public(dict(row._mapping))
 
-    def disposed_ids(self) -> list[str]:
-        with self.engine.connect() as conn:
-            return list(conn.execute(select(disposals.c.doc_id)
-                                     .where(disposals.c.status == "disposed")).scalars())
-
     def _require(self, user: Person, action: str, org: str | None = None,
                  units: Units | None = None) -> None:
         allowed = (can_keep_archive_room(user) if org is None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,17 +37,25 @@ class Derivation:
     def day(self) -> str:
         return (self.today or date.today()).isoformat()
 
+    @cached_property
+    def _rules(self) -> Any:
+        """The archive's completeness rules, read once per derivation (None: an invalid
+        rules.csv, so no completeness facets until it is fixed)."""
+        from search_service.oversight.rules import RulesError, load_rules
+
+        try:
+            return load_rules(self.root)
+        except RulesError:
+            return None
+
     def of(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
         """The derived fields of each row, by ``doc_id``."""
         from search_service.archive_room.handover import handover_statuses
         from search_service.oversight.flags import EMPTY, customer_flags
-        from search_service.oversight.rules import RulesError
 
-        try:
-            flags = customer_flags(self.db, {r["account_no"] for r in rows}, self.root,
-                                   self.today or date.today())
-        except RulesError:  # an invalid rules.csv: no completeness facets until it is fixed
-            flags = {}
+        flags = {} if self._rules is None else customer_flags(
+            self.db, {r["account_no"] for r in rows}, self.root, self.today or date.today(),
+            self._rules)
         with self.db.connect() as conn:
             handed = handover_statuses(conn, [r["doc_id"] for r in rows])
         return {r["doc_id"]: {**flags.get(r["account_no"], EMPTY),
