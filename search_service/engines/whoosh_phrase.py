@@ -6,9 +6,9 @@ eight bigrams, and a broad phrase costs hundreds of milliseconds. :class:`Checke
 drop-in ``Phrase`` that
 
 1. takes the rarest term's documents that scope and filters allow as the candidates;
-2. walks the further terms, rarest first, skipping through each term's postings to the
-   surviving candidates only, intersecting the sets of possible start positions and
-   dropping a candidate as soon as none is left;
+2. walks the further terms, rarest first, reading only the posting blocks that hold
+   surviving candidates, decoding their positions a block at a time into arrays of
+   (document, start) keys and intersecting them with numpy;
 3. scores the documents holding the phrase with numpy: each term's BM25F as in
    :mod:`whoosh_terms`, added up in the binary tree ``SpanNear2`` builds, so every score is
    the float Whoosh computes.
@@ -17,13 +17,17 @@ drop-in ``Phrase`` that
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import chain
+from pickle import loads
 from typing import Any
 
 import numpy as np
 from whoosh import matching
 from whoosh import query as wq
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
+from whoosh.system import _INT_SIZE
 
 from search_service.engines.whoosh_terms import Scored, bm25, postings_arrays
 
@@ -73,35 +77,85 @@ class CheckedPhrase(wq.Phrase):
         scored = Scored(found, weights=np.asarray(tree_sum(per_term)).tolist())
         return matching.WrappingMatcher(scored, self.boost) if self.boost != 1.0 else scored
 
-    def _candidates(self, reader, rarest: bytes) -> list[int]:  # noqa: ANN001
-        """Allowed documents holding the rarest word (document numbers only)."""
+    def _candidates(self, reader, rarest: bytes) -> np.ndarray:  # noqa: ANN001
+        """Allowed (or else live) documents holding the rarest word."""
         ids = postings_arrays(reader, self.fieldname, rarest)[0]
-        return (ids[self.allowed[ids]] if self.allowed is not None else ids).tolist()
+        if self.allowed is not None:
+            return ids[self.allowed[ids]]
+        return np.array([d for d in ids.tolist() if not reader.is_deleted(d)], dtype=np.int64)
 
     def _with_phrase(self, reader, words: list[bytes], order: list[int],  # noqa: ANN001
-                     candidates: list[int]) -> tuple[list[int], list[list[float]]]:
+                     candidates: np.ndarray) -> tuple[list[int], list[list[float]]]:
         """The candidates holding the words at consecutive positions, and each word's
-        weight in each of them (in word order)."""
-        starts: dict[int, set[int]] = {}
-        weights: dict[int, list[float]] = {}
-        alive = candidates
-        for step, i in enumerate(order):
-            postings = reader.postings(self.fieldname, words[i])
-            kept = []
-            for docnum in alive:
-                postings.skip_to(docnum)
-                if not postings.is_active():
-                    break
-                if postings.id() != docnum:
-                    continue
-                here = {p - i for p in postings.value_as("positions")}
-                if step:
-                    here &= starts[docnum]
-                if here:
-                    starts[docnum] = here
-                    weights.setdefault(docnum, [0.0] * len(words))[i] = postings.weight()
-                    kept.append(docnum)
-            alive = kept
-            if not alive:
+        weight in each of them (in word order). Each word's possible phrase starts are keys
+        ``document * 2**32 + start`` intersected as arrays, word by word, rarest first."""
+        alive, starts = candidates, None
+        found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for i in order:
+            ids, weights, keys = positions_among(reader, self.fieldname, words[i], alive,
+                                                 offset=len(words) - i)
+            starts = keys if starts is None else sorted_intersection(starts, keys)
+            alive = distinct_sorted(starts >> 32)
+            found[i] = ids, weights
+            if not len(alive):
                 return [], []
-        return alive, [[weights[d][i] for d in alive] for i in range(len(words))]
+        return alive.tolist(), [w[np.searchsorted(d, alive)].tolist()
+                                for d, w in (found[i] for i in range(len(words)))]
+
+
+def positions_among(reader, field: str, text: bytes, wanted: np.ndarray,  # noqa: ANN001
+                    offset: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A term's postings in the sorted documents ``wanted``: their document numbers, weights
+    and the term's positions as keys ``document * 2**32 + position + offset``. Blocks holding
+    none of ``wanted`` are skipped unread; the rest are decoded a block at a time."""
+    leaf = reader.postings(field, text)
+    if isinstance(leaf, FilterMatcher):
+        leaf = leaf.child  # deleted documents are not in ``wanted``
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[bytes] = []
+    at = 0
+    while leaf.is_active() and at < len(wanted):
+        if leaf.block_max_id() < wanted[at]:
+            leaf._next_block()  # noqa: SLF001
+            continue
+        leaf._read_ids()  # noqa: SLF001
+        leaf._read_weights()  # noqa: SLF001
+        leaf._read_values()  # noqa: SLF001
+        block = np.asarray(leaf._ids, dtype=np.int64)  # noqa: SLF001
+        end = int(np.searchsorted(wanted, block[-1], side="right"))
+        if end - at == len(block) and np.array_equal(wanted[at:end], block):  # all wanted
+            ids.extend(leaf._ids)  # noqa: SLF001
+            weights.extend(leaf._weights)  # noqa: SLF001
+            values.extend(leaf._values)  # noqa: SLF001
+        else:
+            for j in np.flatnonzero(np.isin(block, wanted[at:end], assume_unique=True)).tolist():
+                ids.append(leaf._ids[j])  # noqa: SLF001
+                weights.append(leaf._weights[j])  # noqa: SLF001
+                values.append(leaf._values[j])  # noqa: SLF001
+        at = end
+        leaf._next_block()  # noqa: SLF001
+    deltas = [loads(v[_INT_SIZE:]) for v in values]  # each ends with pickle's STOP
+    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+    running = np.cumsum(flat)
+    before = np.concatenate(([0], running[np.cumsum(counts)[:-1] - 1])) if len(counts) else running
+    positions = running - np.repeat(before, counts)
+    docs = np.array(ids, dtype=np.int64)
+    keys = (np.repeat(docs, counts) << 32) + positions + offset  # ascending: no duplicates
+    return docs, np.array(weights, dtype=np.float64), keys
+
+
+def sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values of ascending ``a`` also in ascending ``b``."""
+    if not len(a) or not len(b):
+        return a[:0]
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of ascending ``values``."""
+    if not len(values):
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
