@@ -36,6 +36,11 @@ _SPACES = frozenset(_SPACE_CLASS)
 FULL_WIDTH_TO_ASCII = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 
 
+def _word(run: str) -> str:
+    """A run of letters and digits as its token (full-width folded, lowercased)."""
+    return (run if run.isascii() else run.translate(FULL_WIDTH_TO_ASCII)).lower()
+
+
 def raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield ``(token_text, startchar, endchar)`` in order; the basis of the tokenizer.
 
@@ -44,7 +49,7 @@ def raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
     for match in _RUNS.finditer(text):
         start, end = match.span()
         if match.lastgroup == "word":
-            yield match.group().translate(FULL_WIDTH_TO_ASCII).lower(), start, end
+            yield _word(match.group()), start, end
         elif end - start == 1:
             yield text[start], start, end
         elif not _SPACE_RE.search(match.group()):
@@ -111,3 +116,18 @@ def ChineseAnalyzer() -> BigramTokenizer:  # noqa: N802 - named like Whoosh's an
 def tokenize(text: str) -> list[str]:
     """Token texts of ``text`` (for tests and query analysis)."""
     return [t for t, _, _ in raw_tokens(text)]
+
+
+def token_text(text: str) -> str:
+    """The token texts of ``text`` joined by spaces, as :func:`tokenize` finds them, built
+    without a Python step per token (what an engine indexing token streams is sent)."""
+    parts = []
+    for match in _RUNS.finditer(text):
+        run = match.group()
+        if match.lastgroup == "word":
+            parts.append(_word(run))
+            continue
+        if _SPACE_RE.search(run):
+            run = _SPACE_RE.sub("", run)  # spaces between Han characters are transparent
+        parts.append(run if len(run) == 1 else " ".join(map(str.__add__, run[:-1], run[1:])))
+    return " ".join(parts)

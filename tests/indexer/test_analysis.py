@@ -1,6 +1,8 @@
 from whoosh.analysis import Token
 
-from indexer.analysis import ChineseAnalyzer, raw_tokens, tokenize
+import random
+
+from indexer.analysis import ChineseAnalyzer, raw_tokens, token_text, tokenize
 
 
 def test_han_runs_become_overlapping_bigrams() -> None:
@@ -43,3 +45,12 @@ def test_positions_are_ordinal_and_chars_are_exact() -> None:
     ]
     assert tokens == [("发现", 0, 0, 2), ("现安", 1, 1, 4), ("安全", 2, 3, 5),
                       ("全隐", 3, 4, 6), ("隐患", 4, 5, 7)]
+
+
+def test_token_text_is_the_tokens_joined_by_spaces() -> None:
+    rng = random.Random(5)
+    alphabet = "供电合同变压器 \u3000\t\nａＢ１abcXYZ0123-_.,，。\u3400\uf900"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert token_text(text) == " ".join(tokenize(text)), repr(text)
+    assert token_text("户名：杭州明\n远 ＳＣＢ11") == "户名 杭州 州明 明远 scb11"

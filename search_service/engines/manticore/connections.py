@@ -90,9 +90,6 @@ class Connections:
 
 
 def _result_sets(cursor: Any, sql: str, args: Any) -> list[list[tuple]]:
-    if isinstance(args, list):
-        cursor.executemany(sql, args)
-        return [[]]
     cursor.execute(sql, args)
     sets = [list(cursor.fetchall())]
     while cursor.nextset():

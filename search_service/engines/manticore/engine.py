@@ -2,15 +2,18 @@
 searchd nodes, searched through each node's distributed index.
 
 Writes go to a shard's own RT index on every mirror of that shard, in batches of
-``batch_size`` rows; a document whose 户号 moved it to another shard is deleted from the
-others in the same step. Searches ask the first node that answers; shards whose nodes (all
+``batch_size`` rows sent from a thread of their own (:class:`Sender`: the next rows are
+projected while searchd indexes the last); a document whose 户号 moved it to another shard is
+deleted from the others in the same step. Searches ask the first node that answers; shards whose nodes (all
 mirrors) are down are named in ``EngineResult.missing`` and the result is partial.
 """
 
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,8 +28,7 @@ from search_service.engines.manticore.nodes import (
 from search_service.errors import UnavailableError
 
 _AGENT = re.compile(r"agent ([^\s:]+):(\d+)")
-_INSERT = (f"REPLACE INTO {{index}} ({', '.join(projection.COLUMNS)}) "
-           f"VALUES ({', '.join(['%s'] * len(projection.COLUMNS))})")
+_INSERT = f"REPLACE INTO {{index}} ({', '.join(projection.COLUMNS)}) VALUES"
 _GENERATION_ID, _BATCH_ID, _BUILD_ID = 1, 2, 3  # rows of the meta index
 _PURGE_CHUNK = 10_000
 _DOWN_SECONDS = 5.0
@@ -40,6 +42,56 @@ def shard_for(account_no: str, shards: int) -> int:
     """The shard of a customer's documents: a stable hash of the 户号."""
     digest = hashlib.blake2b(account_no.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % shards
+
+
+class Sender:
+    """Runs writes in order from a thread of its own; the first failure is raised by the
+    next :meth:`send` or :meth:`wait` (and nothing after it is sent)."""
+
+    def __init__(self, write: Any, depth: int = 4) -> None:
+        self._write = write
+        self._queue: queue.Queue[tuple[Node, list[tuple[str, Any]]] | None] = queue.Queue(depth)
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def send(self, node: Node, statements: list[tuple[str, Any]]) -> None:
+        self._raise()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="manticore-writes",
+                                            daemon=True)
+            self._thread.start()
+        self._queue.put((node, statements))
+
+    def wait(self) -> None:
+        """Return when everything sent is written; raise the first failure."""
+        if self._thread is not None:
+            self._queue.join()
+        self._raise()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            self._queue.join()  # what was queued after the failure is dropped, not sent
+            error, self._error = self._error, None
+            raise error
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is None:
+                    return
+                if self._error is None:
+                    self._write(*item)
+            except BaseException as exc:  # noqa: BLE001 - handed to the writing thread
+                self._error = exc
+            finally:
+                self._queue.task_done()
 
 
 @dataclass(frozen=True)
@@ -71,6 +123,7 @@ class ManticoreEngine:
         self._build: int | None = None  # the build written to (None: read it from meta)
         self._rebuilding = False
         self._down: dict[Node, float] = {}  # node -> until when it is tried last
+        self._sender = Sender(self._write)
 
     @classmethod
     def from_settings(cls, settings: Any) -> "ManticoreEngine":
@@ -130,14 +183,18 @@ class ManticoreEngine:
         if not rows:
             return
         self._pending[shard] = {}
-        sql = _INSERT.format(index=shard_index(shard))
+        statements = [(sql, None) for sql in sphinxql.values_statements(
+            _INSERT.format(index=shard_index(shard)), rows)]
         for node in self.topology.shards[shard]:
-            self._write(node, [(sql, rows)])
+            self._sender.send(node, statements)
         if not self._rebuilding:  # the customer may have moved: one copy only
             ids = [r[0] for r in rows]
-            self._on_every_node(lambda other: _delete(other, ids) if other != shard else "")
+            for other, mirrors in enumerate(self.topology.shards):
+                for node in mirrors if other != shard else ():
+                    self._sender.send(node, [(_delete(other, ids), None)])
 
     def delete(self, doc_ids: Iterable[str]) -> None:
+        self._sender.wait()
         ids = sorted({projection.rt_id(d, b) for d in doc_ids for b in (0, 1)})
         for pending in self._pending.values():
             for rt_id in ids:
@@ -149,6 +206,7 @@ class ManticoreEngine:
     def commit(self, batch: int | None = None) -> None:
         for shard in self._pending:
             self._flush(shard)
+        self._sender.wait()
         state = self._state()
         build = self._write_build()
         applied = batch if batch is not None else (0 if self._rebuilding else state.applied_batch)
@@ -166,6 +224,7 @@ class ManticoreEngine:
         """Start a rebuild into the other build; searches see the current one until commit."""
         for pending in self._pending.values():
             pending.clear()
+        self._sender.wait()
         self._build = 1 - self._state().build
         self._rebuilding = True
         self._purge(self._build)
@@ -279,4 +338,5 @@ class ManticoreEngine:
         return f"{state.build}:{state.generation}"
 
     def close(self) -> None:
+        self._sender.close()
         self.connections.close()

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from indexer.analysis import tokenize
+from indexer.analysis import token_text
 from indexer.pinyin import FullPinyinTokenizer, InitialsTokenizer
 from indexer.schema import FACET_FIELDS, MULTI_FACETS, STATUS_OK
 
@@ -129,21 +129,25 @@ def name_in_pinyin(name: str) -> tuple[str, str]:
 def row(record: Mapping[str, Any], build: int = 0) -> tuple[Any, ...]:
     """The RT row of a catalog record in ``build``, in :data:`COLUMNS` order."""
     name = str(record.get("customer_name") or "")
-    text = {f: " ".join(tokenize(str(record.get(f) or ""))) for f in TEXT_FIELDS[:4]}
+    text = {f: token_text(str(record.get(f) or "")) for f in TEXT_FIELDS[:4]}
     text["name_pinyin"], text["name_initials"] = name_in_pinyin(name)
     keys = [encode_identifier(str(record.get(f) or "")) for f in IDENTIFIER_FIELDS]
     strings = [_text_of(record.get(a)) for a in STRING_ATTRS]
     strings[STRING_ATTRS.index("status")] = str(record.get("status") or STATUS_OK)
     doc_id = str(record["doc_id"])
-    scope = (scope_key("unit", str(record.get("org") or "")),
-             scope_key("account", str(record.get("account_no") or "")),
+    scope = (_shared_key("unit", str(record.get("org") or "")),
+             _shared_key("account", str(record.get("account_no") or "")),
              scope_key("doc", doc_id))
-    value_keys = [tuple(scope_key(f, v) for v in values_of(f, record.get(f)))
-                  if f in MULTI_FACETS else scope_key(f, _text_of(record.get(f)))
+    value_keys = [tuple(_shared_key(f, v) for v in values_of(f, record.get(f)))
+                  if f in MULTI_FACETS else _shared_key(f, _text_of(record.get(f)))
                   for f in FILTER_FIELDS]
     return (rt_id(doc_id, build), *(text[f] for f in TEXT_FIELDS), *keys, *strings, *value_keys,
             date_number(str(record.get("doc_date") or "")), scope, build,
-            tuple(scope_key(f, v) for f in FACET_FIELDS for v in values_of(f, record.get(f))))
+            tuple(_shared_key(f, v) for f in FACET_FIELDS for v in values_of(f, record.get(f))))
+
+
+# Keys of values many records share (units, customers, facet values): hashed once each.
+_shared_key = lru_cache(maxsize=1 << 16)(scope_key)
 
 
 def values_of(field: str, value: Any) -> list[str]:

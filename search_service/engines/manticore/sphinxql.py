@@ -10,8 +10,10 @@ escaped again here; the whole expression is then a quoted SQL string literal.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+
+from pymysql.converters import escape_string
 
 from indexer.schema import FACET_FIELDS, STATUS_OK
 from search_service.engines.base import SearchRequest
@@ -35,6 +37,33 @@ def escape_keyword(token: str) -> str:
 def quote(value: str) -> str:
     """A SphinxQL string literal."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def literal(value: Any) -> str:
+    """An attribute or field value as a SphinxQL literal (a tuple is a multi-value set)."""
+    if isinstance(value, str):
+        return "'" + escape_string(value) + "'"
+    if isinstance(value, tuple):
+        return "(" + ",".join(map(str, value)) + ")"
+    return str(int(value))
+
+
+def values_statements(head: str, rows: Iterable[Sequence[Any]],
+                      max_bytes: int = 1 << 20) -> Iterator[str]:
+    """``head`` (``REPLACE INTO … VALUES``) with ``rows`` as value lists, in statements of
+    at most about ``max_bytes`` (searchd refuses packets above its ``max_packet_size``)."""
+    parts: list[str] = []
+    size = 0
+    for row in rows:
+        values = "(" + ", ".join(map(literal, row)) + ")"
+        length = len(values.encode())
+        if parts and size + length > max_bytes:
+            yield head + " " + ", ".join(parts)
+            parts, size = [], 0
+        parts.append(values)
+        size += length + 2
+    if parts:
+        yield head + " " + ", ".join(parts)
 
 
 def _fields(names: Iterable[str]) -> str:

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from search_service.engines.base import SearchRequest
 from search_service.engines.manticore import ManticoreEngine
 from search_service.engines.manticore.engine import shard_for
 from search_service.query.parse import plan_query
 from search_service.engines.sync import catch_up
+from search_service.errors import UnavailableError
 from tests.search_service.conftest import IndexedArchive
 from tests.searching import catalog_of
 
@@ -102,3 +105,22 @@ def test_a_wiped_node_is_filled_again_from_the_catalog(
     assert catch_up(engine, catalog) > 0  # as the next indexing run does
     assert everything(engine).total == len(records)
     assert engine.applied_batch() == catalog.last_batch()
+
+
+def test_writing_to_a_killed_node_fails_and_applies_nothing(
+        start_searchd: Callable[..., Cluster], indexed_archive: IndexedArchive) -> None:
+    """Rows are sent from a thread of their own: a failed write is raised by the next one
+    (here, within the same ``replace``), and the batch is not recorded as applied."""
+    records = [r for r in catalog_records(indexed_archive.index_dir) if r["status"] == "ok"]
+    assert len(records) > 20  # with two rows a batch, well over the sends that see it
+    cluster = start_searchd(2)
+    filled(cluster, records)
+    engine = cluster.engine(batch_size=2)
+    cluster.nodes[1].kill()
+    with pytest.raises(UnavailableError, match="无法写入"):
+        engine.replace([{**r, "title": r["title"] + "（更正）"} for r in records])
+    cluster.nodes[1].start()
+    assert engine.applied_batch() == 1
+    engine.replace(records)  # the engine writes again once the node is back
+    engine.commit(batch=2)
+    assert engine.applied_batch() == 2 and everything(engine).total == len(records)

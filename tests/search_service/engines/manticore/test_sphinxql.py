@@ -5,7 +5,7 @@ import pytest
 from search_service.engines.base import Scope, SearchRequest
 from search_service.engines.manticore.projection import scope_key
 from search_service.engines.manticore.sphinxql import (
-    escape_keyword, match_query, quote, where_clause,
+    escape_keyword, literal, match_query, quote, values_statements, where_clause,
 )
 from search_service.errors import QueryError
 from search_service.query.parse import plan_query
@@ -62,3 +62,15 @@ def test_partial_dates_compare_as_strings_do():
     assert "date_num BETWEEN 20230000 AND 99999999" in where_clause(
         SearchRequest(date_from="2023"), "", 0)
     assert "date_num BETWEEN 1 AND 20229999" in where_clause(SearchRequest(date_to="2023"), "", 0)
+
+
+def test_values_are_literals_and_statements_stay_under_the_packet_size():
+    assert literal("户名'\\x") == "'户名\\'\\\\x'"
+    assert literal((1, 22)) == "(1,22)" and literal(()) == "()" and literal(7) == "7"
+    rows = [(n, "供电 " * 50, (n, n + 1)) for n in range(100)]
+    statements = list(values_statements("REPLACE INTO rt (id, content, keys) VALUES", rows,
+                                        max_bytes=4000))
+    assert len(statements) > 1
+    assert all(len(s.encode()) <= 4000 + 100 for s in statements)
+    joined = ", ".join(s.split(" VALUES ", 1)[1] for s in statements)
+    assert joined == ", ".join(f"({n}, '{'供电 ' * 50}', ({n},{n + 1}))" for n in range(100))
