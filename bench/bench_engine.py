@@ -25,6 +25,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -47,13 +48,19 @@ def write_corpus(root: Path, count: int) -> list[dict[str, str]]:
         path.write_text(str(doc["content"]), "utf-8")
         customers[str(doc["account_no"])] = {k: str(doc[k]) for k in (
             "account_no", "customer_name", "customer_class", "org", "address")}
+    write_customers(root, customers.values())
+    return list(customers.values())
+
+
+def write_customers(root: Path, customers: Iterable[dict[str, str]]) -> None:
+    """``root/customers.csv``, the customer master data the service reads."""
+    root.mkdir(parents=True, exist_ok=True)
     with (root / "customers.csv").open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(CUSTOMER_COLUMNS)
-        for c in customers.values():
+        for c in customers:
             out.writerow([c["account_no"], c["customer_name"], c["customer_class"], "大工业",
                           "10kV", c["org"], c["address"], "", ""])
-    return list(customers.values())
 
 
 def queries(customers: list[dict[str, str]], n: int = 100) -> list[tuple[str, str]]:
@@ -98,14 +105,17 @@ def token(src: Path, index_dir: Path, db_url: str) -> str:
 
 
 def measure(src: Path, root: Path, index_dir: Path, mix: list[tuple[str, str]],
-            concurrency: int, workers: int) -> dict[str, object]:
-    db_url = f"sqlite:///{index_dir.parent / 'archive-search.db'}"
+            concurrency: Sequence[int], workers: int, env: dict[str, str] | None = None,
+            db_url: str = "") -> dict[str, object]:
+    """Serve ``index_dir`` with ``src``'s code, time ``mix`` one by one, then the requests
+    per second of each level of ``concurrency``; the service's peak memory."""
+    db_url = db_url or f"sqlite:///{index_dir.parent / 'archive-search.db'}"
     headers = {"Authorization": f"Bearer {token(src, index_dir, db_url)}"}
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(src), "ARCHIVE_SEARCH_DEMO": "1",
-           "ARCHIVE_SEARCH_DB": db_url}
+           "ARCHIVE_SEARCH_DB": db_url, **(env or {})}
     server = subprocess.Popen([sys.executable, "-m", "search_service.cli", "serve", "--index",
                                str(index_dir), "--root", str(root), "--port", str(port),
                                "--workers", str(workers)],
@@ -119,8 +129,9 @@ def measure(src: Path, root: Path, index_dir: Path, mix: list[tuple[str, str]],
             response.read()
         return (time.perf_counter() - began) * 1000
 
+    rates: dict[int, float] = {}
     try:
-        for _ in range(300):
+        for _ in range(600):
             try:
                 get("/api/health")
                 break
@@ -129,10 +140,12 @@ def measure(src: Path, root: Path, index_dir: Path, mix: list[tuple[str, str]],
         for _, path in mix[:len(KINDS)]:
             get(path)  # warm up: caches, searchers, column arrays
         timed = [(kind, get(path)) for kind, path in mix]
-        began = time.perf_counter()
-        with ThreadPoolExecutor(concurrency) as pool:
-            list(pool.map(get, [p for _, p in mix]))
-        throughput = len(mix) / (time.perf_counter() - began)
+        for users in concurrency:
+            began = time.perf_counter()
+            with ThreadPoolExecutor(users) as pool:
+                list(pool.map(get, [p for _, p in mix]))
+            rates[users] = len(mix) / (time.perf_counter() - began)
+        peak = peak_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -140,7 +153,29 @@ def measure(src: Path, root: Path, index_dir: Path, mix: list[tuple[str, str]],
     return {"p50": statistics.median(every), "p95": every[int(len(every) * 0.95) - 1],
             "kinds": {k: statistics.median([ms for kind, ms in timed if kind == k])
                       for k in KINDS},
-            "throughput": throughput}
+            "kinds_max": {k: max(ms for kind, ms in timed if kind == k) for k in KINDS},
+            "throughput": rates[concurrency[0]], "rates": rates, "service_peak_mb": peak}
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory of process ``pid`` and its children (uvicorn workers)."""
+    total = 0.0
+    for proc in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{proc}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(c) for c in found]
 
 
 def main() -> int:
@@ -174,7 +209,7 @@ def main() -> int:
             seconds = run([sys.executable, "-m", "search_service.cli", "reindex", "--index",
                            str(index_dir), "--quiet"], src)
             facts["reindex_docs_per_s"] = args.docs / seconds
-        facts.update(measure(src, root, index_dir, mix, args.concurrency, args.workers))
+        facts.update(measure(src, root, index_dir, mix, (args.concurrency,), args.workers))
         figures[side] = facts
         print(side, json.dumps(facts, ensure_ascii=False), flush=True)
     if len(figures) < 2:

@@ -47,9 +47,16 @@ from search_service.query.parse import plan_query
 
 
 def write_catalog(path: Path, count: int) -> Catalog:
-    """A catalog of ``count`` generated documents, bulk-inserted (a batch per 5,000 rows),
-    with their customers' master data (what completeness and the derived facets read)."""
+    """A catalog (SQLite at ``path``) of ``count`` generated documents."""
     catalog = Catalog.open(f"sqlite:///{path}")
+    fill_catalog(catalog, count)
+    return catalog
+
+
+def fill_catalog(catalog: Catalog, count: int, on_batch: Callable[[int], None] = lambda n: None
+                 ) -> dict[str, Customer]:
+    """Bulk-insert ``count`` generated documents (a batch per 5,000 rows) and their
+    customers' master data (what completeness and the derived facets read); the customers."""
     now = utcnow()
     batch: list[dict[str, Any]] = []
     masters: dict[str, Customer] = {}
@@ -57,6 +64,7 @@ def write_catalog(path: Path, count: int) -> Catalog:
     def flush() -> None:
         with catalog.engine.begin() as conn:
             conn.execute(insert(catalog_documents), batch)
+        on_batch(len(batch))
         batch.clear()
 
     for n, doc in enumerate(documents(count)):
@@ -69,9 +77,8 @@ def write_catalog(path: Path, count: int) -> Catalog:
             flush()
     if batch:
         flush()
-    if hasattr(catalog, "put_customers"):
-        catalog.put_customers(masters)
-    return catalog
+    catalog.put_customers(masters)
+    return masters
 
 
 def requests(rng: random.Random, n: int, total_docs: int) -> list[tuple[str, SearchRequest]]:
