@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -68,6 +69,8 @@ def db_url(corpus: Path) -> str:
 def run_engine(name: str, corpus: Path, mix: list[tuple[str, str]], args: argparse.Namespace
                ) -> dict[str, object]:
     index_dir = corpus / f"index-{name}"
+    for stale in (index_dir, corpus / "searchd"):  # each run starts from the catalog alone
+        shutil.rmtree(stale, ignore_errors=True)
     env = {"ARCHIVE_SEARCH_ENGINE": name, "ARCHIVE_SEARCH_ROOT": str(corpus / "archive")}
     nodes = []
     if name == "manticore":
