@@ -3,7 +3,8 @@
 The main process hands one task at a time to each worker over a pipe. A worker that runs
 past its deadline is killed and replaced; one that dies (out of memory, a crash in a C
 library) is replaced too. Either way the task is reported as failed and the rest go on.
-A task may report progress (a page done), which moves its deadline on.
+A task may report progress (a page done), which moves its deadline on. A worker whose run
+was killed outright (no chance to stop it) notices and exits instead of waiting forever.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DONE, TIMEOUT, DIED = "done", "timeout", "died"
+PARENT_CHECK_SECONDS = 1.0  # how often an idle worker checks that its run is still there
 _END = object()
 Progress = Callable[[], None]
 Starter = Callable[[], "tuple[multiprocessing.Process, Connection]"]
@@ -48,7 +50,11 @@ def _worker_main(fn: Callable[[T, Progress], R], conn: Connection,
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     if warm_up:
         warm_up()
+    parent = os.getppid()
     while True:
+        while not conn.poll(PARENT_CHECK_SECONDS):
+            if os.getppid() != parent:
+                return  # the run that started this worker is gone (killed): nothing to do
         try:
             item = conn.recv()
         except EOFError:

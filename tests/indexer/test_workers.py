@@ -84,3 +84,46 @@ def test_an_idle_worker_killed_from_outside_is_replaced() -> None:
 
     results = {f.item: f.state for f in supervised(work, items(), 2, TaskLimits(seconds=5))}
     assert results == dict.fromkeys("abcd", DONE)
+
+
+RUN_THEN_WAIT = """
+import sys, time
+sys.path.insert(0, {root!r})
+from indexer.workers import TaskLimits, supervised
+from tests.indexer.test_workers import work
+
+results = supervised(work, ["a", "b", "c", "d"], 2, TaskLimits(seconds=30))
+for _ in range(3):
+    print(next(results).result.split(":")[1], flush=True)  # a worker's pid
+time.sleep(600)  # the run goes on, holding its workers
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = next(line for line in open(f"/proc/{pid}/status")  # noqa: SIM115
+                     if line.startswith("State:"))
+    except (OSError, StopIteration):
+        return False
+    return "Z" not in state.split()[1]  # a zombie has exited
+
+
+def test_workers_exit_when_their_run_is_killed_outright() -> None:
+    """SIGKILL of the run alone (not its process group): its idle workers do not stay."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    run = subprocess.Popen([sys.executable, "-c", RUN_THEN_WAIT.format(root=root)],
+                           stdout=subprocess.PIPE, text=True, cwd=root)
+    try:
+        pids = {int(run.stdout.readline()) for _ in range(3)}
+        assert pids and all(_alive(p) for p in pids)
+    finally:
+        run.kill()
+        run.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in pids)
