@@ -7,8 +7,10 @@ the user it is made for, so access scope, masking and the access log have one pl
 from __future__ import annotations
 
 import mimetypes
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from search_service.errors import ForbiddenError, NotFoundError, QueryError, Una
 from search_service.engines import open_engine
 from search_service.engines.base import Scope
 from search_service.engines.derived import Derivation
-from search_service.engines.sync import catch_up
+from search_service.engines.sync import catch_up, projected_day
 from search_service.highlight import mark_all
 from search_service.masking import mask_record, mask_text
 from search_service.oversight.customer import customer_oversight
@@ -84,6 +86,8 @@ class ArchiveReader:
         self.room = ArchiveRoom(access.engine, access.audit, root=settings.resolved_root)
         for procedure in (self.room.retention, self.room.handover):
             procedure.on_catalog_changed = self._catch_up
+        self._checked_day = ""  # the day the engine's date-driven fields were last checked
+        self._day_lock = threading.Lock()
         warm_up()
 
     def scope(self, user: User) -> Scope:
@@ -94,6 +98,7 @@ class ArchiveReader:
 
     def search(self, user: User, params: SearchParams) -> SearchResult:
         self._require_archives(user, "search", target_account=params.account_no)
+        self._keep_current()
         units = self.access.units()
         lexicon, suggestions = self._vocabulary(units)
         context = replace(params.context or QueryContext(), lexicon=lexicon)
@@ -300,6 +305,18 @@ class ArchiveReader:
         """What to mark for query ``q``: every reading of it, as a search reads it."""
         lexicon, _ = self._vocabulary(self.access.units())
         return match_pattern(q, QueryContext(lexicon))
+
+    def _keep_current(self) -> None:
+        """On the first search of a new day, bring the date-driven fields (an overdue hazard,
+        an expired contract) up to date in the background, unless that was already done."""
+        today = date.today().isoformat()
+        with self._day_lock:
+            if self._checked_day == today:
+                return
+            self._checked_day = today
+        projected = projected_day(self.engine, self.catalog)
+        if projected and projected != today:
+            threading.Thread(target=self._catch_up, name="daily-catch-up", daemon=True).start()
 
     def _catch_up(self) -> None:
         """Bring the search engine up to date with the catalog (after a disposal or a

@@ -88,6 +88,11 @@ def rebuild(engine: SearchEngine, catalog: Catalog,
     return engine.count()
 
 
+def projected_day(engine: SearchEngine, catalog: Catalog) -> str:
+    """The day ``engine``'s date-driven fields are as of ("" when never projected)."""
+    return catalog.meta(_stamp_key(engine)).partition(":")[2]
+
+
 def _stamp_key(engine: SearchEngine) -> str:
     return f"projected:{engine.name}"
 

@@ -53,3 +53,29 @@ def test_health_reports_index_facts(client):
     body = client.get("/api/health").json()
     assert body["status"] == "ok" and body["documents"] > 30
     assert body["last_commit"].startswith("20")
+
+
+def test_the_first_search_of_a_new_day_refreshes_the_date_driven_facets(own_archive):
+    """Whether a hazard is overdue or a contract expired changes with the date: the service
+    re-projects every document in the background on the first search of a new day."""
+    import time
+    from datetime import date
+
+    from search_service.engines import open_engine
+    from search_service.engines.projection import PROJECTION_VERSION
+    from search_service.engines.sync import projected_day
+    from tests.searching import catalog_of
+
+    settings = own_archive.settings()
+    catalog, engine = catalog_of(own_archive.index_dir), open_engine(settings)
+    catalog.set_meta(f"projected:{engine.name}", f"{PROJECTION_VERSION}:2000-01-01")  # as of an older day
+    before = engine.generation()
+    client = signed_in(settings)
+    assert client.get("/api/search", params={"q": "明远"}).json()["total"] > 0
+    deadline = time.monotonic() + 30
+    while projected_day(engine, catalog) != date.today().isoformat():
+        assert time.monotonic() < deadline, "the day's catch-up did not run"
+        time.sleep(0.1)
+    assert engine.generation() != before  # every document written again
+    assert client.get("/api/search", params={"q": "明远"}).json()["total"] > 0
+    engine.close()
