@@ -65,7 +65,8 @@ class SegmentColumns:
 
     def __init__(self, reader: IndexReader) -> None:
         self.size = reader.doc_count_all()
-        self._reader = reader
+        self._bound = threading.local()  # each thread reads through its own reader
+        self._bound.reader = reader
         self._coded: dict[str, Coded] = {}
         self._multi: dict[str, Multi] = {}
         self._lengths: dict[str, np.ndarray] = {}
@@ -113,9 +114,14 @@ class SegmentColumns:
         return [value.decode() if isinstance(value, bytes) else (value or "")
                 for value in (column[n] for n in range(self.size))]
 
+    @property
+    def _reader(self) -> IndexReader:
+        return self._bound.reader
+
     def rebind(self, reader: IndexReader) -> None:
-        """Read further columns through ``reader`` (the same segment in a newer searcher)."""
-        self._reader = reader
+        """Read further columns in this thread through ``reader`` (the same segment in this
+        thread's searcher: a reader's files are never read by two threads at once)."""
+        self._bound.reader = reader
 
 
 def _encode(values: list[str]) -> Coded:

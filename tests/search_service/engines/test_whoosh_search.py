@@ -122,3 +122,39 @@ def test_equal_over_several_segments_with_deletions(tmp_path: Path) -> None:
                     reference.total, reference.hits, reference.facets), (q, variant)
     finally:
         engine.close()
+
+
+def test_threads_searchers_share_the_index_instead_of_copying_it(
+        indexed_archive, tmp_path: Path) -> None:  # noqa: ANN001
+    """Each thread has its own searcher; none may hold its own copy of the segment files
+    (memory would grow by the index's size per thread: 150 MB each at 100,000 documents)."""
+    import threading
+    import tracemalloc
+
+    from search_service.engines.projection import engine_record, searchable
+    from search_service.engines.whoosh import WhooshEngine
+    from tests.searching import catalog_of
+
+    rows = [r for r in catalog_of(indexed_archive.index_dir).changed_since(0) if searchable(r)]
+    engine = WhooshEngine(tmp_path / "whoosh")
+    engine.clear()
+    for copy in range(60):  # an index of some megabytes
+        engine.replace({**engine_record(r), "doc_id": f"{r['doc_id']}-{copy}",
+                        "content": f"{r['content']} 第{copy}份" * 5} for r in rows)
+    engine.commit(batch=1)
+    segments = sum(f.stat().st_size for f in (tmp_path / "whoosh").rglob("*.seg"))
+    assert segments > 1_500_000
+    request = SearchRequest(plan=plan_query("电费"), facets=FACET_FIELDS)
+    engine.search(request)  # the shared column arrays
+    tracemalloc.start()
+    try:
+        threads = [threading.Thread(target=engine.search, args=(request,)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        peak = tracemalloc.get_traced_memory()[1]  # every thread searching
+    finally:
+        tracemalloc.stop()
+        engine.close()
+    assert peak < 3 * segments  # a copy per thread would be about eight times the files
