@@ -17,8 +17,6 @@ drop-in ``Phrase`` that
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import chain
-from pickle import loads
 from typing import Any
 
 import numpy as np
@@ -27,8 +25,8 @@ from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
-from whoosh.system import _INT_SIZE
 
+from search_service.engines.whoosh_positions import decode_deltas
 from search_service.engines.whoosh_terms import Scored, bm25, postings_arrays
 
 
@@ -135,9 +133,7 @@ def positions_among(reader, field: str, text: bytes, wanted: np.ndarray,  # noqa
                 values.append(leaf._values[j])  # noqa: SLF001
         at = end
         leaf._next_block()  # noqa: SLF001
-    deltas = [loads(v[_INT_SIZE:]) for v in values]  # each ends with pickle's STOP
-    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+    counts, flat = decode_deltas(values)
     running = np.cumsum(flat)
     before = np.concatenate(([0], running[np.cumsum(counts)[:-1] - 1])) if len(counts) else running
     positions = running - np.repeat(before, counts)
