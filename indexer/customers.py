@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -69,3 +70,12 @@ def load_customers(root: Path) -> Customers:
             raise TableError(f"{path} 第 {line} 行：户号为空")
         customers[row["户号"]] = Customer.from_row(row)
     return customers
+
+
+def parse_extra(raw: str) -> dict[str, str]:
+    """A customer's extra master-data columns as the catalog stores them (JSON)."""
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}

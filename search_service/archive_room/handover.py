@@ -7,14 +7,15 @@ accepts or returns each document (a return needs a reason); once every item is d
 batch is closed and read-only. A document's status is 未移交 / 待接收 / 已接收 / 退回, and its
 accepted date is the filing date.
 
-The required types are the default rule set of DOMAIN.md ("Completeness"); the completeness
-rules of ``search_service/oversight`` replace :data:`REQUIRED_TYPES` once they are on main.
+The required types are those of the archive's completeness rules (``rules.csv``, else the
+defaults of DOMAIN.md: :mod:`search_service.oversight.rules`), as the oversight pages use them.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -23,29 +24,26 @@ from sqlalchemy.engine import Connection
 from indexer import doctypes
 from indexer.catalog.store import Catalog
 from indexer.catalog.tables import customers
+from indexer.customers import parse_extra
 
 from search_service.archive_room.holdings import customer_holdings, documents_of
 from search_service.archive_room.procedure import Procedure
 from search_service.archive_room.tables import handover_batches, handover_items
 from search_service.audit import DENIED, Event
 from search_service.db import serialized
-from search_service.errors import ForbiddenError, NotFoundError, QueryError
+from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
+from search_service.oversight.rules import Rules, RulesError, load_rules
 from search_service.policy import (Person, Units, can_decide_for, can_hand_over, unit_in_reach,
                                    role_label)
 
-_LOW_RESIDENT = ("YK01", "YK02", "YK03", "YK11", "YK13")
-_LOW_OTHER = _LOW_RESIDENT + ("YK05", "YK06", "YK07", "YK10")
-REQUIRED_TYPES: dict[str, tuple[str, ...]] = {  # 用户分类 -> required 档案类别 (DOMAIN.md)
-    "低压居民": _LOW_RESIDENT,
-    "低压非居民": _LOW_OTHER,
-    "高压": _LOW_OTHER + ("YK08", "YK09"),
-}
 NOT_HANDED, PENDING, ACCEPTED, RETURNED = "未移交", "待接收", "已接收", "退回"
 OPEN, CLOSED, ALL_RETURNED = "待接收", "已接收", "全部退回"  # a batch's status
 MAX_ACCOUNTS = 100
 
 
 class Handovers(Procedure):
+    root: Callable[[], Path | None] = staticmethod(lambda: None)  # where rules.csv is read
+
     def check(self, user: Person, units: Units, accounts: Iterable[str]) -> dict[str, Any]:
         """What a batch of these customers would hold, and what is missing (nothing written)."""
         if not can_hand_over(user):
@@ -179,11 +177,12 @@ class Handovers(Procedure):
         busy = {r.doc_id for r in conn.execute(select(handover_items.c.doc_id).where(
             handover_items.c.doc_id.in_([d["doc_id"] for d in documents]),
             handover_items.c.status.in_((PENDING, ACCEPTED))))} if documents else set()
-        classes = _classes(conn, accounts)
+        rules, masters = self._rules(), _masters(conn, accounts)
         gaps = {}
         for account in accounts:
+            customer_class, extra = masters.get(account, ("", {}))
             present = {d["doc_type"] for d in documents if d["account_no"] == account}
-            lacking = [t for t in REQUIRED_TYPES.get(classes.get(account, ""), ())
+            lacking = [t for t in rules.required_types(customer_class, present, extra)
                        if t not in present]
             if lacking:
                 gaps[account] = lacking
@@ -191,6 +190,12 @@ class Handovers(Procedure):
                 "gap_names": _gap_names(gaps),
                 "documents": [d for d in documents if d["doc_id"] not in busy],
                 "already": sorted(busy)}
+
+    def _rules(self) -> Rules:
+        try:
+            return load_rules(self.root())
+        except RulesError as exc:
+            raise UnavailableError(f"档案齐全规则有误，无法核对移交资料：{exc}") from exc
 
     def _row(self, batch_id: int) -> dict[str, Any]:
         with self.engine.connect() as conn:
@@ -210,10 +215,11 @@ def _accounts(accounts: Iterable[str]) -> list[str]:
     return found
 
 
-def _classes(conn: Connection, accounts: list[str]) -> dict[str, str]:
-    query = select(customers.c.account_no, customers.c.customer_class).where(
+def _masters(conn: Connection, accounts: list[str]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each customer's 用户分类 and extra master-data columns (what the rules look at)."""
+    query = select(customers.c.account_no, customers.c.customer_class, customers.c.extra).where(
         customers.c.account_no.in_(accounts))
-    return {r.account_no: r.customer_class for r in conn.execute(query)}
+    return {r.account_no: (r.customer_class, parse_extra(r.extra)) for r in conn.execute(query)}
 
 
 def _gap_names(gaps: dict[str, list[str]]) -> dict[str, list[str]]:

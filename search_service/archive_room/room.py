@@ -27,6 +27,7 @@ class ArchiveRoom:
         self.paper = PaperFiles(engine, audit, self.now)
         self.paper.root = root  # catalog.csv's paper locations are read from there
         self.handover = Handovers(engine, audit, self.now)
+        self.handover.root = root  # rules.csv's required types are read from there
         self.retention = Retention(engine, audit, self.now)
 
     def now(self) -> datetime:

@@ -7,7 +7,6 @@ master data's extra columns and on business documents present).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -16,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from indexer.catalog.tables import customers, documents
+from indexer.customers import parse_extra
 from search_service.oversight.rules import Rules, type_label
 from search_service.oversight.sql import documents_of, end_of_day, in_units
 
@@ -104,7 +104,7 @@ def customer_rows(conn: Connection, units: list[str] | None, with_extra: bool,
         .where(in_units(c.org, units)).order_by(c.account_no)
     if accounts is not None:
         query = query.where(c.account_no.in_(accounts))
-    return [CustomerRow(*row[:5], _extra(row.extra) if with_extra and row.extra != "{}" else {})
+    return [CustomerRow(*row[:5], parse_extra(row.extra) if with_extra and row.extra != "{}" else {})
             for row in conn.execute(query)]
 
 
@@ -201,13 +201,6 @@ def summarize(found: list[CustomerStatus]) -> Summary:
         summary.add(status)
     return summary
 
-
-def _extra(raw: str) -> dict[str, str]:
-    try:
-        value = json.loads(raw or "{}")
-    except ValueError:
-        return {}
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def count_by_org(found: list[CustomerStatus]) -> dict[str, Summary]:

@@ -97,3 +97,25 @@ def test_handover_stays_within_the_clerks_unit(users) -> None:
     assert users["clerk_west"].get(f"/api/handovers/{done.json()['id']}").status_code == 404
     assert [b["id"] for b in users["archivist_east"].get("/api/handovers").json()["batches"]] \
         == [done.json()["id"]]
+
+
+def test_the_gaps_are_those_of_the_archives_completeness_rules(indexed_archive, users,
+                                                               tmp_path) -> None:  # noqa: ANN001
+    """A handover checks the same required types as the oversight pages: rules.csv's."""
+    import shutil
+
+    from search_service.app import create_app
+    from search_service.oversight.rules import DEFAULTS
+    from tests.search_service.conftest import signed_in
+
+    by_default = users["clerk_east"].post("/api/handovers/check", json={"accounts": [RESIDENT]})
+    assert "YK09" not in by_default.json()["gaps"].get(RESIDENT, [])
+    root = tmp_path / "archive"
+    shutil.copytree(indexed_archive.root, root, symlinks=True)
+    (root / "rules.csv").write_text(DEFAULTS.read_text(encoding="utf-8")
+                                    + "应有档案,低压居民,,,,YK09,,受电工程竣工检验意见单\n",
+                                    encoding="utf-8")
+    app = create_app(indexed_archive.private_copy(tmp_path / "own").settings(archive_root=root))
+    clerk = signed_in(app, "clerk_east", "clerk", "城东供电所")
+    gaps = clerk.post("/api/handovers/check", json={"accounts": [RESIDENT]}).json()["gaps"]
+    assert "YK09" in gaps[RESIDENT]
