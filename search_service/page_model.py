@@ -17,6 +17,11 @@ FACET_TITLES = {
     "complete": "资料齐全", "missing_types": "缺少的档案类别", "hazard_overdue": "隐患逾期",
     "contract_state": "合同到期", "handover_status": "移交状态",
 }
+# Facets staff and auditors reach for first (an auditor's inspection sheets: unit, type,
+# year, voltage, rectification); the others (management and technical ones) fold under
+# 更多筛选条件, open when one of them is chosen, so fourteen facets do not bury the dates.
+PRIMARY_FACETS = ("org", "doc_type", "year", "customer_class", "volt_level", "hazard_status",
+                  "hazard_overdue", "complete")
 SORT_TITLES = {"relevance": "相关度", "date_desc": "日期从新到旧", "date_asc": "日期从旧到新"}
 
 
@@ -131,3 +136,19 @@ def understood_chips(result: SearchResult, links: LinkBuilder) -> list[Chip]:
                  doctypes.name_of(u["value"]) if u["field"] == "doc_type" else u["value"],
                  u["text"], links.toggle("without", u["text"]))
             for u in result.understood]
+
+
+@dataclass(frozen=True)
+class FacetGroups:
+    """The result's non-empty facets: those shown first, those folded, whether to unfold."""
+
+    primary: list[tuple[str, list[dict]]]
+    folded: list[tuple[str, list[dict]]]
+    unfold: bool
+
+
+def facet_groups(result: SearchResult) -> FacetGroups:
+    shown = [(name, values) for name, values in result.facets.items() if values]
+    folded = [(name, values) for name, values in shown if name not in PRIMARY_FACETS]
+    return FacetGroups([(n, v) for n, v in shown if n in PRIMARY_FACETS], folded,
+                       any(f["selected"] for _, values in folded for f in values))

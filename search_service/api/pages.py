@@ -21,8 +21,8 @@ from search_service.api.audit import FormFilters, events
 from search_service.api.deps import AccessControl, Auditor, CurrentUser, Reader
 from search_service.api.documents import DocId
 from search_service.api.params import SearchQuery
-from search_service.page_model import (FACET_TITLES, LinkBuilder, customers_in, pages_around,
-                                       suggestions, understood_chips)
+from search_service.page_model import (FACET_TITLES, LinkBuilder, customers_in, facet_groups,
+                                       pages_around, suggestions, understood_chips)
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=web.TEMPLATES_DIR)
@@ -65,6 +65,7 @@ def search_page(request: Request, params: SearchQuery, user: CurrentUser,
     links = LinkBuilder(request.url.path, list(request.query_params.multi_items()))
     return templates.TemplateResponse(request, "search.html", {
         "params": params, "result": result, "links": links, "facet_titles": FACET_TITLES,
+        "facet_groups": facet_groups(result),
         "pages": pages_around(result.page, result.total, result.page_size),
         "suggestions": suggestions(params, result, links) if not result.total else [],
         "customers": customers_in(result.hits) if params.q.strip() else [],

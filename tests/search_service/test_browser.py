@@ -219,3 +219,22 @@ def test_tablet_width_folds_the_sidebar_above_results(browser, server, indexed_a
     assert no_horizontal_overflow(page)
     shot(page, "customer-tablet")
     context.close()
+
+
+def test_less_used_facets_fold_until_asked_for_or_chosen(page, server):
+    page.goto(f"{server}/?q=电费")
+    more = page.locator(".more-facets")
+    assert more.is_visible() and more.get_attribute("open") is None
+    assert page.locator('[data-facet="org"]').is_visible()
+    assert not page.locator('[data-facet="file_type"]').is_visible()
+    shot(page, "search-facets-folded")
+    more.locator("summary").click()
+    first = page.locator('[data-facet="file_type"] a.facet-value').first
+    chosen = first.get_attribute("data-value")
+    first.click()
+    page.wait_for_load_state()
+    assert f"file_type={chosen}" in page.url
+    assert page.locator(".more-facets").get_attribute("open") is not None  # shown as chosen
+    assert page.locator(f'[data-facet="file_type"] a[data-value="{chosen}"]').get_attribute(
+        "aria-pressed") == "true"
+    shot(page, "search-facets-unfolded")

@@ -51,3 +51,21 @@ def test_every_facet_has_a_chinese_title() -> None:
     from search_service.page_model import FACET_TITLES
 
     assert set(FACET_FIELDS) <= set(FACET_TITLES)
+
+
+def test_less_used_facets_fold_and_unfold_when_one_is_chosen() -> None:
+    from search_service.page_model import PRIMARY_FACETS, facet_groups
+
+    def value(v: str, selected: bool = False) -> dict:
+        return {"value": v, "label": v, "count": 1, "selected": selected}
+
+    def result(chosen_type: bool) -> SearchResult:
+        return SearchResult(total=1, page=1, page_size=20, hits=[], took_ms=1.0, facets={
+            "org": [value("城东供电所")], "year": [], "file_type": [value("pdf", chosen_type)],
+            "handover_status": [value("未移交")]})
+
+    groups = facet_groups(result(False))
+    assert [n for n, _ in groups.primary] == ["org"]  # empty facets are left out
+    assert [n for n, _ in groups.folded] == ["file_type", "handover_status"]
+    assert not groups.unfold and facet_groups(result(True)).unfold
+    assert "org" in PRIMARY_FACETS and "file_type" not in PRIMARY_FACETS
