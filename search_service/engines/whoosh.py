@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from indexer.schema import MULTI_FACETS, build_schema
 from search_service.engines.base import EngineResult, SearchRequest
 from search_service.engines.whoosh_columns import ColumnCache
+from search_service.engines.whoosh_files import InPlaceStorage
 from search_service.engines.whoosh_search import search as run_search
 from search_service.errors import UnavailableError
 
@@ -211,7 +211,6 @@ class WhooshEngine:
 
 
 def _open_index(build: Path) -> FileIndex:
-    """The index in ``build``, its segment files read in place. (With memory mapping,
-    Whoosh copies a compound segment's postings into memory for every reader: each
-    thread's searcher would hold its own copy, 150 MB per thread at 100,000 documents.)"""
-    return FileStorage(str(build), supports_mmap=False).open_index(schema=build_schema())
+    """The index in ``build``, its files read in place (:mod:`whoosh_files`: a thread's
+    searcher holds no copy of the segments)."""
+    return InPlaceStorage(str(build)).open_index(schema=build_schema())

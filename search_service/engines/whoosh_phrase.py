@@ -127,7 +127,7 @@ def positions_among(reader, field: str, text: bytes, wanted: np.ndarray,  # noqa
             weights.extend(leaf._weights)  # noqa: SLF001
             values.extend(leaf._values)  # noqa: SLF001
         else:
-            for j in np.flatnonzero(np.isin(block, wanted[at:end], assume_unique=True)).tolist():
+            for j in _positions_in(block, wanted[at:end]).tolist():
                 ids.append(leaf._ids[j])  # noqa: SLF001
                 weights.append(leaf._weights[j])  # noqa: SLF001
                 values.append(leaf._values[j])  # noqa: SLF001
@@ -140,6 +140,12 @@ def positions_among(reader, field: str, text: bytes, wanted: np.ndarray,  # noqa
     docs = np.array(ids, dtype=np.int64)
     keys = (np.repeat(docs, counts) << 32) + positions + offset  # ascending: no duplicates
     return docs, np.array(weights, dtype=np.float64), keys
+
+
+def _positions_in(block: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where the values of ascending ``wanted`` are in ascending ``block`` (those present)."""
+    at = np.minimum(np.searchsorted(block, wanted), len(block) - 1)
+    return at[block[at] == wanted]
 
 
 def sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
