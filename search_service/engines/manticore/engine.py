@@ -3,9 +3,10 @@ searchd nodes, searched through each node's distributed index.
 
 Writes go to a shard's own RT index on every mirror of that shard, in batches of
 ``batch_size`` rows sent from a thread of their own (:class:`Sender`: the next rows are
-projected while searchd indexes the last); a document whose 户号 moved it to another shard is
-deleted from the others in the same step. Searches ask the first node that answers; shards whose nodes (all
-mirrors) are down are named in ``EngineResult.missing`` and the result is partial.
+projected while searchd indexes the last); a document whose 户号 moved it to another shard
+is deleted from the others in the same step. Searches ask the first node that answers;
+shards whose nodes (all mirrors) are down are named in ``EngineResult.missing`` and the
+result is partial.
 """
 
 from __future__ import annotations
@@ -189,9 +190,8 @@ class ManticoreEngine:
             self._sender.send(node, statements)
         if not self._rebuilding:  # the customer may have moved: one copy only
             ids = [r[0] for r in rows]
-            for other, mirrors in enumerate(self.topology.shards):
-                for node in mirrors if other != shard else ():
-                    self._sender.send(node, [(_delete(other, ids), None)])
+            self._on_every_node(lambda other: _delete(other, ids) if other != shard else "",
+                                self._sender.send)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
         self._sender.wait()
@@ -241,11 +241,13 @@ class ManticoreEngine:
                         break
                     self._write(node, [(_delete(shard, [r[0] for r in rows]), None)])
 
-    def _on_every_node(self, statement: Any) -> None:
+    def _on_every_node(self, statement: Any, write: Any = None) -> None:
+        """Run ``statement(shard)`` (unless empty) on every node of each shard, through
+        ``write`` (default: at once)."""
         for shard, mirrors in enumerate(self.topology.shards):
             sql = statement(shard)
             for node in mirrors if sql else ():
-                self._write(node, [(sql, None)])
+                (write or self._write)(node, [(sql, None)])
 
     def _write(self, node: Node, statements: list[tuple[str, Any]]) -> None:
         try:
