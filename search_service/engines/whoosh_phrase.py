@@ -142,18 +142,23 @@ def positions_among(reader, field: str, text: bytes, wanted: np.ndarray,  # noqa
     return docs, np.array(weights, dtype=np.float64), keys
 
 
+def _lookup(values: np.ndarray, probes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each probe is in ascending non-empty ``values``, and whether it is there."""
+    at = np.minimum(np.searchsorted(values, probes), len(values) - 1)
+    return at, values[at] == probes
+
+
 def _positions_in(block: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Where the values of ascending ``wanted`` are in ascending ``block`` (those present)."""
-    at = np.minimum(np.searchsorted(block, wanted), len(block) - 1)
-    return at[block[at] == wanted]
+    """Where the values of ``wanted`` present in ``block`` are in it."""
+    at, present = _lookup(block, wanted)
+    return at[present]
 
 
 def sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The values of ascending ``a`` also in ascending ``b``."""
     if not len(a) or not len(b):
         return a[:0]
-    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return a[b[at] == a]
+    return a[_lookup(b, a)[1]]
 
 
 def distinct_sorted(values: np.ndarray) -> np.ndarray:
