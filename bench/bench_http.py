@@ -17,6 +17,7 @@ each index. The corpus is kept in ``--corpus`` and reused by later runs of the s
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
@@ -149,8 +150,6 @@ def main() -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}; {args.docs:,} documents")
     prepare(corpus, args.docs)
-    import csv
-
     customers = [{"account_no": r["户号"], "customer_name": r["户名"]} for r in
                  csv.DictReader((corpus / "archive" / "customers.csv").open(encoding="utf-8"))]
     mix = queries(customers)
