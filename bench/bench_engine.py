@@ -32,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(HERE), str(HERE / "bench")]
 
+from bench_engines import status_mb  # noqa: E402
 from bench_search import BRANDS, CITIES, ORGS, TRADES, documents  # noqa: E402
 
 KINDS = ("户号", "户名", "品牌", "地址", "宽泛词", "宽泛词+供电所")
@@ -159,15 +160,7 @@ def measure(src: Path, root: Path, index_dir: Path, mix: list[tuple[str, str]],
 
 def peak_rss_mb(pid: int) -> float:
     """The peak resident memory of process ``pid`` and its children (uvicorn workers)."""
-    total = 0.0
-    for proc in [pid, *_children(pid)]:
-        try:
-            for line in Path(f"/proc/{proc}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1]) / 1024
-        except OSError:
-            continue
-    return total
+    return sum(status_mb(proc, "VmHWM") for proc in [pid, *_children(pid)])
 
 
 def _children(pid: int) -> list[int]:

@@ -159,10 +159,17 @@ def disk_mb(directory: Path) -> float:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return status_mb(pid, "VmRSS")
+
+
+def status_mb(pid: int, field: str) -> float:
+    """A memory figure of ``/proc/<pid>/status`` (VmRSS, VmHWM, …) in MB; 0 when gone."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith(f"{field}:")),
+                0.0)
 
 
 @contextmanager

@@ -46,12 +46,7 @@ def phrase_index(tmp_path_factory: pytest.TempPathFactory) -> index.Index:
 
 def _whoosh(reader_searcher, phrase: str) -> dict[int, float]:  # noqa: ANN001
     words = [t.text for t in ChineseAnalyzer()(phrase)]
-    matcher = wq.Phrase("content", words).matcher(reader_searcher)
-    found = {}
-    while matcher.is_active():
-        found[matcher.id()] = matcher.score()
-        matcher.next()
-    return found
+    return _scores(wq.Phrase("content", words).matcher(reader_searcher))
 
 
 def _checked(sub, phrase: str, allowed: np.ndarray) -> dict[int, float]:  # noqa: ANN001
@@ -61,7 +56,11 @@ def _checked(sub, phrase: str, allowed: np.ndarray) -> dict[int, float]:  # noqa
     limits = {"allowed": allowed, "lengths": staticmethod(lambda field: lengths)}
     kind = type("AllowedPhrase", (CheckedPhrase,), limits)
     words = [t.text for t in ChineseAnalyzer()(phrase)]
-    matcher = kind("content", words).matcher(sub)
+    return _scores(kind("content", words).matcher(sub))
+
+
+def _scores(matcher) -> dict[int, float]:  # noqa: ANN001
+    """Each document a matcher finds, with its score."""
     found = {}
     while matcher.is_active():
         found[matcher.id()] = matcher.score()
