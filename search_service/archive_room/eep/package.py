@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -181,9 +182,11 @@ def _add(parent: etree._Element, name: str, text: str, **attributes: str) -> etr
     return element
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _xml_safe(text: str) -> str:
-    return "".join(c for c in text if c in "\t\n\r" or (" " <= c <= "\ud7ff")
-                   or ("\ue000" <= c <= "\ufffd") or c > "\uffff")
+    return _NOT_XML.sub("", text)
 
 
 def record_from(stored: Mapping[str, object], text: str) -> Record:
