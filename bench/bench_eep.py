@@ -40,7 +40,7 @@ def main() -> None:
     record = Record("0" * 16, "G017-YX·2023-D30-YK-0001", "供用电合同", "2023-05-12", "D30",
                     "3301000001", "杭州明远纺织有限公司", "城东供电所", "YK11", "供用电合同", 3,
                     "合同.pdf", "pdf", len(data), hashlib.sha256(data).hexdigest(), "合同正文" * 2000)
-    batch = Batch("YJ-20250630-0001", "城东供电所", "clerk", "archivist", "2025-06-30", "archivist")
+    batch = Batch("YJ-20250630-0001", "城东供电所", "clerk", "archivist", "archivist")
     now = datetime.now(timezone.utc)
     cases: dict[str, Callable[[], object]] = {
         "SHA-256 (hashlib)": lambda: hashlib.sha256(data).hexdigest(),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from indexer.pipeline import sha256_of
+from indexer.schema import STATUS_OK
 from search_service.archive_room.eep.package import (
     MANIFEST, PACKAGE_DIR, SM3, Batch, Entry, digests, manifest_xml, package_xml, record_from)
 from search_service.archive_room.handover import ACCEPTED
@@ -63,15 +64,19 @@ class EepExport:
         batch = self._batch(user, batch_id)
         masked = not can_see_personal_data(user)
         scope = self.reader.scope(user)
-        ids = [d["doc_id"] for d in batch["documents"] if d["handover_status"] == ACCEPTED]
-        stored = self.reader.catalog.records(ids)
-        rows = [stored[i] for i in ids if i in stored and in_scope(scope, stored[i])
-                and stored[i]["status"] == "ok" and stored[i]["removed_at"] is None]
+        accepted = {d["doc_id"]: beijing_date(d["decided_at"]) for d in batch["documents"]
+                    if d["handover_status"] == ACCEPTED}
+        stored = self.reader.catalog.records(accepted)
+        rows = [{**stored[i], "accepted_at": day} for i, day in accepted.items()
+                if i in stored and in_scope(scope, stored[i])
+                and stored[i]["status"] == STATUS_OK and stored[i]["removed_at"] is None]
         if not rows:
             raise QueryError(f"移交批次 {batch['batch_no']} 没有已接收且可导出的档案"
                              "（档案接收后才能导出封装包）")
+        receivers = sorted({d["decided_by"] for d in batch["documents"]
+                            if d["handover_status"] == ACCEPTED})  # an open batch: so far
         people = Batch(batch["batch_no"], batch["org"], batch["submitted_by"],
-                       batch["received_by"], beijing_date(batch.get("closed_at")),
+                       batch["received_by"] or "、".join(receivers),
                        f"{user.name}（{role_label(user.role)}，{user.org or '全部单位'}）")
         originals = self._originals(rows)
         self._write(target, rows, originals, people, masked)
@@ -125,7 +130,7 @@ class EepExport:
                 for n, row in enumerate(rows, start=1):
                     data = originals[row["doc_id"]].read_bytes()
                     text = mask_text(row["content"]) if masked else row["content"]
-                    body = package_xml(record_from(row, text), people,
+                    body = package_xml(record_from(row, text, row["accepted_at"]), people,
                                        None if masked else data, now, digests(data).get(SM3, ""))
                     name = f"{PACKAGE_DIR}/{n:04d}_{row['doc_id']}.xml"
                     archive.writestr(name, body)

@@ -64,6 +64,7 @@ class Record:
     size: int
     sha256: str  # as recorded at indexing
     text: str
+    accepted_at: str = ""  # the archivist's acceptance: the filing date
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,6 @@ class Batch:
     org: str
     submitted_by: str
     received_by: str
-    accepted_at: str
     signer: str  # who exports: name（角色，单位）
 
 
@@ -107,7 +107,7 @@ def package_xml(record: Record, batch: Batch, original: bytes | None, created: d
     _add(handover, "移交批次", batch.batch_no)
     _add(handover, "移交人", batch.submitted_by)
     _add(handover, "接收人", batch.received_by)
-    _add(handover, "接收日期", batch.accepted_at)
+    _add(handover, "接收日期", record.accepted_at)
     fixity = etree.SubElement(entity, "固化信息", 对象="原文件")
     _add(fixity, "文件名", record.file_name)
     _add(fixity, "文件格式", record.file_type)
@@ -189,7 +189,7 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def record_from(stored: Mapping[str, object], text: str) -> Record:
+def record_from(stored: Mapping[str, object], text: str, accepted_at: str = "") -> Record:
     """A package's record from a catalog row (``text`` masked or not by the caller)."""
     path = str(stored["path"])
     return Record(
@@ -202,4 +202,4 @@ def record_from(stored: Mapping[str, object], text: str) -> Record:
         doc_type_name=str(stored.get("doc_type_name") or ""),
         pages=int(stored.get("pages") or 0), file_name=path.rsplit("/", 1)[-1],
         file_type=str(stored.get("file_type") or ""), size=int(stored.get("size") or 0),
-        sha256=str(stored.get("sha256") or ""), text=text)
+        sha256=str(stored.get("sha256") or ""), text=text, accepted_at=accepted_at)

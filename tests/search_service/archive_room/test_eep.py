@@ -79,6 +79,7 @@ def test_archivist_exports_packages_with_originals_that_verify(room_app, users,
     assert entity.findtext("著录项/文件类别") == "用电申请书"
     assert entity.findtext("移交信息/移交批次") == batch["batch_no"]
     assert entity.findtext("移交信息/接收人") == "archivist_west"
+    assert entity.findtext("移交信息/接收日期")  # the filing date
     original = base64.b64decode(entity.findtext("文件数据"))
     assert original == (indexed_archive.root / doc["path"]).read_bytes()
     fixity = {e.get("算法"): e.text for e in entity.findall("固化信息/哈希值")}
