@@ -123,9 +123,9 @@ def test_a_handover_submitted_and_received(browser, server):  # noqa: F811
     archivist.click("#accept-rest")
     archivist.wait_for_selector("#batch[data-status=已接收]")
     assert archivist.locator("tr.item[data-status=已接收]").count() >= 1
+    archivist.reload()
     assert no_horizontal_overflow(archivist)
     shot(archivist, "handover-received")
-    archivist.reload()
     with archivist.expect_download() as info:
         archivist.click("#export-eep")  # the accepted documents as EEP packages
     assert info.value.suggested_filename.startswith("电子档案封装包_YJ-")
