@@ -9,7 +9,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from indexer.errors import CorruptFileError, RefusedFileError, UnsupportedFileError
+from indexer.errors import (CorruptFileError, EncryptedFileError, RefusedFileError,
+                            UnsupportedFileError)
 
 # kind -> leading signatures
 _SIGNATURES: tuple[tuple[str, tuple[bytes, ...]], ...] = (
@@ -36,12 +37,13 @@ IMAGE_KINDS = frozenset({"jpeg", "png", "tiff", "bmp", "gif"})
 # what the extension promises, to say "named X but is Y" in messages
 _SUFFIX_KIND = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff",
                 ".tiff": "tiff", ".bmp": "bmp", ".gif": "gif", ".docx": "docx", ".xlsx": "xlsx",
+                ".ofd": "ofd",
                 **OLE_SUFFIXES}
 
 
 def sniff(path: Path) -> str:
-    """The kind of file at ``path``: pdf, docx, xlsx, doc, xls, wps, jpeg, png, tiff, bmp,
-    gif, rtf or text. Raises :class:`RefusedFileError` for executables and
+    """The kind of file at ``path``: pdf, docx, xlsx, ofd, doc, xls, wps, jpeg, png, tiff,
+    bmp, gif, rtf or text. Raises :class:`RefusedFileError` for executables and
     :class:`UnsupportedFileError` for anything else."""
     with path.open("rb") as fh:
         head = fh.read(4096)
@@ -68,7 +70,7 @@ def sniff(path: Path) -> str:
 
 
 def _zip_kind(path: Path) -> str:
-    """docx or xlsx by the members of an OOXML package."""
+    """docx or xlsx by the members of an OOXML package, ofd by its OFD.xml."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -78,7 +80,23 @@ def _zip_kind(path: Path) -> str:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
+    if "OFD.xml" in names:
+        return _ofd_kind(path)
     raise UnsupportedFileError("文件是普通压缩包（ZIP），不是可检索的文档；请解压后归档")
+
+
+def _ofd_kind(path: Path) -> str:
+    """ofd when the package's OFD.xml names a document body (DocBody/DocRoot)."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("OFD.xml") as member:
+            head = member.read(65536)
+    except RuntimeError as exc:  # zipfile: "File is encrypted, password required"
+        raise EncryptedFileError("OFD 文件已加密（需要密钥或密码才能打开）") from exc
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CorruptFileError(f"OFD 文件损坏，无法读取 OFD.xml（{exc}）") from exc
+    if b"DocRoot" not in head:
+        raise CorruptFileError("OFD 文件缺少文档主体（OFD.xml 未指明 DocRoot）")
+    return "ofd"
 
 
 def _looks_like_text(head: bytes) -> bool:

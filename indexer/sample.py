@@ -38,6 +38,7 @@ from reportlab.pdfgen.canvas import Canvas
 from tqdm import tqdm
 
 from indexer.doctypes import name_of
+from indexer.sample_ofd import add_ofd
 
 # --------------------------------------------------------------------------- data tables
 
@@ -1074,11 +1075,13 @@ def plan_archive(customers: int, seed: int) -> tuple[random.Random, list[Custome
 
 
 def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = False,
-             scans: int | None = None) -> SampleSummary:
+             scans: int | None = None, ofd: int | None = None) -> SampleSummary:
     """Write a sample archive of ``customers`` accounts into ``root`` (absent or empty).
 
     ``scans`` customers (default one in fifteen) also get a scanned inspection sheet, found
     only through OCR; without a CJK font on the machine the scans are skipped with a note.
+    ``ofd`` customers (default and at most one in twenty) get OFD e-invoices, every third
+    also an e-contract.
     """
     if customers < MIN_CUSTOMERS:
         raise ValueError(f"need at least {MIN_CUSTOMERS} customers")
@@ -1094,7 +1097,9 @@ def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = F
     write_catalog(root / "catalog.csv", rng, files, {c.number: c.name for c in roster})
     scanned, note = _add_scans(root, random.Random(seed + 1), roster,
                                max(1, customers // 15) if scans is None else scans)
-    return SampleSummary(len(roster), len(files) + scanned, len(broken), root,
+    count = max(1, customers // 20) if ofd is None else ofd
+    electronic = add_ofd(root, random.Random(seed + 2), roster[1::20][:count], COMPANY)
+    return SampleSummary(len(roster), len(files) + scanned + electronic, len(broken), root,
                          tuple(sorted(f.path for f in broken)), scanned, note)
 
 

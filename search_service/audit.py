@@ -64,9 +64,10 @@ ACTIONS = {  # action -> label shown to the auditor
     "paper_set": "登记实体档案位置",
     "disposal_propose": "提出销毁", "disposal_decide": "审批销毁", "disposal_register": "查看销毁清册",
     "page_view": "查看档案页面", "copy_download": "下载脱敏副本",
+    "eep_export": "导出电子档案封装包",
 }
 ARCHIVE_READS = frozenset({"customer_view", "document_view", "file_download", "page_view",
-                           "copy_download"})
+                           "copy_download", "eep_export"})
 READS = ARCHIVE_READS | {"search"}
 
 records = Table(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from indexer.errors import ArchiveSearchError, InputError
 from indexer.pipeline import RunSummary, run_index
 from search_service.config import Settings
+from search_service.archive_room import cli as room_cli
 from search_service.audit import Event
 from search_service.errors import QueryError
 from search_service.ops import commands as ops
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reindex(commands)
     ops.add_commands(commands)
     add_report(commands, DEFAULT_INDEX)
+    room_cli.add_commands(commands, DEFAULT_INDEX)
     return parser
 
 

@@ -136,6 +136,12 @@ def can_hand_over(user: Person) -> bool:
     return can_read_archives(user)
 
 
+def can_export_records(user: Person) -> bool:
+    """Electronic-record packages (EEP) of a handover batch of the user's units: reading
+    roles; without personal-data rights the packages are masked and hold no originals."""
+    return can_read_archives(user)
+
+
 def needs_unit(role: str) -> bool:
     """Whether accounts of this role must name their unit."""
     return ROLES[role].documents is Reach.OWN_UNIT

@@ -58,7 +58,7 @@ PageHook = Callable[[], None]  # called after each page that cost real work (OCR
 
 def extract(path: Path, limits: Limits | None = None, on_page: PageHook | None = None) -> Extracted:
     """Extract the text of one archived file, dispatching on its content type."""
-    from indexer.extract import images, legacy, office, pdf
+    from indexer.extract import images, legacy, office, ofd, pdf
 
     limits = limits or Limits()
     size = path.stat().st_size
@@ -71,7 +71,7 @@ def extract(path: Path, limits: Limits | None = None, on_page: PageHook | None =
     hook = on_page or (lambda: None)
     extractors: dict[str, Callable[[Path, Limits, PageHook], Extracted]] = {
         "pdf": pdf.extract_pdf, "docx": office.extract_docx, "xlsx": office.extract_xlsx,
-        "text": office.extract_txt,
+        "text": office.extract_txt, "ofd": ofd.extract_ofd,
         **{k: partial(legacy.extract_legacy, kind=k) for k in legacy.KINDS},
         **dict.fromkeys(images.KINDS, images.extract_image),
     }

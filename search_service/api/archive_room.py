@@ -6,14 +6,19 @@ do what in :mod:`search_service.policy`.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path as Path_
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
 from pydantic import BaseModel, Field
 
 from search_service.archive_room import reports
+from search_service.archive_room.eep.export import EepExport
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, LoanRequest
 from search_service.archive_room.paper import Place
 from search_service.api.deps import CurrentUser, Reader
@@ -195,6 +200,22 @@ def handover_xlsx(batch_id: BatchId, user: CurrentUser, reader: Reader) -> Respo
     batch = reader.room.handover.batch(user, units_of(reader), batch_id)
     return attachment(reports.handover_xlsx(batch), reports.XLSX,
                       f"移交清单_{batch['batch_no']}.xlsx")
+
+
+@router.get("/api/handovers/{batch_id}/eep.zip", summary="导出电子档案封装包（EEP，已接收的档案）",
+            response_class=FileResponse,
+            responses={200: {"content": {"application/zip": {}}}})
+def handover_eep(batch_id: BatchId, user: CurrentUser, reader: Reader) -> FileResponse:
+    folder = Path_(tempfile.mkdtemp(prefix="eep-"))
+    try:
+        done = EepExport(reader).export(user, batch_id, folder / "export.zip")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(done.path, media_type="application/zip", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(done.file_name, safe='')}",
+        "Cache-Control": "private, no-store"},
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
 
 
 # --- paper files ---------------------------------------------------------------------------

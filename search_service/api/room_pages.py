@@ -14,7 +14,8 @@ from search_service.api.pages import templates
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, PURPOSES
 from search_service.errors import ForbiddenError
 from search_service.policy import (can_decide_for, can_keep_archive_room,
-                                   can_read_loan_register, can_request_loan)
+                                   can_read_loan_register, can_request_loan,
+                                   can_see_personal_data)
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,7 +54,8 @@ def handover_page(request: Request, batch_id: Annotated[int, Path(ge=1, le=2**31
     units = units_of(reader)
     batch = reader.room.handover.batch(user, units, batch_id)
     return templates.TemplateResponse(request, "handover.html", {
-        "batch": batch, "can_decide": can_decide_for(user, units, batch["org"])})
+        "batch": batch, "can_decide": can_decide_for(user, units, batch["org"]),
+        "can_see_personal": can_see_personal_data(user)})
 
 
 @router.get("/retention", response_class=HTMLResponse)

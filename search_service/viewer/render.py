@@ -1,6 +1,8 @@
 """Pages of a document as images, with where each character of the page's text sits.
 
 PDF pages are rendered by pdfium (pypdfium2) and their text layer gives a box per character;
+OFD pages are drawn from their text objects and images (:mod:`indexer.extract.ofd_render`),
+each character's box from its position;
 scans (JPG, PNG, TIFF pages, BMP) are opened with Pillow, and so are PDF pages without a
 usable text layer after rendering: their characters' boxes come from OCR line boxes, shared
 out along each line by character width (a CJK character counts twice a Latin one).
@@ -21,7 +23,8 @@ from indexer.textquality import is_garbled
 
 PDF_TYPES = frozenset({"pdf"})
 IMAGE_TYPES = frozenset({"jpeg", "jpg", "png", "tiff", "bmp", "gif"})
-PAGED_TYPES = PDF_TYPES | IMAGE_TYPES
+OFD_TYPES = frozenset({"ofd"})
+PAGED_TYPES = PDF_TYPES | IMAGE_TYPES | OFD_TYPES
 PDF_SCALE = 150 / 72  # 150 dpi: a readable A4 page of 1240 x 1754 pixels
 MAX_SIDE = 2000  # scans larger than this are scaled down for the screen
 MIN_TEXT_CHARS = 8
@@ -62,6 +65,11 @@ def page_count(path: Path, file_type: str) -> int:
     if file_type.lower() in PDF_TYPES:
         with _pdf(path) as pdf:
             return len(pdf)
+    if file_type.lower() in OFD_TYPES:
+        from indexer.extract.ofd import open_ofd
+
+        with open_ofd(path) as ofd:
+            return len(ofd.page_paths)
     with Image.open(path) as image:
         return getattr(image, "n_frames", 1)
 
@@ -71,6 +79,8 @@ def render_page(path: Path, file_type: str, index: int, ocr: bool = False) -> Pa
     (needed to mask them; one OCR of the page: docs/benchmarks-viewer.md)."""
     if file_type.lower() in PDF_TYPES:
         page = _pdf_page(path, index)
+    elif file_type.lower() in OFD_TYPES:
+        page = _ofd_page(path, index)
     else:
         page = Page(_image_page(path, index), source="ocr")
     if ocr and page.source == "ocr":
@@ -101,6 +111,21 @@ def _pdf_page(path: Path, index: int) -> Page:
         finally:
             page.close()
     text = "".join(c[:1] for c in chars)
+    if len(text.strip()) < MIN_TEXT_CHARS or is_garbled(text):
+        return Page(image, source="ocr")
+    return Page(image, text, boxes, "text")
+
+
+def _ofd_page(path: Path, index: int) -> Page:
+    """An OFD page drawn from its text objects and images; its characters' boxes come from
+    the text objects' positions (an image-only page is left to OCR, like a scan)."""
+    from indexer.extract.ofd import open_ofd
+    from indexer.extract.ofd_render import render_page as render_ofd
+
+    with open_ofd(path) as ofd:
+        if not 0 <= index < len(ofd.page_paths):
+            raise IndexError(index)
+        image, text, boxes = render_ofd(ofd, index, PDF_SCALE * 72)
     if len(text.strip()) < MIN_TEXT_CHARS or is_garbled(text):
         return Page(image, source="ocr")
     return Page(image, text, boxes, "text")

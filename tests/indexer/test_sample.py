@@ -16,6 +16,7 @@ import pytest
 from pypdf import PasswordType, PdfReader
 
 from indexer.doctypes import lookup, match_keywords
+from indexer.sample_ofd import SUBFOLDER as OFD_FOLDER
 from indexer.sample_scans import SUBFOLDER as SCAN_FOLDER
 from indexer.sample import COMPANY, UNASSIGNED_FOLDER, SampleSummary, generate
 
@@ -24,8 +25,8 @@ CUSTOMERS = 20
 SEED = 7
 CUSTOMERS_HEADER = "户号,户名,用户分类,用电类别,电压等级,供电单位,用电地址,联系电话,证件号码"
 CATALOG_HEADER = ["文件路径", "户号", "档案类别", "题名", "形成日期", "档号", "保管期限"]
-SUBFOLDERS = {"业扩", "用电检查", "变更", "电费", "扫描件"}
-FILE_NAME = re.compile(r"^(?P<stem>.+?)_(\d{4}-\d{2}-\d{2}|\d{8})(_\d)?\.(pdf|docx|txt|dwg)$")
+SUBFOLDERS = {"业扩", "用电检查", "变更", "电费", "扫描件", OFD_FOLDER}
+FILE_NAME = re.compile(r"^(?P<stem>.+?)_(\d{4}-\d{2}-\d{2}|\d{8})(_\d)?\.(pdf|docx|txt|dwg|ofd)$")
 
 
 def gb11643_valid(number: str) -> bool:
@@ -73,7 +74,7 @@ def documents(archive: SampleSummary) -> dict[str, Path]:
     skipped = set(archive.broken_files)
     return {p.relative_to(archive.root).as_posix(): p for p in sorted(archive.root.rglob("*"))
             if p.is_file() and p.suffix != ".csv" and UNASSIGNED_FOLDER not in p.parts
-            and SCAN_FOLDER not in p.parts
+            and SCAN_FOLDER not in p.parts and OFD_FOLDER not in p.parts
             and p.relative_to(archive.root).as_posix() not in skipped}
 
 

@@ -42,6 +42,7 @@ OPERATIONS = {
     "POST /api/handovers/check", "POST /api/handovers", "GET /api/handovers",
     "GET /api/handovers/{batch_id}", "POST /api/handovers/{batch_id}/decisions",
     "GET /api/handovers/{batch_id}/list.pdf", "GET /api/handovers/{batch_id}/list.xlsx",
+    "GET /api/handovers/{batch_id}/eep.zip",
     "GET /api/paper", "PUT /api/customers/{account_no}/paper", "GET /api/retention/due",
     "POST /api/retention/proposals", "POST /api/retention/cases/{case_id}/decision",
     "GET /api/retention/register", "GET /api/retention/register.xlsx"}

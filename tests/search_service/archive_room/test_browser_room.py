@@ -4,9 +4,11 @@ screenshots go to ``test-artifacts/``."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from search_service.archive_room.eep.verify import verify_export
 from tests.search_service.archive_room.conftest import USERS
 from tests.search_service.conftest import doc_id, ensure_user, serving
 from tests.search_service.test_browser import (DESKTOP, browser, facet_counts,  # noqa: F401
@@ -121,6 +123,11 @@ def test_a_handover_submitted_and_received(browser, server):  # noqa: F811
     archivist.click("#accept-rest")
     archivist.wait_for_selector("#batch[data-status=已接收]")
     assert archivist.locator("tr.item[data-status=已接收]").count() >= 1
+    archivist.reload()
     assert no_horizontal_overflow(archivist)
     shot(archivist, "handover-received")
+    with archivist.expect_download() as info:
+        archivist.click("#export-eep")  # the accepted documents as EEP packages
+    assert info.value.suggested_filename.startswith("电子档案封装包_YJ-")
+    assert verify_export(Path(info.value.path())).ok
     context.close()
