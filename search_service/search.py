@@ -146,7 +146,7 @@ def search_request(plan: QueryPlan, params: SearchParams) -> SearchRequest:
         plan=plan, filters={k: tuple(v) for k, v in params.filters.items() if v},
         date_from=max(params.date_from, plan.date_from),
         date_to=min((d for d in (params.date_to, plan.date_to) if d), default=""),
-        account_no=params.account_no,
+        account_no=params.account_no or plan.customer,
         scope=params.scope, facets=FACET_FIELDS if params.facets else (), sort=sort,
         offset=(params.page - 1) * params.page_size, limit=params.page_size)
 

@@ -205,6 +205,11 @@ class Lexicon:
         """Whether ``text`` occurs inside some customer's name."""
         return len(text) >= 2 and fold(text) in self._names
 
+    def accounts_named(self, name: str) -> list[str]:
+        """户号 of the customers whose whole 户名 is ``name``."""
+        name = fold(name)
+        return [c.account_no for c in self.customers if fold(c.name) == name]
+
     def has_account_prefix(self, digits: str) -> bool:
         """Whether some customer's 户号 starts with ``digits``."""
         at = bisect.bisect_left(self._accounts, digits)

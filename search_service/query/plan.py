@@ -74,7 +74,8 @@ class QueryPlan:
     - ``filters``: facet values understood from the query (OR within a field), AND-ed with
       the user's filters; ``understood`` says where each came from (shown as chips);
     - ``date_from`` / ``date_to`` (ISO dates, from time words) narrow the user's date range;
-      ``sort`` (from 最新, 上次 …) replaces a relevance sort;
+      ``sort`` (from 最新, 上次 …) replaces a relevance sort, and ``customer`` then keeps
+      to the one customer whose whole 户名 the query names (上次检查单 of that customer);
     - ``names``: the parts read as a customer name (or pinyin), ``account``: a 户号 typed with
       separators; ``unknown``: parts that may name a customer none has (a word known nowhere
       in the archive, a company name, a 户号 start); the search keeps those that match no
@@ -96,6 +97,7 @@ class QueryPlan:
     sort: str = ""
     names: tuple[str, ...] = ()
     account: str = ""
+    customer: str = ""  # 户号 of the one customer a newest-first query names in full
     unknown: tuple[str, ...] = ()
     corrections: tuple[Correction, ...] = ()
 
@@ -107,7 +109,7 @@ class QueryPlan:
         """What became what, for the API, the CLI and the page alike."""
         values = {f: [u.value for u in self.understood if u.field == f]
                   for f in ("org", "doc_type", "year", "hazard_status")}
-        return {"names": list(self.names), "account_no": self.account,
+        return {"names": list(self.names), "account_no": self.account or self.customer,
                 "units": values["org"], "doc_types": values["doc_type"],
                 "years": values["year"], "hazard_status": values["hazard_status"],
                 "date_from": self.date_from, "date_to": self.date_to, "sort": self.sort,

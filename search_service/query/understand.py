@@ -168,6 +168,8 @@ def _plan(text: str, pieces: list[Piece], boosts: list[Match],
         raise QueryError(f"检索式“{text}”中没有可检索的词")
     sort = next((t.sort for t in when if t.sort), "")
     names, guessed = _names(pieces, context.lexicon)
+    named = [context.lexicon.accounts_named(p.text) for p in pieces
+             if p.entity is not None and p.entity.kind == CUSTOMER]
     return QueryPlan(text=text, clauses=tuple(clauses),
                      require_all=len(clauses) <= 1 or bool(sort),
                      boosts=tuple(boosts) if clauses else (), filters=filters,
@@ -175,6 +177,8 @@ def _plan(text: str, pieces: list[Piece], boosts: list[Match],
                      date_from=max((t.date_from for t in when), default=""),
                      date_to=min((t.date_to for t in when if t.date_to), default=""),
                      sort=sort, names=names, corrections=guessed,
+                     customer=named[0][0] if sort and len(named) == 1 and len(named[0]) == 1
+                     else "",
                      unknown=unknown + _unknown(pieces, context.lexicon))
 
 
