@@ -103,7 +103,7 @@ class QueryPlan:
 
     def uncorrected(self) -> tuple[str, ...]:
         """The unknown parts no correction reads as a real name."""
-        return tuple(u for u in self.unknown if not any(c.typed in u for c in self.corrections))
+        return tuple(u for u in self.unknown if all(c.typed != u for c in self.corrections))
 
     def reading(self) -> dict[str, object]:
         """What became what, for the API, the CLI and the page alike."""

@@ -101,7 +101,9 @@ def understand(text: str, context: QueryContext | None = None) -> QueryPlan:
         found = [Piece(run, "quoted")] if quoted else split_run(run, context.lexicon)
         if len(found) > 1:
             boosts += [Match(f, tuple(tokenize(run)), PHRASE, WHOLE_BOOST) for f in TEXT_FIELDS]
-        if not quoted and unknown_company(run, context.lexicon):
+        if not quoted and unknown_company(run, context.lexicon) and not any(
+                not unknown_company(fixed, context.lexicon)
+                for fixed in _corrected(run, found, context.lexicon)):
             unknown.append(run)
         pieces += found
     return _plan(text, pieces, boosts, context, tuple(unknown))
@@ -223,6 +225,12 @@ def _unknown(pieces: list[Piece], lexicon: Lexicon) -> tuple[str, ...]:
     found += [p.text for p in pieces if p.kind == "digits" and ACCOUNT_PREFIX.match(p.text)
               and not lexicon.has_account_prefix(p.text)]
     return tuple(found)
+
+
+def _corrected(run: str, pieces: list[Piece], lexicon: Lexicon) -> list[str]:
+    """``run`` with one typo corrected each way it can be (杭州明园纺织 → 杭州明远纺织)."""
+    return [run.replace(p.text, meant) for p in pieces if p.kind == "word" and p.entity is None
+            for meant in lexicon.similar(p.text)]
 
 
 def unknown_company(run: str, lexicon: Lexicon) -> bool:
