@@ -157,6 +157,7 @@ class Notice:
     text: str
     url: str = ""
     link_text: str = ""
+    kind: str = "corrected"  # or "loose"
 
 
 def reading_notices(result: SearchResult, links: LinkBuilder) -> list[Notice]:
@@ -168,7 +169,8 @@ def reading_notices(result: SearchResult, links: LinkBuilder) -> list[Notice]:
         notices.append(Notice(f"已按“{'、'.join(c['meant'])}”检索（您输入的是“{c['typed']}”）。",
                               links.with_value("q", exact), f"仍按“{c['typed']}”检索"))
     if result.match == "loose":
-        notices.append(Notice(f"未找到“{'、'.join(read_as.get('unknown', []))}”，以下为相近结果"))
+        notices.append(Notice(f"未找到“{'、'.join(read_as.get('unknown', []))}”，以下为相近结果",
+                              kind="loose"))
     return notices
 
 
