@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from indexer import doctypes
+from indexer.analysis import fold
 from indexer.catalog.store import Catalog
 from indexer.schema import FACET_FIELDS, SNIPPET_FIELDS
 from search_service.engines.base import EngineResult, Scope, SearchEngine, SearchRequest
@@ -98,6 +99,7 @@ def run_search(engine: SearchEngine, catalog: Catalog, params: SearchParams) -> 
     if not found.hits and found.total and request.offset:
         page = math.ceil(found.total / params.page_size)  # past the end: the last page
         found = engine.search(replace(request, offset=(page - 1) * params.page_size))
+    plan = within_scope(plan, params)
     unknown = unknown_parts(engine, plan, params) if reading != AS_WRITTEN else ()
     return SearchResult(
         total=found.total, page=page if found.total else 1, page_size=params.page_size,
@@ -110,6 +112,22 @@ def run_search(engine: SearchEngine, catalog: Catalog, params: SearchParams) -> 
         read_as={**plan.reading(), "unknown": list(unknown)},
         did_you_mean=did_you_mean(unknown, params),
     )
+
+
+def within_scope(plan: QueryPlan, params: SearchParams) -> QueryPlan:
+    """``plan`` with its corrections (明园 → 明远) kept to names of customers the user may
+    read: a correction must not tell that a name exists in another unit."""
+    if params.scope.unlimited or params.context is None or not plan.corrections:
+        return plan
+    lexicon, scope = params.context.lexicon, params.scope
+    visible = {fold(n) for c in lexicon.customers
+               if c.org in (scope.units or ()) or c.account_no in scope.accounts
+               for n in (c.name, lexicon.brands.get(c.account_no, "")) if n}
+    kept = tuple(replace(c, meant=tuple(m for m in c.meant if m in visible))
+                 for c in plan.corrections)
+    hidden = {m for c in plan.corrections for m in c.meant} - visible
+    return replace(plan, corrections=tuple(c for c in kept if c.meant),
+                   names=tuple(n for n in plan.names if n not in hidden))
 
 
 def unknown_parts(engine: SearchEngine, plan: QueryPlan, params: SearchParams) -> tuple[str, ...]:

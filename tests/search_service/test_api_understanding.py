@@ -151,3 +151,11 @@ def test_an_inspectors_combination_of_unit_year_type_and_status(client):
     assert body["read_as"]["units"] == ["城东供电所"] and body["read_as"]["years"] == ["2023"]
     assert body["read_as"]["hazard_status"] == ["逾期"]
     assert [h["account_no"] for h in body["hits"]] == ["3301000005"]
+
+
+def test_a_correction_never_names_a_customer_of_another_unit(indexed_archive):
+    clerk = signed_in(indexed_archive.settings(), "clerk-west-typo", "clerk", "城西供电所")
+    body = search(clerk, q="明园合同")  # 明远 is a customer of 城东供电所 only
+    assert body["read_as"]["corrections"] == [] and "明远" not in body["read_as"]["names"]
+    assert body["match"] == "loose"
+    assert all(c["org"] == "城西供电所" for c in body["did_you_mean"])
