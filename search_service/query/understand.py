@@ -150,10 +150,11 @@ def _plan(text: str, pieces: list[Piece], boosts: list[Match],
     if len(pieces) > 1:  # a removed chip's words no longer narrow nor match
         pieces = [p for p in pieces if not (p.text in context.without and (
             p.kind == "time" or p.entity and p.entity.is_filter))] or pieces
+    typed = any(p.entity is not None and p.entity.kind == DOC_TYPE for p in pieces)
     times = [read_time_word(p.text, context.day()) for p in pieces if p.kind == "time"]
     for piece in pieces:
         entity = piece.entity
-        if piece.kind == "time":
+        if piece.kind == "time" and (typed or not read_time_word(piece.text, context.day()).sort):
             continue
         if entity is not None and _as_filter(entity, parts, context):
             filters[entity.kind] = tuple(dict.fromkeys(filters.get(entity.kind, ()) + entity.values))
@@ -164,7 +165,7 @@ def _plan(text: str, pieces: list[Piece], boosts: list[Match],
         clause = piece_clause(piece, context.lexicon)
         if clause is not None:
             clauses.append(clause)
-    when = _time_range(times, DOC_TYPE in filters)
+    when = _time_range(times, typed)
     understood += [Understood(SORT if t.sort else TIME, t.label, t.text) for t in when]
     if not clauses and not filters and not any(t.date_from or t.date_to for t in when):
         raise QueryError(f"检索式“{text}”中没有可检索的词")
@@ -186,7 +187,7 @@ def _plan(text: str, pieces: list[Piece], boosts: list[Match],
 
 def _time_range(times: list[TimeWord], typed: bool) -> list[TimeWord]:
     """The time words that apply: every date range; a "latest" word only beside a document
-    type (上次检查单), alone it is a word of no meaning."""
+    type (上次检查单); without one it is searched as a word."""
     return [t for t in times if not t.sort or typed]
 
 
@@ -290,11 +291,14 @@ def readings(text: str, context: QueryContext | None = None) -> Iterator[tuple[s
         yield UNDERSTOOD, account_plan(text, account, context)
         return
     written = plan_query(text)
-    if not has_time_word(text):
+    understood = understand(text, context) if has_time_word(text) else None
+    timed = understood is not None and bool(understood.date_from or understood.date_to
+                                            or understood.sort)
+    if not timed:  # time words read as dates are never searched as words
         yield AS_WRITTEN, written
     if written.is_empty:
         return
-    understood = understand(text, context)
+    understood = understood or understand(text, context)
     if _searches_alike(understood, written):
         return
     yield UNDERSTOOD, understood

@@ -150,3 +150,9 @@ def test_pinyin_beside_chinese_is_a_name_in_pinyin() -> None:
 def test_traditional_and_simplified_fold_both_ways() -> None:
     assert understand("万顺电业", STAFF).names == ("万顺电业",)
     assert understand("萬順合同", STAFF).names == ("万顺",)
+
+
+def test_a_latest_word_without_a_type_is_searched_as_a_word() -> None:
+    found = list(readings("最新", STAFF))
+    assert [r for r, _ in found] == [AS_WRITTEN]
+    assert [c.text for c in understand("上次明远", STAFF).clauses] == ["上次", "明远"]
