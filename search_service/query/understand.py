@@ -210,7 +210,7 @@ def _names(pieces: list[Piece], lexicon: Lexicon) -> tuple[tuple[str, ...], tupl
 
 def _name_like(piece: Piece, lexicon: Lexicon) -> bool:
     """A Han word that names nothing this archive knows: a name no customer has, or a word
-    of the documents' text (the search tells which: :func:`search.confirm_unknown`)."""
+    of the documents' text (the search tells which: :func:`search_service.search.unknown_parts`)."""
     text = piece.text
     return (piece.kind == "word" and piece.entity is None and len(text) >= 2
             and all(is_han(c) for c in text) and not lexicon.in_a_name(text)
@@ -219,7 +219,7 @@ def _name_like(piece: Piece, lexicon: Lexicon) -> bool:
 
 
 def _unknown(pieces: list[Piece], lexicon: Lexicon) -> tuple[str, ...]:
-    """Name parts and 户号 that match no customer of this archive."""
+    """Name-like parts no customer's name contains, and 户号 starts no customer has."""
     if not lexicon.customers:
         return ()
     found = [p.text for p in pieces if _name_like(p, lexicon)]
