@@ -376,12 +376,13 @@ def _unit_aliases(settings: "Settings") -> dict[str, tuple[str, ...]]:
 
 def reading_lines(result: "SearchResult") -> list[str]:
     """How the query was read, as the page shows it: chips, corrections, a loose answer."""
-    from search_service.page_model import chip_title, chip_label
+    from search_service.page_model import chip_label, chip_title, reading_parts
 
     lines = []
-    if result.understood:
+    parts = reading_parts(result)
+    if parts:
         lines.append("按 " + " · ".join(f"{chip_title(u['field'])}={chip_label(u)}"
-                                       for u in result.understood) + " 检索")
+                                       for u in parts) + " 检索")
     for c in result.read_as.get("corrections", []):
         lines.append(f"已按“{'、'.join(c['meant'])}”检索（输入的是“{c['typed']}”）")
     if result.match == "loose":

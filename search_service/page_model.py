@@ -24,7 +24,8 @@ PRIMARY_FACETS = ("org", "doc_type", "year", "customer_class", "volt_level", "ha
                   "hazard_overdue", "complete")
 SORT_TITLES = {"relevance": "相关度", "date_desc": "日期从新到旧", "date_asc": "日期从旧到新"}
 # Chips of what the query's words became beyond facets: time words (去年, 上次).
-CHIP_TITLES = {**FACET_TITLES, "date": "形成日期", "sort": "排序"}
+CHIP_TITLES = {**FACET_TITLES, "date": "形成日期", "sort": "排序", "name": "户名",
+               "account_no": "户号"}
 
 
 def chip_title(field: str) -> str:
@@ -142,11 +143,23 @@ class Chip:
     remove_url: str
 
 
+def reading_parts(result: SearchResult) -> list[dict[str, str]]:
+    """What the query's words became, as chips show it: the names and the 户号 read from it
+    (``removable`` "") and the understood filters (removable: ``without=<text>``)."""
+    read_as = result.read_as or {}
+    parts = [{"field": "name", "value": n, "text": n, "removable": ""}
+             for n in read_as.get("names", [])]
+    if read_as.get("account_no"):
+        parts.append({"field": "account_no", "value": read_as["account_no"], "text": "",
+                      "removable": ""})
+    return parts + [{**u, "removable": "1"} for u in result.understood]
+
+
 def understood_chips(result: SearchResult, links: LinkBuilder) -> list[Chip]:
-    """The filters read from the query (供电单位=城东供电所 …), each removable."""
+    """What the query was read as (户名=明远 · 供电单位=城东供电所 …); filters removable."""
     return [Chip(chip_title(u["field"]), chip_label(u), u["text"],
-                 links.toggle("without", u["text"]))
-            for u in result.understood]
+                 links.toggle("without", u["text"]) if u["removable"] else "")
+            for u in reading_parts(result)]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def test_search_text_output_with_filters(index_dir: Path, capsys) -> None:
 def test_unspaced_query_is_understood_with_the_archive_customers(index_dir: Path, capsys) -> None:
     assert main(["search", "明远合同", "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
-    assert "按 档案类别=供用电合同 · 档案类别=合同附件 检索" in out
+    assert "按 户名=明远 · 档案类别=供用电合同 · 档案类别=合同附件 检索" in out
     assert "共 1 条结果" in out and "供用电合同_2021-03-15.pdf" in out
 
 
