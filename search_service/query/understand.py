@@ -198,8 +198,9 @@ def _names(pieces: list[Piece], lexicon: Lexicon) -> tuple[tuple[str, ...], tupl
         entity = piece.entity
         if piece.kind == "pinyin" or entity is not None and entity.kind in (CUSTOMER, BRAND):
             names.append(piece.text)
-        elif piece.kind == "word" and entity is None and lexicon.in_a_name(piece.text):
-            names.append(piece.text)
+        elif piece.kind == "word" and entity is None and lexicon.in_a_name(piece.text) \
+                and piece.text not in lexicon.regions and piece.text not in INDUSTRIES:
+            names.append(piece.text)  # a region or industry alone names no one
         elif _name_like(piece, lexicon):
             meant = tuple(lexicon.similar(piece.text))
             if meant:

@@ -137,7 +137,9 @@ def test_a_typo_or_homophone_is_corrected_and_reported() -> None:
 def test_a_company_nobody_is_stays_unknown() -> None:
     plan = understand("杭州华丰机械有限公司", STAFF)
     assert "杭州华丰机械有限公司" in plan.uncorrected()
-    assert understand("明远纺织公司", STAFF).unknown == ()
+    assert plan.names == ()  # 杭州 and 机械 alone name no one
+    known = understand("明远纺织公司", STAFF)
+    assert known.unknown == () and known.names == ("明远",)
 
 
 def test_pinyin_beside_chinese_is_a_name_in_pinyin() -> None:
