@@ -54,6 +54,7 @@ ACCOUNT_PREFIX = re.compile(r"^\d{4,9}$")
 # A 户号 typed with separators (spaces, dashes, dots) or full-width digits: 3301-000-123.
 _TYPED_ACCOUNT = re.compile(r"^\d[\d\s\-.\u2010-\u2015\u3000\uff0d\uff0e]*\d$")
 _ACCOUNT_DIGITS = range(4, 11)
+_DATE_TYPED = re.compile(r"^(?:19|20)\d\d[-./ ](?:0?[1-9]|1[0-2])(?:[-./ ](?:0?[1-9]|[12]\d|3[01]))?$")
 _PINYIN = re.compile(r"^[A-Za-z]{2,}$")
 # Filter-like parts that are neither names nor words to match (time words, 户号 typed).
 TIME = "date"  # Understood.field of a date range read from time words
@@ -317,7 +318,8 @@ def typed_account(text: str) -> str:
     """The digits of a 户号 (or its start) typed with separators or full-width digits
     (``3301 0001 23``, ``3301-000-123``, ``３３０１…``); "" for anything else."""
     folded = text.strip().translate(FULL_WIDTH_TO_ASCII).replace("\u3000", " ")
-    if folded == text.strip() and folded.isdigit() or not _TYPED_ACCOUNT.match(folded):
+    if folded == text.strip() and folded.isdigit() or not _TYPED_ACCOUNT.match(folded) \
+            or _DATE_TYPED.match(folded):  # 2023-05-12 is a date, searched as written
         return ""
     digits = re.sub(r"\D", "", folded)
     return digits if len(digits) in _ACCOUNT_DIGITS else ""

@@ -92,6 +92,8 @@ def test_an_account_typed_with_separators_is_only_that_account(typed) -> None:
 def test_an_account_nobody_has_is_unknown_and_plain_digits_stay_as_written() -> None:
     assert understand_account("3301-999-999").unknown == ("3301999999",)
     assert typed_account("3301234567") == "" and typed_account("明远 3301") == ""
+    assert typed_account("2023-05-12") == typed_account("2023.5") == ""  # dates stay text
+    assert typed_account("138 1234 5678") == ""  # a phone number is no 户号
 
 
 def understand_account(typed: str):
