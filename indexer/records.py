@@ -20,6 +20,12 @@ from indexer.schema import (
 )
 
 
+# Changes whenever the rules inferring a record from its text and path change (1: 户号 after a
+# table rule or spaces, folders named by a 户名): the next run re-infers unchanged documents
+# from their catalog text (the pipeline's master-data fingerprint includes it).
+INFERENCE_VERSION = 1
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """What the file system says about one file."""

@@ -229,3 +229,21 @@ def test_documents_reach_their_customer_by_a_table_cell_or_a_folder_named_by_the
     assert docs["城西供电所/待归档/申请.txt"]["account_no"] == "3301000004"
     assert docs["城东供电所/张三/合同.txt"]["account_no"] == "3301000003"
     assert summary.unassigned == ["其他/张三/合同.txt"]
+
+
+def test_new_inference_rules_refresh_unchanged_documents(tmp_path: Path, monkeypatch) -> None:
+    from indexer import records as records_mod
+    from indexer.pipeline import EXTRACTION_VERSION
+
+    root = build_archive(tmp_path / "a")
+    loose = "城东供电所/待归档/情况说明.txt"
+    make_txt(root / loose, "情况说明\n户号 3301000003\n")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    row = stored(tmp_path / "ix")[loose]
+    assert row["account_no"] == "3301000003"
+    catalog_of(tmp_path / "ix").write([{**row, "account_no": ""}], (), EXTRACTION_VERSION)
+    assert run_index(root, tmp_path / "ix", workers=1, progress=False).refreshed == 0
+    assert stored(tmp_path / "ix")[loose]["account_no"] == ""  # as an older rule left it
+    monkeypatch.setattr(records_mod, "INFERENCE_VERSION", records_mod.INFERENCE_VERSION + 1)
+    summary = run_index(root, tmp_path / "ix", workers=1, progress=False)
+    assert summary.refreshed >= 1 and stored(tmp_path / "ix")[loose]["account_no"] == "3301000003"

@@ -159,3 +159,13 @@ def test_a_correction_never_names_a_customer_of_another_unit(indexed_archive):
     assert body["read_as"]["corrections"] == [] and "明远" not in body["read_as"]["names"]
     assert body["match"] == "loose"
     assert all(c["org"] == "城西供电所" for c in body["did_you_mean"])
+
+
+def test_time_words_are_read_against_today_in_the_services_zone(client):
+    from search_service.query.timewords import today_in
+
+    year = today_in("Asia/Shanghai").year - 1
+    body = search(client, q="去年隐患整改通知书")
+    assert (body["read_as"]["date_from"], body["read_as"]["date_to"]) == (
+        f"{year}-01-01", f"{year}-12-31")
+    assert all(h["doc_date"].startswith(str(year)) for h in body["hits"])
