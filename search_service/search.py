@@ -21,7 +21,7 @@ from search_service.engines.base import EngineResult, Scope, SearchEngine, Searc
 from search_service.engines.projection import searchable
 from search_service.errors import QueryError
 from search_service.highlight import compile_phrases, snippet
-from search_service.query.closest import closest
+from search_service.query.closest import MAX_CLOSEST, closest
 from search_service.query.parse import word_clause
 from search_service.query.plan import QueryPlan
 from search_service.query.understand import AS_WRITTEN, QueryContext, readings
@@ -152,7 +152,7 @@ def did_you_mean(unknown: tuple[str, ...], params: SearchParams) -> list[dict[st
         for c in closest(params.context.lexicon, part, params.scope.units, params.scope.accounts):
             found.setdefault(c.account_no, {"account_no": c.account_no, "name": c.name,
                                             "org": c.org})
-    return list(found.values())[:5]
+    return list(found.values())[:MAX_CLOSEST]
 
 
 def search_request(plan: QueryPlan, params: SearchParams) -> SearchRequest:
