@@ -160,3 +160,10 @@ def test_a_latest_word_without_a_type_is_searched_as_a_word() -> None:
     found = list(readings("最新", STAFF))
     assert [r for r, _ in found] == [AS_WRITTEN]
     assert [c.text for c in understand("上次明远", STAFF).clauses] == ["上次", "明远"]
+
+
+def test_a_particle_that_completes_a_typo_of_a_name_is_kept() -> None:
+    context = QueryContext(Lexicon([CustomerEntry("3301000010", "金华佳和超市有限公司", "城东供电所")],
+                                   ["城东供电所"]))
+    assert understand("家和用电申请书", context).corrections == (Correction("家和", ("佳和",)),)
+    assert [c.text for c in understand("明远的合同", CONTEXT).clauses] == ["明远"]
