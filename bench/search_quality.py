@@ -24,13 +24,17 @@ import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # judged_typed beside this script
 JUDGED = ROOT / "tests" / "search_service" / "query" / "judged_queries.json"
 CUSTOMERS, SEED = 80, 0
 DEPTH = 20  # ranks looked at for MRR
+TODAY = date(2025, 6, 30)  # the sample's reference day: time words are read against it
+NO_CUSTOMER = "no_customer"  # judged by honesty: no hits, or hits marked loose
 
 # Words staff use for a type, as a user would type them after a name (query side only).
 TYPE_WORDS = {"YK11": "合同", "JC03": "隐患整改通知书", "JC01": "检查工作单", "YK01": "用电申请书",
@@ -49,6 +53,8 @@ class Truth:
     code: str
     year: str
     text: str
+    day: date | None = None
+    status: str = ""  # 整改状态 as the generator wrote it
 
 
 def ground_truth() -> tuple[list[Any], list[Truth]]:
@@ -58,7 +64,8 @@ def ground_truth() -> tuple[list[Any], list[Truth]]:
     _, roster, files = plan_archive(CUSTOMERS, SEED)
     names = {c.number: c.name for c in roster}
     truths = [Truth(f.path, f.number, names.get(f.number, ""), f.path.split("/")[0],
-                    f.doc.code, str(f.doc.day.year), "\n".join(f.doc.lines()))
+                    f.doc.code, str(f.doc.day.year), "\n".join(f.doc.lines()), f.doc.day,
+                    dict(f.doc.fields).get("整改状态", ""))
               for f in files if f.doc is not None and not f.damage]
     return roster, truths
 
@@ -86,7 +93,7 @@ def judge(archive_root: Path) -> list[dict[str, Any]]:
     queries: list[dict[str, Any]] = []
 
     def add(kind: str, q: str, relevant: list[str] | set[str]) -> None:
-        if relevant and all(x["q"] != q for x in queries):
+        if (relevant or kind == NO_CUSTOMER) and all(x["q"] != q for x in queries):
             queries.append({"kind": kind, "q": q, "relevant": sorted(relevant)})
 
     def brand(name: str) -> str:
@@ -146,6 +153,9 @@ def judge(archive_root: Path) -> list[dict[str, Any]]:
     add("name_type", "明远合同", docs_of(lambda t: "明远" in t.name and t.code in {"YK11", "YK12"}))
     add("name_type", "明远的合同", docs_of(lambda t: "明远" in t.name and t.code in {"YK11", "YK12"}))
     add("name_type", "明远纺织公司", pinned)
+    from judged_typed import judge_typed  # kinds of issue 19, from their own seed
+
+    judge_typed(roster, truths, add)
     return queries
 
 
@@ -176,9 +186,11 @@ def service_parts(root: Path, index: Path) -> tuple[Any, Any, Any]:
     from search_service.query.vocabulary import Vocabulary
 
     units = Units.from_file(root / "units.csv")
-    lexicon, _ = Vocabulary().get(load_customers(root), units.parents)
-    return (open_engine(Settings(index_dir=index)), Catalog.open(default_url(index)),
-            QueryContext(lexicon))
+    aliases = getattr(units, "aliases", None)  # None: code from before issue 19 (BEFORE runs)
+    lexicon, _ = Vocabulary().get(load_customers(root), units.parents,
+                                  *([aliases] if aliases is not None else []))
+    context = QueryContext(lexicon, **({"today": TODAY} if aliases is not None else {}))
+    return open_engine(Settings(index_dir=index)), Catalog.open(default_url(index)), context
 
 
 def evaluate(root: Path, index: Path, queries: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
@@ -189,14 +201,18 @@ def evaluate(root: Path, index: Path, queries: list[dict[str, Any]]) -> dict[str
     engine, catalog, context = service_parts(root, index)
     ranks: dict[str, list[int | None]] = defaultdict(list)
     for item in queries:
+        loose = False
         try:
             result = run_search(engine, catalog, SearchParams(
                 q=item["q"], page_size=DEPTH, facets=False, context=context))
             paths = [h["path"] for h in result.hits]
+            loose = getattr(result, "match", "exact") == "loose"
         except QueryError:
             paths = []
         relevant = set(item["relevant"])
         rank = next((n for n, p in enumerate(paths, 1) if p in relevant), None)
+        if item["kind"] == NO_CUSTOMER:  # honest: nothing, or marked as look-alikes
+            rank = 1 if not paths or loose else None
         ranks[item["kind"]].append(rank)
         ranks["all"].append(rank)
     engine.close()

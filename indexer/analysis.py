@@ -6,7 +6,9 @@ findable, phrases match adjacent text, and each token carries its ordinal positi
 character offsets so highlighting marks the matched text. Whitespace between two Han
 characters is transparent (PDF extraction breaks lines mid-word). Runs of ASCII letters and
 digits (户号 3301234567, S11-M-630, 10kV) become single lowercased tokens. Full-width ASCII
-is folded to half-width character by character, so offsets stay true.
+is folded to half-width character by character, so offsets stay true. Traditional Han
+characters are folded to simplified ones (萬順電業 → 万顺电业) one for one with OpenCC's
+character table, at indexing and at query time, so either form finds the other.
 
 This module's import path is pickled into every index: do not rename or move it.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -36,6 +39,29 @@ _SPACES = frozenset(_SPACE_CLASS)
 FULL_WIDTH_TO_ASCII = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 
 
+_CJK_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> tuple[dict[int, str], re.Pattern[str]]:
+    """OpenCC's traditional → simplified mapping of single Han characters (one character
+    for one), and a pattern finding any of them. Built once per process (~10 ms)."""
+    import opencc
+
+    chars = [chr(c) for lo, hi in _CJK_BLOCKS for c in range(lo, hi)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    table = {ord(a): b for a, b in zip(chars, converted)
+             if a != b and len(b) == 1 and is_han(b)}
+    found = re.compile("[" + "".join(chr(c) for c in sorted(table)) + "]")
+    return table, found
+
+
+def fold(text: str) -> str:
+    """``text`` with traditional Han characters as simplified ones, character for character."""
+    table, found = _t2s()
+    return text.translate(table) if found.search(text) else text
+
+
 def _word(run: str) -> str:
     """A run of letters and digits as its token (full-width folded, lowercased)."""
     return (run if run.isascii() else run.translate(FULL_WIDTH_TO_ASCII)).lower()
@@ -44,8 +70,10 @@ def _word(run: str) -> str:
 def raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield ``(token_text, startchar, endchar)`` in order; the basis of the tokenizer.
 
-    A regular expression finds the runs (in C); only Han runs are walked in Python.
+    A regular expression finds the runs (in C); only Han runs are walked in Python. Token
+    texts are folded (:func:`fold`); offsets are those of ``text``.
     """
+    text = fold(text)
     for match in _RUNS.finditer(text):
         start, end = match.span()
         if match.lastgroup == "word":
@@ -122,7 +150,7 @@ def token_text(text: str) -> str:
     """The token texts of ``text`` joined by spaces, as :func:`tokenize` finds them, built
     without a Python step per token (what an engine indexing token streams is sent)."""
     parts = []
-    for match in _RUNS.finditer(text):
+    for match in _RUNS.finditer(fold(text)):
         run = match.group()
         if match.lastgroup == "word":
             parts.append(_word(run))

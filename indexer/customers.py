@@ -54,6 +54,15 @@ class Customers(dict[str, Customer]):
     def units(self) -> frozenset[str]:
         return frozenset(c.org for c in self.values() if c.org)
 
+    @cached_property
+    def named(self) -> dict[tuple[str, str], list[str]]:
+        """(unit, 户名) → 户号 of the customers so named; unit "" counts every unit."""
+        found: dict[tuple[str, str], list[str]] = {}
+        for account, c in sorted(self.items()):
+            for key in {(c.org, c.name.strip()), ("", c.name.strip())}:
+                found.setdefault(key, []).append(account)
+        return found
+
 
 def find_customers_file(root: Path) -> Path | None:
     return next((root / n for n in FILENAMES if (root / n).is_file()), None)

@@ -1,11 +1,13 @@
 """Inferring archive facts from a file's path and text where the catalog is silent.
 
-A label is followed by a colon, or by a tab where the text comes from a form's table cell.
+A label is followed by a colon, by a tab where the text comes from a form's table cell, by a
+table rule (``户号 | 3301000123``) or by spaces alone (``户号 3301000123``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
@@ -14,7 +16,7 @@ from indexer import doctypes
 from indexer.doctypes import DocType
 
 _ACCOUNT_IN_NAME = re.compile(r"(?<!\d)(\d{10})(?!\d)")
-_ACCOUNT_IN_TEXT = re.compile(r"户\s*号\s*[：:\t]\s*(\d{10})(?!\d)")
+_ACCOUNT_IN_TEXT = re.compile(r"户\s*号(?:\s*[：:\t|｜│]\s*|[ \u3000]+)(\d{10})(?!\d)")
 _DATE = re.compile(
     r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
     r"|[-./](\d{1,2})[-./](\d{1,2})(?!\d)"
@@ -36,6 +38,17 @@ def account_from_path(relpath: str) -> str | None:
         match = _ACCOUNT_IN_NAME.search(part)
         if match:
             return match.group(1)
+    return None
+
+
+def account_from_folder_name(relpath: str, accounts_named: Callable[[str], list[str]]) -> str | None:
+    """户号 of the customer a folder is named after (``城东供电所/杭州明远纺织有限公司/…``),
+    innermost first, when exactly one customer has that name: ``accounts_named(name)`` gives
+    the 户号 of the customers so named (within the file's unit)."""
+    for part in reversed(PurePosixPath(relpath).parts[:-1]):
+        found = accounts_named(part.strip())
+        if len(found) == 1:
+            return found[0]
     return None
 
 

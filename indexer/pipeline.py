@@ -23,6 +23,7 @@ from tqdm import tqdm
 from indexer.catalog import listing as catalog_mod
 from indexer.catalog.store import Catalog, KnownFile
 from indexer import customers as customers_mod
+from indexer import records as records_mod
 from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError
 from indexer.extract import SOURCE_TEXT, Extracted, Limits, extract
 from indexer.ocrcache import FILENAME as OCR_CACHE_FILE
@@ -263,7 +264,8 @@ def _changed(facts: FileFacts, known: KnownFile | None, retry_failed: bool) -> b
 
 
 def _fingerprint(root: Path) -> str:
-    digest = hashlib.sha256()
+    """The master data's and the inference rules' fingerprint: a change refreshes records."""
+    digest = hashlib.sha256(f"inference {records_mod.INFERENCE_VERSION}\n".encode())
     for name in sorted(_RECORD_SOURCES):
         if (root / name).is_file():
             digest.update(name.encode() + b"\0" + (root / name).read_bytes())

@@ -20,6 +20,12 @@ from indexer.schema import (
 )
 
 
+# Changes whenever the rules inferring a record from its text and path change (1: 户号 after a
+# table rule or spaces, folders named by a 户名): the next run re-infers unchanged documents
+# from their catalog text (the pipeline's master-data fingerprint includes it).
+INFERENCE_VERSION = 1
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """What the file system says about one file."""
@@ -45,6 +51,14 @@ def unit_from_path(relpath: str, customers: dict[str, Customer]) -> str:
     top = PurePosixPath(relpath).parts[0] if "/" in relpath else ""
     units = customers.units if isinstance(customers, Customers) else Customers(customers).units
     return top if top in units else ""
+
+
+def account_from_folder(relpath: str, customers: dict[str, Customer]) -> str | None:
+    """户号 from a folder named by a customer's 户名 alone, when no other customer of the
+    file's unit (the top folder, if it names one; else of the whole archive) has that name."""
+    named = (customers if isinstance(customers, Customers) else Customers(customers)).named
+    unit = unit_from_path(relpath, customers)
+    return infer.account_from_folder_name(relpath, lambda name: named.get((unit, name), []))
 
 
 def _iso(value: date | None) -> str:
@@ -80,7 +94,8 @@ def failure_record(facts: FileFacts, status: str, error: str,
     """A file without text, still filed under its customer and unit (from the catalog or the
     folder layout), so archivists scoped to that unit see it and can fix it."""
     entry = catalog.get(facts.path)
-    account = (entry and entry.account_no) or infer.account_from_path(facts.path) or ""
+    account = (entry and entry.account_no) or infer.account_from_path(facts.path) \
+        or account_from_folder(facts.path, customers) or ""
     record = file_record(facts, status, error)
     record["account_no"] = account
     record.update(customer_fields(customers, account, facts.path))
@@ -99,7 +114,7 @@ def document_record(
     """The full record of a searchable document; catalog values win over inference."""
     entry = catalog.get(facts.path)
     account = (entry and entry.account_no) or infer.account_from_path(facts.path) \
-        or infer.account_from_text(text) or ""
+        or infer.account_from_text(text) or account_from_folder(facts.path, customers) or ""
     doc_type = (entry and entry.doc_type and doctypes.lookup(entry.doc_type)) \
         or infer.doc_type_from(facts.path, text)
     code = doc_type.code if doc_type else ""

@@ -26,6 +26,8 @@ from search_service.users import User
 if TYPE_CHECKING:
     from indexer.catalog.store import Catalog
     from search_service.access import Access
+    from search_service.config import Settings
+    from search_service.search import SearchResult
 
 DEFAULT_INDEX = Path(os.environ.get("ARCHIVE_SEARCH_INDEX", "data/index"))
 EXIT_BAD_INPUT = 2
@@ -335,9 +337,8 @@ def format_summary(summary: RunSummary) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from indexer import doctypes
     from search_service.config import Settings
-    from search_service.page_model import FACET_TITLES
+    from search_service.query.timewords import today_in
     from search_service.query.vocabulary import archive_context
     from search_service.search import SearchParams, run_search
 
@@ -348,20 +349,50 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(index_dir=args.index, database_url=args.db)
     catalog = _catalog(args)
-    context = archive_context(settings.resolved_root(), catalog.units())
+    context = archive_context(settings.resolved_root(), catalog.units(),
+                              _unit_aliases(settings), today_in(settings.time_zone))
     params = SearchParams(q=args.query, filters=filters, page_size=min(args.limit, 100),
                           facets=False, context=context)
     result = run_search(open_engine(settings), catalog, params)
     if args.json:
         print(json.dumps({"total": result.total, "hits": result.hits,
-                          "understood": result.understood}, ensure_ascii=False, indent=1))
+                          "understood": result.understood, "reading": result.reading,
+                          "match": result.match, "read_as": result.read_as,
+                          "did_you_mean": result.did_you_mean},
+                         ensure_ascii=False, indent=1))
     else:
-        if result.understood:
-            print("按 " + " · ".join(f"{FACET_TITLES.get(u['field'], u['field'])}="
-                                    f"{doctypes.name_of(u['value']) or u['value']}"
-                                    for u in result.understood) + " 检索")
+        print("\n".join(reading_lines(result)))
         print(format_hits(result.total, result.hits))
     return 0
+
+
+def _unit_aliases(settings: "Settings") -> dict[str, tuple[str, ...]]:
+    """The units' short names configured in units.csv (none without the file)."""
+    from search_service.policy import Units
+
+    path = settings.resolved_units()
+    if path is None or not path.is_file():
+        return {}
+    return Units.from_file(path).aliases
+
+
+def reading_lines(result: "SearchResult") -> list[str]:
+    """How the query was read, as the page shows it: chips, corrections, a loose answer."""
+    from search_service.page_model import chip_label, chip_title, reading_parts
+
+    lines = []
+    parts = reading_parts(result)
+    if parts:
+        lines.append("按 " + " · ".join(f"{chip_title(u['field'])}={chip_label(u)}"
+                                       for u in parts) + " 检索")
+    for c in result.read_as.get("corrections", []):
+        lines.append(f"已按“{'、'.join(c['meant'])}”检索（输入的是“{c['typed']}”）")
+    if result.match == "loose":
+        lines.append(f"未找到“{'、'.join(result.read_as.get('unknown', []))}”，以下为相近结果")
+    if result.did_you_mean:
+        lines.append("您是不是要找：" + "、".join(f"{c['name']}（户号 {c['account_no']}）"
+                                            for c in result.did_you_mean))
+    return lines
 
 
 def format_hits(total: int, hits: list[dict]) -> str:

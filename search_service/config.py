@@ -26,6 +26,8 @@
                                           window before it gets 429 (20)
     ARCHIVE_SEARCH_MAX_BODY_KB            largest request body accepted (64 KiB)
     ARCHIVE_SEARCH_MAX_QUERY_CHARS        longest query string accepted, URL-encoded (16384)
+    ARCHIVE_SEARCH_TIME_ZONE              the zone of "today" for time words in queries
+                                          (去年, 上个月; default Asia/Shanghai)
 
 There is no module-level settings object: ``create_app(settings)`` receives one, so tests
 and several workers each build theirs.
@@ -38,6 +40,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from indexer.customers import UNITS_FILENAME
 from indexer.errors import InputError
@@ -71,6 +74,7 @@ class Settings:
     login_address_limit: int = 20
     max_body_kb: int = 64
     max_query_chars: int = 16384
+    time_zone: str = "Asia/Shanghai"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -98,6 +102,10 @@ class Settings:
         if min(self.login_lock_after, self.login_lock_minutes, self.login_address_limit,
                self.max_body_kb, self.max_query_chars) < 1:
             raise InputError("登录限制和请求大小上限须为正整数")
+        try:
+            ZoneInfo(self.time_zone)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise InputError(f"时区“{self.time_zone}”无效，应为如 Asia/Shanghai 的时区名") from None
 
     def db_url(self) -> str:
         """The configured database URL, else a SQLite file beside the index directory."""
@@ -165,6 +173,7 @@ _ENV_FIELDS = (  # (field, variable suffix, converter)
     ("login_address_limit", "LOGIN_ADDRESS_LIMIT", int),
     ("max_body_kb", "MAX_BODY_KB", int),
     ("max_query_chars", "MAX_QUERY_CHARS", int),
+    ("time_zone", "TIME_ZONE", str),
 )
 assert {f.name for f in fields(Settings)} == {name for name, _, _ in _ENV_FIELDS}
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from whoosh import query as wq
 
-from indexer.analysis import FULL_WIDTH_TO_ASCII, is_han, raw_tokens
+from indexer.analysis import FULL_WIDTH_TO_ASCII, fold, is_han, raw_tokens
 
 _WORD = r"0-9a-z"
 _TOKEN_CHARS = _WORD + r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -21,8 +21,9 @@ _GAP = rf"[^{_TOKEN_CHARS}]*?"
 
 
 def fold_text(text: str) -> str:
-    """Lowercase and fold full-width ASCII without changing the text's length."""
-    folded = text.translate(FULL_WIDTH_TO_ASCII)
+    """Lowercase, fold full-width ASCII and traditional characters (萬 → 万, as the analyzer
+    does) without changing the text's length."""
+    folded = fold(text).translate(FULL_WIDTH_TO_ASCII)
     lowered = folded.lower()
     return lowered if len(lowered) == len(folded) else "".join(
         c.lower() if len(c.lower()) == 1 else c for c in folded

@@ -23,6 +23,19 @@ FACET_TITLES = {
 PRIMARY_FACETS = ("org", "doc_type", "year", "customer_class", "volt_level", "hazard_status",
                   "hazard_overdue", "complete")
 SORT_TITLES = {"relevance": "相关度", "date_desc": "日期从新到旧", "date_asc": "日期从旧到新"}
+# Chips of what the query's words became beyond facets: time words (去年, 上次).
+CHIP_TITLES = {**FACET_TITLES, "date": "形成日期", "sort": "排序", "name": "户名",
+               "account_no": "户号"}
+
+
+def chip_title(field: str) -> str:
+    return CHIP_TITLES.get(field, field)
+
+
+def chip_label(understood: dict[str, str]) -> str:
+    """A chip's value as read: a type's name, else the value (2023-01-01 至 2023-12-31)."""
+    value = understood["value"]
+    return doctypes.name_of(value) or value if understood["field"] == "doc_type" else value
 
 
 @dataclass(frozen=True)
@@ -130,12 +143,52 @@ class Chip:
     remove_url: str
 
 
+def reading_parts(result: SearchResult) -> list[dict[str, str]]:
+    """What the query's words became, as chips show it: the names and the 户号 read from it
+    (``removable`` "") and the understood filters (removable: ``without=<text>``)."""
+    read_as = result.read_as or {}
+    parts = [{"field": "name", "value": n, "text": n, "removable": ""}
+             for n in read_as.get("names", [])]
+    if read_as.get("account_no"):
+        parts.append({"field": "account_no", "value": read_as["account_no"], "text": "",
+                      "removable": ""})
+    return parts + [{**u, "removable": "1"} for u in result.understood]
+
+
 def understood_chips(result: SearchResult, links: LinkBuilder) -> list[Chip]:
-    """The filters read from the query (供电单位=城东供电所 …), each removable."""
-    return [Chip(FACET_TITLES.get(u["field"], u["field"]),
-                 doctypes.name_of(u["value"]) if u["field"] == "doc_type" else u["value"],
-                 u["text"], links.toggle("without", u["text"]))
-            for u in result.understood]
+    """What the query was read as (户名=明远 · 供电单位=城东供电所 …); filters removable."""
+    return [Chip(chip_title(u["field"]), chip_label(u), u["text"],
+                 links.toggle("without", u["text"]) if u["removable"] else "")
+            for u in reading_parts(result)]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What the page says about the reading: a correction (with the link that searches
+    exactly as typed) or a loose answer (with the closest real customers)."""
+
+    text: str
+    url: str = ""
+    link_text: str = ""
+    kind: str = "corrected"  # or "loose"
+
+
+def reading_notices(result: SearchResult, links: LinkBuilder) -> list[Notice]:
+    """未找到“…”，以下为相近结果 for a loose answer; 已按“明远”检索 for a correction."""
+    read_as = result.read_as or {}
+    notices = []
+    for c in read_as.get("corrections", []):
+        exact = _query(links).replace(c["typed"], f'"{c["typed"]}"')
+        notices.append(Notice(f"已按“{'、'.join(c['meant'])}”检索（您输入的是“{c['typed']}”）。",
+                              links.with_value("q", exact), f"仍按“{c['typed']}”检索"))
+    if result.match == "loose":
+        notices.append(Notice(f"未找到“{'、'.join(read_as.get('unknown', []))}”，以下为相近结果",
+                              kind="loose"))
+    return notices
+
+
+def _query(links: LinkBuilder) -> str:
+    return next((v for k, v in links.items if k == "q"), "")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ before ranking and counting, so totals and facet counts never reveal documents o
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -33,7 +35,8 @@ from search_service.engines.base import Scope
 
 DEFAULT_CITY = "市供电公司"
 DEFAULT_COUNTY = "县供电公司"
-UNIT_COLUMNS = ("单位", "上级单位")
+UNIT_COLUMNS = ("单位", "上级单位")  # and optionally 简称: short names, separated by 、
+_ALIAS_SEPARATORS = re.compile(r"[、，,;；/\s]+")
 
 
 class Reach(Enum):
@@ -152,6 +155,7 @@ class Units:
 
     def __init__(self, parents: dict[str, str]) -> None:
         self.parents = dict(parents)
+        self.aliases: dict[str, tuple[str, ...]] = {}  # unit → its 简称 (units.csv, optional)
         self.children: dict[str, list[str]] = {}
         for unit, parent in self.parents.items():
             if parent:
@@ -168,15 +172,18 @@ class Units:
     def from_file(cls, path: Path) -> "Units":
         """The tree in ``path`` (CSV/XLSX, columns 单位 and 上级单位)."""
         parents: dict[str, str] = {}
+        aliases: dict[str, tuple[str, ...]] = {}
         for line, row in enumerate(read_table(path, UNIT_COLUMNS), start=2):
             unit, parent = row.get("单位", "").strip(), row.get("上级单位", "").strip()
             if not unit:
                 raise TableError(f"{path} 第 {line} 行：单位为空")
             parents[unit] = parent
+            aliases[unit] = tuple(a for a in _ALIAS_SEPARATORS.split(row.get("简称", "")) if a)
         for parent in set(parents.values()) - set(parents):
             if parent:
                 parents[parent] = ""  # named only as a parent: a root
         units = cls(parents)
+        units.aliases = {u: a for u, a in aliases.items() if a}
         units._check_acyclic(path)
         return units
 

@@ -40,6 +40,7 @@ from search_service.policy import (Units, can_read_archives, can_see_failed_file
                                    scope_of, unit_in_reach)
 from search_service.query.segment import warm_up
 from search_service.query.suggest import SuggestionIndex, nothing_found
+from search_service.query.timewords import today_in
 from search_service.query.understand import QueryContext, understand
 from search_service.query.vocabulary import Vocabulary
 from search_service.search import HIT_FIELDS, SearchParams, SearchResult, match_pattern, run_search
@@ -101,7 +102,8 @@ class ArchiveReader:
         self._keep_current()
         units = self.access.units()
         lexicon, suggestions = self._vocabulary(units)
-        context = replace(params.context or QueryContext(), lexicon=lexicon)
+        context = replace(params.context or QueryContext(), lexicon=lexicon,
+                          today=today_in(self.settings.time_zone))
         result = run_search(self.engine, self.catalog,
                             replace(params, scope=self.scope(user), context=context))
         if result.total == 0 and params.q.strip():
@@ -129,7 +131,7 @@ class ArchiveReader:
             customers = self.customers.get(self.settings.resolved_root())
         except UnavailableError:
             customers = {}
-        return self.vocabulary.get(customers, units.parents)
+        return self.vocabulary.get(customers, units.parents, units.aliases)
 
     def _hints(self, user: User, units: Units, suggestions: SuggestionIndex,
                params: SearchParams, context: QueryContext) -> dict[str, Any]:

@@ -14,14 +14,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from indexer import doctypes
+from indexer.analysis import fold
 from indexer.catalog.store import Catalog
 from indexer.schema import FACET_FIELDS, SNIPPET_FIELDS
 from search_service.engines.base import EngineResult, Scope, SearchEngine, SearchRequest
 from search_service.engines.projection import searchable
 from search_service.errors import QueryError
 from search_service.highlight import compile_phrases, snippet
+from search_service.query.closest import MAX_CLOSEST, closest
+from search_service.query.parse import word_clause
 from search_service.query.plan import QueryPlan
 from search_service.query.understand import AS_WRITTEN, QueryContext, readings
+
+EXACT_MATCH, LOOSE_MATCH = "exact", "loose"  # SearchResult.match
 
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PAGE_SIZE = 100
@@ -59,6 +64,9 @@ class SearchResult:
     understood: list[dict[str, str]] = field(default_factory=list)
     reading: str = AS_WRITTEN  # how the query was read (query.understand: as written, …)
     hints: dict[str, Any] = field(default_factory=dict)  # nothing found: what to try instead
+    match: str = EXACT_MATCH  # loose: a name or 户号 of the query matches no customer
+    read_as: dict[str, Any] = field(default_factory=dict)  # QueryPlan.reading(), + unknown
+    did_you_mean: list[dict[str, str]] = field(default_factory=list)  # closest customers
 
     @property
     def partial(self) -> bool:
@@ -69,7 +77,8 @@ class SearchResult:
         return {"total": self.total, "page": self.page, "page_size": self.page_size,
                 "hits": self.hits, "facets": self.facets, "took_ms": self.took_ms,
                 "partial": self.partial, "missing_shards": list(self.missing),
-                "understood": self.understood, "reading": self.reading, "hints": self.hints}
+                "understood": self.understood, "reading": self.reading, "hints": self.hints,
+                "match": self.match, "read_as": self.read_as, "did_you_mean": self.did_you_mean}
 
 
 def run_search(engine: SearchEngine, catalog: Catalog, params: SearchParams) -> SearchResult:
@@ -90,6 +99,8 @@ def run_search(engine: SearchEngine, catalog: Catalog, params: SearchParams) -> 
     if not found.hits and found.total and request.offset:
         page = math.ceil(found.total / params.page_size)  # past the end: the last page
         found = engine.search(replace(request, offset=(page - 1) * params.page_size))
+    plan = within_scope(plan, params)
+    unknown = unknown_parts(engine, plan, params) if reading != AS_WRITTEN else ()
     return SearchResult(
         total=found.total, page=page if found.total else 1, page_size=params.page_size,
         hits=hits_of(catalog, found, plan),
@@ -97,15 +108,63 @@ def run_search(engine: SearchEngine, catalog: Catalog, params: SearchParams) -> 
                 for name in FACET_FIELDS if params.facets},
         took_ms=round((time.perf_counter() - began) * 1000, 1), missing=found.missing,
         understood=[u.to_dict() for u in plan.understood], reading=reading,
+        match=LOOSE_MATCH if unknown else EXACT_MATCH,
+        read_as={**plan.reading(), "unknown": list(unknown)},
+        did_you_mean=did_you_mean(unknown, params),
     )
+
+
+def within_scope(plan: QueryPlan, params: SearchParams) -> QueryPlan:
+    """``plan`` with its corrections (明园 → 明远) kept to names of customers the user may
+    read: a correction must not tell that a name exists in another unit."""
+    if params.scope.unlimited or params.context is None or not plan.corrections:
+        return plan
+    lexicon, scope = params.context.lexicon, params.scope
+    visible = {fold(n) for c in lexicon.customers
+               if c.org in (scope.units or ()) or c.account_no in scope.accounts
+               for n in (c.name, lexicon.brands.get(c.account_no, "")) if n}
+    kept = tuple(replace(c, meant=tuple(m for m in c.meant if m in visible))
+                 for c in plan.corrections)
+    hidden = {m for c in plan.corrections for m in c.meant} - visible
+    return replace(plan, corrections=tuple(c for c in kept if c.meant),
+                   names=tuple(n for n in plan.names if n not in hidden))
+
+
+def unknown_parts(engine: SearchEngine, plan: QueryPlan, params: SearchParams) -> tuple[str, ...]:
+    """The parts of ``plan`` that may name a customer and match no document the user may
+    read, in any field (a word of the text is no unknown name), uncorrected."""
+    missing = []
+    for part in plan.uncorrected():
+        clause = word_clause(part)
+        probe = SearchRequest(plan=QueryPlan(text=part, clauses=(clause,)) if clause else plan,
+                              scope=params.scope, limit=1)
+        if clause is None or part.isdigit() or not engine.search(probe).total:
+            missing.append(part)
+    return tuple(missing)
+
+
+def did_you_mean(unknown: tuple[str, ...], params: SearchParams) -> list[dict[str, str]]:
+    """The customers closest to the unknown parts, within the user's scope."""
+    if not unknown or params.context is None:
+        return []
+    found: dict[str, dict[str, str]] = {}
+    for part in unknown:
+        for c in closest(params.context.lexicon, part, params.scope.units, params.scope.accounts):
+            found.setdefault(c.account_no, {"account_no": c.account_no, "name": c.name,
+                                            "org": c.org})
+    return list(found.values())[:MAX_CLOSEST]
 
 
 def search_request(plan: QueryPlan, params: SearchParams) -> SearchRequest:
     """The engine's request for ``params`` (an empty query browses newest first)."""
-    sort = "date_desc" if params.sort == "relevance" and plan.is_empty else params.sort
+    sort = params.sort
+    if sort == "relevance":  # 上次检查单: newest first; an empty query browses newest first
+        sort = plan.sort or ("date_desc" if plan.is_empty else sort)
     return SearchRequest(
         plan=plan, filters={k: tuple(v) for k, v in params.filters.items() if v},
-        date_from=params.date_from, date_to=params.date_to, account_no=params.account_no,
+        date_from=max(params.date_from, plan.date_from),
+        date_to=min((d for d in (params.date_to, plan.date_to) if d), default=""),
+        account_no=params.account_no or plan.customer,
         scope=params.scope, facets=FACET_FIELDS if params.facets else (), sort=sort,
         offset=(params.page - 1) * params.page_size, limit=params.page_size)
 

@@ -67,6 +67,27 @@ class SearchHints(BaseModel):
     remove_filters: bool = False
 
 
+class Correction(BaseModel):
+    typed: str
+    meant: list[str]
+
+
+class ReadAs(BaseModel):
+    """What the query's words became (the same on the page and in ``search --json``)."""
+
+    names: list[str] = []
+    account_no: str = ""
+    units: list[str] = []
+    doc_types: list[str] = []
+    years: list[str] = []
+    hazard_status: list[str] = []
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = ""
+    corrections: list[Correction] = []
+    unknown: list[str] = Field(default_factory=list, description="未找到的户名或户号")
+
+
 class SearchResponse(BaseModel):
     total: int
     page: int
@@ -79,6 +100,9 @@ class SearchResponse(BaseModel):
     understood: list[Understood] = []
     reading: str = "as_written"  # as_written | understood (chips apply) | as_words
     hints: SearchHints | None = None
+    match: str = Field("exact", description="loose：检索式中的户名或户号没有对应客户，结果为相近结果")
+    read_as: ReadAs = Field(default_factory=ReadAs)
+    did_you_mean: list[CustomerSuggestion] = []
 
 
 class DocTypeSuggestion(BaseModel):

@@ -22,7 +22,8 @@ from search_service.api.deps import AccessControl, Auditor, CurrentUser, Reader
 from search_service.api.documents import DocId
 from search_service.api.params import SearchQuery
 from search_service.page_model import (FACET_TITLES, LinkBuilder, customers_in, facet_groups,
-                                       pages_around, suggestions, understood_chips)
+                                       pages_around, reading_notices, suggestions,
+                                       understood_chips)
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=web.TEMPLATES_DIR)
@@ -70,6 +71,7 @@ def search_page(request: Request, params: SearchQuery, user: CurrentUser,
         "suggestions": suggestions(params, result, links) if not result.total else [],
         "customers": customers_in(result.hits) if params.q.strip() else [],
         "chips": understood_chips(result, links),
+        "notices": reading_notices(result, links),
     })
 
 

@@ -13,7 +13,7 @@ from indexer.schema import MULTI_FACETS, STATUS_OK
 from search_service.engines.derived import DERIVED_FIELDS
 
 # Changes whenever the records change shape: engines holding older records are re-projected.
-PROJECTION_VERSION = 2
+PROJECTION_VERSION = 3  # 3: Han tokens folded traditional → simplified (issue 19)
 
 # Catalog columns an engine indexes as they are.
 RECORD_FIELDS = (

@@ -8,14 +8,15 @@ or brand: a name to match) and feeds the segmenter's user dictionary.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from indexer import doctypes
-from indexer.analysis import is_han
+from indexer.analysis import fold, is_han
 
 # Entity kinds. Filters become removable chips; names stay text to match.
 ORG = "org"
@@ -122,32 +123,65 @@ def shared_regions(names: Iterable[str]) -> set[str]:
             if n >= _MIN_REGION_SHARE and all(is_han(c) for c in prefix)}
 
 
-class Lexicon:
-    """Word → entity for one archive, plus every customer name (for "is this part of a name")."""
+def short_names(unit: str) -> tuple[str, ...]:
+    """What staff call a unit: 城东供电所 → 城东所, 城区供电公司 → 城区公司 (国网… without 国网)."""
+    found = []
+    for long, short in (("供电所", "所"), ("供电公司", "公司"), ("供电分公司", "分公司")):
+        if unit.endswith(long) and len(unit) > len(long) + 1:
+            found.append(unit[:-len(long)] + short)
+    found += [name[2:] for name in found if name.startswith("国网") and len(name) > 4]
+    return tuple(found)
 
-    def __init__(self, customers: Iterable[CustomerEntry], units: Iterable[str]) -> None:
+
+def unit_aliases(units: Iterable[str],
+                 configured: Mapping[str, Iterable[str]] | None = None) -> dict[str, str]:
+    """Alias → unit: each unit's short names (:func:`short_names`; one that two units share
+    is left out) and the aliases configured in units.csv (column 简称), which always win."""
+    derived: dict[str, set[str]] = {}
+    for unit in units:
+        for alias in short_names(unit):
+            derived.setdefault(alias, set()).add(unit)
+    aliases = {a: next(iter(u)) for a, u in derived.items() if len(u) == 1}
+    for unit, names in (configured or {}).items():
+        aliases.update({a: unit for a in names if a})
+    return aliases
+
+
+class Lexicon:
+    """Word → entity for one archive, plus every customer name (for "is this part of a name").
+
+    Words and names are held folded (:func:`indexer.analysis.fold`): 萬順 finds 万顺."""
+
+    def __init__(self, customers: Iterable[CustomerEntry], units: Iterable[str],
+                 aliases: Mapping[str, Iterable[str]] | None = None) -> None:
         self.customers = tuple(sorted(customers, key=lambda c: c.account_no))
         self.units = tuple(sorted({u for u in units if u}))
-        names = [c.name for c in self.customers]
+        self.aliases = unit_aliases(self.units, aliases)
+        self._accounts = [c.account_no for c in self.customers]
+        names = [fold(c.name) for c in self.customers]
         self.regions = set(REGIONS) | shared_regions(names)
-        self.brands = {c.account_no: brand_of(c.name, self.regions) for c in self.customers}
+        self.brands = {c.account_no: brand_of(fold(c.name), self.regions)
+                       for c in self.customers}
         self.words: dict[str, Entity] = {}
         self._add_filters()
         for c in self.customers:
-            self._add(c.name, Entity(CUSTOMER, (c.name,), c.name))
+            self._add(fold(c.name), Entity(CUSTOMER, (c.name,), c.name))
             brand = self.brands[c.account_no]
             if brand:
                 self._add(brand, Entity(BRAND, (brand,), brand))
         self._names = "\n".join(names)
         self._similar = _similarity_keys([*{b for b in self.brands.values() if b},
-                                          *(c.name for c in self.customers
-                                            if not is_company(c.name) and len(c.name) <= 4)])
-        digest = hashlib.sha256("\n".join([self._names, *self.units]).encode()).hexdigest()
+                                          *(n for n in names
+                                            if not is_company(n) and len(n) <= 4)])
+        digest = hashlib.sha256("\n".join([self._names, *self.units, *self.aliases])
+                                .encode()).hexdigest()
         self.key = digest[:16]
 
     def _add_filters(self) -> None:
         for unit in self.units:
-            self._add(unit, Entity(ORG, (unit,), unit))
+            self._add(fold(unit), Entity(ORG, (unit,), unit))
+        for alias, unit in self.aliases.items():
+            self._add(fold(alias), Entity(ORG, (unit,), alias))
         for status in HAZARD_STATUSES:
             self._add(status, Entity(HAZARD_STATUS, (status,), status))
         for word, codes in DOC_TYPE_WORDS.items():
@@ -165,15 +199,26 @@ class Lexicon:
         match = _YEAR.match(word)
         if match:
             return Entity(YEAR, (match.group(1),), word)
-        return self.words.get(word)
+        return self.words.get(fold(word))
 
     def in_a_name(self, text: str) -> bool:
         """Whether ``text`` occurs inside some customer's name."""
-        return len(text) >= 2 and text in self._names
+        return len(text) >= 2 and fold(text) in self._names
+
+    def accounts_named(self, name: str) -> list[str]:
+        """户号 of the customers whose whole 户名 is ``name``."""
+        name = fold(name)
+        return [c.account_no for c in self.customers if fold(c.name) == name]
+
+    def has_account_prefix(self, digits: str) -> bool:
+        """Whether some customer's 户号 starts with ``digits``."""
+        at = bisect.bisect_left(self._accounts, digits)
+        return at < len(self._accounts) and self._accounts[at].startswith(digits)
 
     def similar(self, word: str) -> list[str]:
         """Brands and person names one character away from ``word``, or sounding the same
         (明园 → 明远): what a typo probably meant."""
+        word = fold(word)
         if len(word) < 2 or not all(is_han(c) for c in word):
             return []
         found = [w for key in _keys(word) for w in self._similar.get(key, ()) if w != word]

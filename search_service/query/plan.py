@@ -50,6 +50,17 @@ class Understood:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A name part that matched no customer, read as the customer name it probably means."""
+
+    typed: str
+    meant: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"typed": self.typed, "meant": list(self.meant)}
+
+
+@dataclass(frozen=True)
 class QueryPlan:
     """What a query asks for.
 
@@ -61,7 +72,15 @@ class QueryPlan:
       admit a document on their own; when not ``require_all``, matching any boost counts
       as matching one more clause, so the query as written ranks above its parts;
     - ``filters``: facet values understood from the query (OR within a field), AND-ed with
-      the user's filters; ``understood`` says where each came from (shown as chips).
+      the user's filters; ``understood`` says where each came from (shown as chips);
+    - ``date_from`` / ``date_to`` (ISO dates, from time words) narrow the user's date range;
+      ``sort`` (from 最新, 上次 …) replaces a relevance sort, and ``customer`` then keeps
+      to the one customer whose whole 户名 the query names (上次检查单 of that customer);
+    - ``names``: the parts read as a customer name (or pinyin), ``account``: a 户号 typed with
+      separators; ``unknown``: parts that may name a customer none has (a word known nowhere
+      in the archive, a company name, a 户号 start); the search keeps those that match no
+      document, and the answer is then loose unless ``corrections`` read them as a real
+      customer's name.
 
     A Match's ``boost`` multiplies its score; within one clause an EXACT identifier match
     carries a higher boost than a PREFIX one, so a whole 户号 ranks above its prefixes.
@@ -73,6 +92,28 @@ class QueryPlan:
     boosts: tuple[Match, ...] = ()
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     understood: tuple[Understood, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = ""
+    names: tuple[str, ...] = ()
+    account: str = ""
+    customer: str = ""  # 户号 of the one customer a newest-first query names in full
+    unknown: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+
+    def uncorrected(self) -> tuple[str, ...]:
+        """The unknown parts no correction reads as a real name."""
+        return tuple(u for u in self.unknown if all(c.typed != u for c in self.corrections))
+
+    def reading(self) -> dict[str, object]:
+        """What became what, for the API, the CLI and the page alike."""
+        values = {f: [u.value for u in self.understood if u.field == f]
+                  for f in ("org", "doc_type", "year", "hazard_status")}
+        return {"names": list(self.names), "account_no": self.account or self.customer,
+                "units": values["org"], "doc_types": values["doc_type"],
+                "years": values["year"], "hazard_status": values["hazard_status"],
+                "date_from": self.date_from, "date_to": self.date_to, "sort": self.sort,
+                "corrections": [c.to_dict() for c in self.corrections]}
 
     @property
     def is_empty(self) -> bool:

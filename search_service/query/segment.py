@@ -50,12 +50,14 @@ def warm_up() -> threading.Thread:
 
 def segment(run: str, lexicon: Lexicon) -> list[str]:
     """The words of a Han run: archive words whole, stray single characters joined to a
-    neighbour (未配备灭火器 → 未配备 | 灭火器), particles dropped."""
+    neighbour (未配备灭火器 → 未配备 | 灭火器), particles dropped unless they complete a
+    probable typo of a name (家和 for 佳和)."""
     pieces = [p for p in _jieba(lexicon).lcut(run, HMM=False) if p.strip()]
     words: list[str] = []
     pending = ""
     for piece in pieces:
-        if len(piece) == 1 and piece in PARTICLES and len(pieces) > 1:
+        if len(piece) == 1 and piece in PARTICLES and len(pieces) > 1 \
+                and not (len(pending) == 1 and lexicon.similar(pending + piece)):
             if pending:
                 words.append(pending)
                 pending = ""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -24,27 +25,32 @@ class Vocabulary:
         self._key: tuple[Any, ...] | None = None  # (the customers mapping itself, units)
         self._built: tuple[Lexicon, SuggestionIndex] | None = None
 
-    def get(self, customers: Mapping[str, Any], units: Iterable[str]) -> tuple[Lexicon, SuggestionIndex]:
-        """``customers``: 户号 → an object with ``name`` and ``org`` (indexer Customer)."""
+    def get(self, customers: Mapping[str, Any], units: Iterable[str],
+            aliases: Mapping[str, tuple[str, ...]] | None = None) -> tuple[Lexicon, SuggestionIndex]:
+        """``customers``: 户号 → an object with ``name`` and ``org`` (indexer Customer);
+        ``aliases``: unit → short names configured in units.csv."""
         unit_names = tuple(sorted(units))
-        key = (customers, unit_names)
+        configured = tuple(sorted((aliases or {}).items()))
+        key = (customers, unit_names, configured)
         with self._lock:
             if self._built is None or self._key is None or self._key[0] is not customers \
-                    or self._key[1] != unit_names:
+                    or self._key[1:] != key[1:]:
                 lexicon = Lexicon((CustomerEntry(no, c.name, c.org) for no, c in customers.items()),
-                                  unit_names)
+                                  unit_names, dict(configured))
                 self._built, self._key = (lexicon, SuggestionIndex(lexicon)), key
             return self._built
 
 
-def archive_context(root: Path | None, units: Iterable[str]) -> QueryContext:
+def archive_context(root: Path | None, units: Iterable[str],
+                    aliases: Mapping[str, tuple[str, ...]] | None = None,
+                    today: date | None = None) -> QueryContext:
     """The query context of one archive, for a single search (the CLI): its customers file
-    (none without a root or file) and the unit names."""
+    (none without a root or file), the unit names and their configured short names."""
     customers: Mapping[str, Any] = {}
     if root is not None and find_customers_file(root) is not None:
         try:
             customers = load_customers(root)
         except InputError:
             customers = {}
-    lexicon, _ = Vocabulary().get(customers, units)
-    return QueryContext(lexicon)
+    lexicon, _ = Vocabulary().get(customers, units, aliases)
+    return QueryContext(lexicon, today=today)

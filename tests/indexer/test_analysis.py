@@ -54,3 +54,11 @@ def test_token_text_is_the_tokens_joined_by_spaces() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert token_text(text) == " ".join(tokenize(text)), repr(text)
     assert token_text("户名：杭州明\n远 ＳＣＢ11") == "户名 杭州 州明 明远 scb11"
+
+
+def test_traditional_characters_fold_to_simplified_one_for_one() -> None:
+    from indexer.analysis import fold, raw_tokens, token_text
+
+    assert fold("臨江萬順電業") == "临江万顺电业" and fold("明远") == "明远"
+    assert list(raw_tokens("萬順")) == [("万顺", 0, 2)]  # offsets of the text as written
+    assert token_text("萬順電業 S11") == "万顺 顺电 电业 s11" == token_text("万顺电业 S11")

@@ -60,3 +60,22 @@ def test_labels_in_form_tables_are_followed_by_a_tab() -> None:
     form = "隐患整改通知书\n户号\t3301000005\n整改期限\t2023年9月1日\n整改状态\t逾期"
     assert infer.hazard_facts("JC03", form) == infer.HazardFacts("是", "逾期", date(2023, 9, 1))
     assert infer.account_from_text(form) == "3301000005"
+
+
+@pytest.mark.parametrize("text", ["户号 3301000009", "户号 | 3301000009", "户 号\u3000 3301000009",
+                                  "户号｜3301000009", "户号\t3301000009", "户号：3301000009"])
+def test_account_from_text_in_the_layouts_forms_use(text: str) -> None:
+    assert infer.account_from_text(f"用电检查工作单\n{text}\n检查日期：2023-05-01") == "3301000009"
+
+
+def test_account_from_text_needs_the_label_right_before_the_number() -> None:
+    assert infer.account_from_text("户号不详 3301000009") is None
+    assert infer.account_from_text("户号 33010000091") is None
+
+
+def test_account_from_a_folder_named_by_a_unique_customer_name() -> None:
+    named = {"张三": ["3301000003"], "李四": ["3301000005", "3301000006"]}
+    lookup = lambda name: named.get(name, [])  # noqa: E731
+    assert infer.account_from_folder_name("城东供电所/张三/合同.pdf", lookup) == "3301000003"
+    assert infer.account_from_folder_name("城东供电所/李四/合同.pdf", lookup) is None
+    assert infer.account_from_folder_name("城东供电所/张三.pdf", lookup) is None  # a file, no folder

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from indexer.errors import ArchiveRootError, IndexDirError, TableError
 from indexer.pipeline import run_index
-from tests.factories import build_archive, make_pdf, make_txt, write_catalog, write_customers
+from tests.factories import (CUSTOMERS, build_archive, make_pdf, make_txt, write_catalog,
+                             write_customers)
 from tests.searching import catalog_of, engine_count, records, search
 
 CONTRACT = "城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf"
@@ -209,3 +210,40 @@ def test_failed_and_unassigned_files_keep_their_customer_and_unit(tmp_path: Path
     assert summary.refreshed == 4 and summary.failed == []
     broken = stored(tmp_path / "ix")["城东供电所/3301000001_杭州明远纺织有限公司/损坏.pdf"]
     assert (broken["status"], broken["customer_name"]) == ("failed", "杭州明远新材料有限公司")
+
+
+def test_documents_reach_their_customer_by_a_table_cell_or_a_folder_named_by_them(
+        tmp_path: Path) -> None:
+    root = tmp_path / "a"
+    rows = CUSTOMERS + [["3301000005", "张三", "低压居民", "居民生活", "220V", "城西供电所",
+                         "杭州市西湖区1号", "13700002222", ""]]
+    write_customers(root, rows)
+    make_pdf(root / "城西供电所" / "待归档" / "检查单.pdf",
+             [["用电检查工作单", "户号 | 3301000004", "检查日期：2023-05-01"]])
+    make_txt(root / "城西供电所" / "待归档" / "申请.txt", "用电申请书\n户号 3301000004\n")
+    make_txt(root / "城东供电所" / "张三" / "合同.txt", "供用电合同\n甲方：张三\n")
+    make_txt(root / "其他" / "张三" / "合同.txt", "供用电合同\n甲方：张三\n")  # two 张三 in all
+    summary = run_index(root, tmp_path / "ix", workers=1, progress=False)
+    docs = stored(tmp_path / "ix")
+    assert docs["城西供电所/待归档/检查单.pdf"]["account_no"] == "3301000004"
+    assert docs["城西供电所/待归档/申请.txt"]["account_no"] == "3301000004"
+    assert docs["城东供电所/张三/合同.txt"]["account_no"] == "3301000003"
+    assert summary.unassigned == ["其他/张三/合同.txt"]
+
+
+def test_new_inference_rules_refresh_unchanged_documents(tmp_path: Path, monkeypatch) -> None:
+    from indexer import records as records_mod
+    from indexer.pipeline import EXTRACTION_VERSION
+
+    root = build_archive(tmp_path / "a")
+    loose = "城东供电所/待归档/情况说明.txt"
+    make_txt(root / loose, "情况说明\n户号 3301000003\n")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    row = stored(tmp_path / "ix")[loose]
+    assert row["account_no"] == "3301000003"
+    catalog_of(tmp_path / "ix").write([{**row, "account_no": ""}], (), EXTRACTION_VERSION)
+    assert run_index(root, tmp_path / "ix", workers=1, progress=False).refreshed == 0
+    assert stored(tmp_path / "ix")[loose]["account_no"] == ""  # as an older rule left it
+    monkeypatch.setattr(records_mod, "INFERENCE_VERSION", records_mod.INFERENCE_VERSION + 1)
+    summary = run_index(root, tmp_path / "ix", workers=1, progress=False)
+    assert summary.refreshed >= 1 and stored(tmp_path / "ix")[loose]["account_no"] == "3301000003"

@@ -34,7 +34,8 @@ def test_customer_name_finds_its_documents_with_marked_snippets(client):
     assert hit["doc_date"] == "2021-03-15" and hit["file_type"] == "pdf" and hit["pages"] == 2
     assert "<mark>明远</mark>" in hit["snippet"]
     assert set(body) == {"total", "page", "page_size", "hits", "facets", "took_ms", "partial",
-                         "missing_shards", "understood", "reading", "hints"}
+                         "missing_shards", "understood", "reading", "hints", "match", "read_as",
+                         "did_you_mean"}
     assert body["partial"] is False and body["missing_shards"] == []
 
 

@@ -92,3 +92,80 @@ def test_a_suggestion_is_not_an_archive_read(indexed_archive):
     assert app_client.get("/api/suggest", params={"q": "明远"}).json()["customers"]
     after, _ = log.query(Filters(user="suggest-reader"))
     assert after == before
+
+
+# --- issue 19: queries as staff really type them; the same reading in API, CLI and page
+
+
+def test_an_account_typed_with_separators_lists_only_that_account(client):
+    for typed in ("3301 0000 05", "3301-000-005", "３３０１０００００５"):
+        body = search(client, q=typed)
+        assert body["total"] > 0 and {h["account_no"] for h in body["hits"]} == {"3301000005"}
+        assert body["read_as"]["account_no"] == "3301000005" and body["match"] == "exact"
+    nobody = search(client, q="3399 0000 01")
+    assert nobody["total"] == 0 and nobody["match"] == "loose"
+
+
+def test_a_units_short_name_is_the_unit_filter(client):
+    body = search(client, q="城东所隐患整改通知书")
+    assert {"field": "org", "value": "城东供电所", "text": "城东所"} in body["understood"]
+    assert {h["org"] for h in body["hits"]} == {"城东供电所"} and body["read_as"]["units"] == [
+        "城东供电所"]
+
+
+def test_a_company_nobody_is_gets_loose_hits_and_the_closest_customers(client):
+    body = search(client, q="宁波华峰机械有限公司")  # 宁波华丰纺织 exists, 华峰机械 does not
+    assert body["total"] > 0 and body["match"] == "loose"
+    assert body["read_as"]["unknown"] == ["宁波华峰机械有限公司"]
+    assert body["did_you_mean"][0]["name"] == "宁波华丰纺织有限公司"
+    assert search(client, q="明远合同")["match"] == "exact"
+
+
+def test_a_typo_or_homophone_is_corrected_and_says_so(client):
+    for typed in ("明园合同", "铭远合同"):
+        body = search(client, q=typed)
+        assert body["hits"][0]["path"].endswith("供用电合同_2021-03-15.pdf"), typed
+        assert body["read_as"]["corrections"] == [{"typed": typed[:2], "meant": ["明远"]}]
+        assert body["match"] == "exact"
+
+
+def test_time_words_are_a_date_range_and_the_last_one_comes_first(client):
+    body = search(client, q="2023年以来隐患整改通知书")
+    assert {"field": "date", "value": "2023-01-01 起", "text": "2023年以来"} in body["understood"]
+    assert body["read_as"]["date_from"] == "2023-01-01"
+    assert body["total"] > 0 and min(h["doc_date"] for h in body["hits"]) >= "2023-01-01"
+    latest = search(client, q="杭州东方化工有限公司上次隐患整改通知书")
+    assert latest["read_as"]["sort"] == "date_desc"
+    assert [h["doc_date"] for h in latest["hits"]] == ["2023-11-02", "2023-08-01", "2022-03-10"]
+
+
+def test_pinyin_beside_chinese_is_the_name(client):
+    for q in ("mingyuan合同", "hzmy合同"):
+        body = search(client, q=q)
+        assert body["hits"][0]["path"].endswith("供用电合同_2021-03-15.pdf"), q
+        assert body["read_as"]["names"] == [q[:-2]]
+
+
+def test_an_inspectors_combination_of_unit_year_type_and_status(client):
+    body = search(client, q="城东供电所2023年隐患整改通知书逾期")
+    assert body["read_as"]["units"] == ["城东供电所"] and body["read_as"]["years"] == ["2023"]
+    assert body["read_as"]["hazard_status"] == ["逾期"]
+    assert [h["account_no"] for h in body["hits"]] == ["3301000005"]
+
+
+def test_a_correction_never_names_a_customer_of_another_unit(indexed_archive):
+    clerk = signed_in(indexed_archive.settings(), "clerk-west-typo", "clerk", "城西供电所")
+    body = search(clerk, q="明园合同")  # 明远 is a customer of 城东供电所 only
+    assert body["read_as"]["corrections"] == [] and "明远" not in body["read_as"]["names"]
+    assert body["match"] == "loose"
+    assert all(c["org"] == "城西供电所" for c in body["did_you_mean"])
+
+
+def test_time_words_are_read_against_today_in_the_services_zone(client):
+    from search_service.query.timewords import today_in
+
+    year = today_in("Asia/Shanghai").year - 1
+    body = search(client, q="去年隐患整改通知书")
+    assert (body["read_as"]["date_from"], body["read_as"]["date_to"]) == (
+        f"{year}-01-01", f"{year}-12-31")
+    assert all(h["doc_date"].startswith(str(year)) for h in body["hits"])

@@ -79,3 +79,38 @@ def test_nothing_found_offers_a_similar_name_and_the_parts(page, server):
     with page.expect_navigation():
         panel.get_by_text("去掉“供电单位”筛选").click()
     assert int(page.locator("#total").inner_text()) >= 3
+
+
+def test_a_loose_answer_says_so_and_offers_the_closest_customers(page, server):
+    page.goto(f"{server}/?q=宁波华峰机械有限公司")
+    assert "未找到“宁波华峰机械有限公司”，以下为相近结果" in page.locator(".notice.loose").inner_text()
+    closest = page.locator("#did-you-mean a").first
+    assert "宁波华丰纺织有限公司" in closest.inner_text()
+    shot(page, "loose-match")
+    with page.expect_navigation():
+        closest.click()
+    assert parse_qs(urlparse(page.url).query)["q"] == ["宁波华丰纺织有限公司"]
+    assert page.locator(".notice.reading").count() == 0
+
+
+def test_a_corrected_name_says_so_and_links_to_the_query_as_typed(page, server):
+    page.goto(f"{server}/?q=铭远合同")
+    notice = page.locator(".notice.corrected")
+    assert "已按“明远”检索（您输入的是“铭远”）" in notice.inner_text()
+    assert "供用电合同" in page.locator(".hit").first.inner_text()
+    shot(page, "correction")
+    with page.expect_navigation():
+        notice.get_by_text("仍按“铭远”检索").click()
+    assert parse_qs(urlparse(page.url).query)["q"] == ['"铭远"合同']
+    assert page.locator(".notice.reading").count() == 0
+
+
+def test_time_words_show_a_date_chip_that_can_be_removed(page, server):
+    page.goto(f"{server}/?q=2023年以来隐患整改通知书")
+    chip = page.locator('.understood-chip[data-text="2023年以来"]')
+    assert "形成日期=2023-01-01 起" in chip.inner_text()
+    narrow = int(page.locator("#total").inner_text())
+    shot(page, "time-chip")
+    with page.expect_navigation():
+        chip.locator(".remove").click()
+    assert int(page.locator("#total").inner_text()) > narrow

@@ -28,7 +28,7 @@ def test_search_text_output_with_filters(index_dir: Path, capsys) -> None:
 def test_unspaced_query_is_understood_with_the_archive_customers(index_dir: Path, capsys) -> None:
     assert main(["search", "明远合同", "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
-    assert "按 档案类别=供用电合同 · 档案类别=合同附件 检索" in out
+    assert "按 户名=明远 · 档案类别=供用电合同 · 档案类别=合同附件 检索" in out
     assert "共 1 条结果" in out and "供用电合同_2021-03-15.pdf" in out
 
 
@@ -65,3 +65,14 @@ def test_index_prints_a_summary(archive_root: Path, tmp_path: Path) -> None:
     assert "新增 6" in result.stdout and "未归户 1" in result.stdout
     assert "城东供电所/待归档/情况说明.txt" in result.stdout
     assert "索引" in result.stderr  # the progress bar
+
+
+def test_search_json_carries_the_reading_the_page_shows(index_dir: Path, capsys) -> None:
+    assert main(["search", "明园合同", "--index", str(index_dir), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["reading"] == "understood" and result["match"] == "exact"
+    assert result["read_as"]["corrections"] == [{"typed": "明园", "meant": ["明远"]}]
+    assert result["read_as"]["doc_types"] == ["YK11", "YK12"]
+    assert main(["search", "杭州华峰机械有限公司", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "未找到“杭州华峰机械有限公司”，以下为相近结果" in out and "您是不是要找：" in out

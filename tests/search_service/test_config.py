@@ -34,6 +34,7 @@ def test_round_trip_through_the_environment():
     ({"ARCHIVE_SEARCH_PORT": "http"}, "ARCHIVE_SEARCH_PORT"),
     ({"ARCHIVE_SEARCH_PORT": "70000"}, "端口"),
     ({"ARCHIVE_SEARCH_WORKERS": "0"}, "进程数"),
+    ({"ARCHIVE_SEARCH_TIME_ZONE": "Mars/Olympus"}, "时区“Mars/Olympus”无效"),
 ])
 def test_bad_values_are_refused_by_name(env, word):
     with pytest.raises(InputError, match=word):

@@ -69,3 +69,21 @@ def test_less_used_facets_fold_and_unfold_when_one_is_chosen() -> None:
     assert [n for n, _ in groups.folded] == ["file_type", "handover_status"]
     assert not groups.unfold and facet_groups(result(True)).unfold
     assert "org" in PRIMARY_FACETS and "file_type" not in PRIMARY_FACETS
+
+
+def test_chips_show_the_names_and_account_read_and_only_filters_are_removable():
+    from search_service.page_model import reading_notices, understood_chips
+
+    result = SearchResult(
+        total=2, page=1, page_size=20, hits=[], took_ms=1.0, facets={},
+        understood=[{"field": "doc_type", "value": "YK11", "text": "合同"},
+                    {"field": "date", "value": "2023-01-01 起", "text": "2023年以来"}],
+        read_as={"names": ["明远"], "account_no": "", "unknown": [],
+                 "corrections": [{"typed": "明园", "meant": ["明远"]}]})
+    links = LinkBuilder("/", [("q", "明园2023年以来合同")])
+    chips = understood_chips(result, links)
+    assert [(c.title, c.label, bool(c.remove_url)) for c in chips] == [
+        ("户名", "明远", False), ("档案类别", "供用电合同", True), ("形成日期", "2023-01-01 起", True)]
+    notice, = reading_notices(result, links)
+    assert notice.text == "已按“明远”检索（您输入的是“明园”）。" and notice.kind == "corrected"
+    assert notice.url == "/?q=%22%E6%98%8E%E5%9B%AD%222023%E5%B9%B4%E4%BB%A5%E6%9D%A5%E5%90%88%E5%90%8C"

@@ -44,6 +44,13 @@ def test_tree_from_a_gbk_csv(tmp_path: Path) -> None:
     assert units.is_root("临平县供电公司") and "别的供电所" not in units
 
 
+def test_units_short_names_from_an_optional_column(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("单位,上级单位,简称\n城区供电公司,,\n城东供电所,城区供电公司,东所、城东站\n",
+                    encoding="utf-8")
+    assert Units.from_file(path).aliases == {"城东供电所": ("东所", "城东站")}
+
+
 def test_cyclic_tree_is_refused_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "units.csv"
     path.write_text("单位,上级单位\n甲,乙\n乙,甲\n", encoding="utf-8")

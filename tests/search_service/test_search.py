@@ -114,3 +114,23 @@ def test_names_typed_in_pinyin(search) -> None:
     assert set(names(search("mingyuan"))) == {"杭州明远纺织有限公司"}
     assert set(names(search("zhangsanfeng"))) == {"张三丰"}
     assert set(names(search("zs"))) == {"张三", "张三丰"}
+
+
+def test_traditional_and_simplified_characters_find_each_other(tmp_path: Path) -> None:
+    from indexer.pipeline import run_index
+    from tests.factories import CUSTOMERS, make_pdf, make_txt, write_customers
+
+    root = tmp_path / "a"
+    write_customers(root, CUSTOMERS + [[
+        "3301000009", "臨江萬順電業有限公司", "高压", "大工业", "10kV", "城東供電所",
+        "臨江縣萬順路1號", "13512345678", ""]], encoding="utf-8")
+    make_txt(root / "城東供電所" / "3301000009_臨江萬順電業有限公司" / "供用電合同.txt",
+             "供用電合同\n戶號：3301000009\n用電人：臨江萬順電業有限公司\n")
+    make_pdf(root / "城东供电所" / "3301000001_杭州明远纺织有限公司" / "供用电合同.pdf",
+             [["供用电合同", "户号：3301000001", "用电人：杭州明远纺织有限公司"]])
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    simplified = searching.search(tmp_path / "ix", q="万顺电业").to_dict()
+    assert [h["account_no"] for h in simplified["hits"]] == ["3301000009"]
+    assert "<mark>萬順電業</mark>" in simplified["hits"][0]["snippet"]
+    traditional = searching.search(tmp_path / "ix", q="明遠紡織").to_dict()
+    assert [h["account_no"] for h in traditional["hits"]] == ["3301000001"]
