@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from indexer.analysis import fold_lookalikes
 from indexer.errors import EmptyFileError, FileTooLargeError
 from indexer.filetypes import sniff
 
@@ -78,4 +79,4 @@ def extract(path: Path, limits: Limits | None = None, on_page: PageHook | None =
     result = extractors[kind](path, limits, hook)
     if not result.text.strip():
         raise EmptyFileError("文件中没有可提取的文字")
-    return result
+    return replace(result, text=fold_lookalikes(result.text))  # ⻧代烃 shown as 卤代烃

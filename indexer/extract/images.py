@@ -13,6 +13,8 @@ from indexer.extract import SOURCE_OCR, Extracted, Limits, PageHook
 
 KINDS = ("jpeg", "png", "tiff", "bmp", "gif")
 OCR_LONG_SIDE = 2000  # pages are scaled down to this before OCR (RapidOCR detects at ≤2000)
+BLANK_DARK_LEVEL = 128  # grey values below this are ink
+BLANK_MAX_INK_SHARE = 0.0002  # a page with less ink than this (0.02 %) is blank: no OCR
 
 
 def extract_image(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
@@ -52,9 +54,19 @@ def ocr_pages(pages: Iterable[Image.Image], on_page: PageHook) -> tuple[list[str
 
     texts, weighted, chars = [], 0.0, 0
     for page in pages:
+        if is_blank(page):
+            texts.append("")
+            on_page()
+            continue
         result = ocr_image(page)
         texts.append(result.text)
         weighted += result.confidence * len(result.text)
         chars += len(result.text)
         on_page()
     return texts, round(weighted / chars, 4) if chars else 0.0
+
+
+def is_blank(page: Image.Image) -> bool:
+    """Next to no ink (an empty page, the back of a sheet): OCR would find nothing there."""
+    histogram = page.convert("L").histogram()
+    return sum(histogram[:BLANK_DARK_LEVEL]) < BLANK_MAX_INK_SHARE * page.width * page.height

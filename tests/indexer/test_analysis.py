@@ -54,3 +54,20 @@ def test_token_text_is_the_tokens_joined_by_spaces() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert token_text(text) == " ".join(tokenize(text)), repr(text)
     assert token_text("户名：杭州明\n远 ＳＣＢ11") == "户名 杭州 州明 明远 scb11"
+
+
+def test_lookalike_code_points_are_the_ideographs_they_stand_for() -> None:
+    # ⻧ CJK radical supplement (no NFKC form), ⼦ ⾦ Kangxi radicals, U+F900 a compatibility ideograph
+    assert tokenize("⻧代烃") == tokenize("卤代烃") == ["卤代", "代烃"]
+    assert token_text("分⼦式，⾦属") == token_text("分子式，金属") == "分子 子式 金属"
+    assert tokenize("\uf900") == tokenize("\u8c48")
+    assert list(raw_tokens("品名：⻧代烃")) == [("品名", 0, 2), ("卤代", 3, 5), ("代烃", 4, 6)]
+
+
+def test_every_folded_lookalike_is_a_single_unified_ideograph() -> None:
+    import unicodedata
+
+    from indexer.analysis import _LOOKALIKES
+
+    for code, folded in _LOOKALIKES.items():
+        assert len(folded) == 1 and "CJK UNIFIED IDEOGRAPH" in unicodedata.name(folded), hex(code)
