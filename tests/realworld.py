@@ -198,3 +198,66 @@ CASES = PDF_CASES = [
     Case("form.pdf", lambda p: form_pdf(p, "用电申请表", FORM_VALUES),
          "用电申请表\n" + "\n".join(FORM_VALUES.values()), ("明远纺织", "贰拾万元", "望江路")),
 ]
+
+
+# --- Word: the values people fill in ---------------------------------------------------
+
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_BOX_NS = ('xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+           'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+           'xmlns:v="urn:schemas-microsoft-com:vml"')
+CONTRACT_FORM = {"header_first": "国网杭州供电公司 合同首页", "header_even": "供用电合同（偶数页）",
+                 "footer_even": "合同编号 GY-2021-0317", "block_control": "用电人：钱塘江化纤股份有限公司",
+                 "inline_control": "3301000013", "text_box": "签约金额：人民币叁拾万元整"}
+CONTRACT_FORM_TEXT = "\n".join([
+    "高压供用电合同", "户号：3301000013", "用电人：钱塘江化纤股份有限公司", "签约金额：人民币叁拾万元整",
+    "国网杭州供电公司 合同首页", "供用电合同（偶数页）", "合同编号 GY-2021-0317"])
+
+
+def _sdt(content: str) -> str:
+    return f"<w:sdt {_W_NS}><w:sdtPr><w:alias w:val=\"值\"/></w:sdtPr><w:sdtContent>{content}" \
+           "</w:sdtContent></w:sdt>"
+
+
+def _run(text: str) -> str:
+    return f"<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r>"
+
+
+def _text_box(text: str) -> str:
+    """A run holding a DrawingML text box and, as Word writes it, its VML fallback copy."""
+    box = f"<w:txbxContent><w:p>{_run(text)}</w:p></w:txbxContent>"
+    return (f"<w:r {_W_NS} {_BOX_NS}><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing>"
+            f"<wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing></mc:Choice>"
+            f"<mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict>"
+            "</mc:Fallback></mc:AlternateContent></w:r>")
+
+
+def filled_docx(path: Path, values: dict[str, str] = CONTRACT_FORM) -> Path:
+    """A contract whose filled-in values sit where python-docx's paragraphs do not look:
+    content controls (block and inline), a text box, first-page and even-page headers and
+    footers."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.settings.odd_and_even_pages_header_footer = True
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = values["header_first"]
+    section.even_page_header.paragraphs[0].text = values["header_even"]
+    section.even_page_footer.paragraphs[0].text = values["footer_even"]
+    document.add_paragraph("高压供用电合同")
+    number = document.add_paragraph("户号：")
+    number._p.append(parse_xml(_sdt(_run(values["inline_control"]))))
+    body = document.element.body
+    body.insert(body.index(number._p) + 1,
+                parse_xml(_sdt(f"<w:p>{_run(values['block_control'])}</w:p>")))
+    holder = document.add_paragraph()
+    holder._p.append(parse_xml(_text_box(values["text_box"])))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+CASES.append(Case("filled.docx", filled_docx, CONTRACT_FORM_TEXT,
+                  ("钱塘江化纤", "3301000013", "叁拾万元", "GY-2021-0317", "偶数页")))

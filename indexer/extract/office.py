@@ -43,10 +43,7 @@ def extract_docx(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
     check_zip(path, limits)
     try:
         document = docx.Document(str(path))
-        parts = list(_block_texts(document))  # body first: its first line is the title
-        for section in document.sections:
-            parts.extend(_block_texts(section.header))
-            parts.extend(_block_texts(section.footer))
+        parts = list(_part_texts(document))  # body first: its first line is the title
     except (zipfile.BadZipFile, PackageNotFoundError) as exc:
         raise CorruptFileError(f"Word 文件损坏或不是有效的 DOCX（{exc}）") from exc
     except (LxmlError, KeyError, ValueError) as exc:
@@ -96,16 +93,66 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _block_texts(container: object) -> Iterator[str]:
-    """Paragraph and table text of a body, header or cell, in document order."""
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_CHAR_TAGS = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
+_SKIPPED = frozenset({f"{_W}txbxContent", _FALLBACK})  # text boxes: their own blocks; the
+# Fallback of mc:AlternateContent repeats its Choice (a text box as VML) for old programs
 
-    for block in container.iter_inner_content():  # type: ignore[attr-defined]
-        if isinstance(block, Paragraph):
-            yield block.text
-        elif isinstance(block, Table):
-            yield from _table_texts(block)
+
+def _part_texts(document: object) -> Iterator[str]:
+    """Body, then every header and footer with its own definition (default, first-page and
+    even-page ones alike), each in document order."""
+    yield from _block_texts(document.element.body, document)  # type: ignore[attr-defined]
+    for section in document.sections:  # type: ignore[attr-defined]
+        for part in (section.header, section.first_page_header, section.even_page_header,
+                     section.footer, section.first_page_footer, section.even_page_footer):
+            if not part.is_linked_to_previous:
+                yield from _block_texts(part._element, part)
+
+
+def _block_texts(element: object, parent: object) -> Iterator[str]:
+    """Paragraph and table text of a body, header, cell, content control or text box."""
+    from docx.table import Table
+
+    for child in element:  # type: ignore[attr-defined]
+        tag = child.tag
+        if tag == f"{_W}p":
+            yield _paragraph_text(child)
+            for box in _text_boxes(child):
+                yield from _block_texts(box, parent)
+        elif tag == f"{_W}tbl":
+            yield from _table_texts(Table(child, parent))
+        elif tag == f"{_W}sdt":  # a content control around blocks: its content
+            yield from _block_texts(child.iterfind(f"{_W}sdtContent"), parent)
+        elif tag in (f"{_W}sdtContent", f"{_W}customXml"):
+            yield from _block_texts(child, parent)
+
+
+def _paragraph_text(element: object) -> str:
+    """A paragraph's text, including its inline content controls, fields and hyperlinks."""
+    parts: list[str] = []
+    stack = [iter(element)]  # type: ignore[call-overload]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif child.tag == f"{_W}t":
+            parts.append(child.text or "")
+        elif child.tag in _CHAR_TAGS:
+            parts.append(_CHAR_TAGS[child.tag])
+        elif child.tag not in _SKIPPED:
+            stack.append(iter(child))
+    return "".join(parts)
+
+
+def _text_boxes(element: object) -> Iterator[object]:
+    """The text boxes anchored in a paragraph (not their VML fallback copies)."""
+    for child in element:  # type: ignore[attr-defined]
+        if child.tag == f"{_W}txbxContent":
+            yield child
+        elif child.tag != _FALLBACK:
+            yield from _text_boxes(child)
 
 
 def _table_texts(table: object) -> Iterator[str]:
@@ -117,7 +164,7 @@ def _table_texts(table: object) -> Iterator[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append("\n".join(_block_texts(cell)).strip())
+            cells.append("\n".join(_block_texts(cell._tc, cell)).strip())
         yield "\t".join(cells)
 
 

@@ -5,6 +5,7 @@ import pytest
 from indexer.errors import BombError, CorruptFileError, EmptyFileError, FileTooLargeError
 from indexer.extract import Limits, extract
 from tests.factories import make_pdf
+from tests.realworld import CONTRACT_FORM_TEXT, filled_docx
 from tests.hostile import docx_with, xlsx, xlsx_with_sheet_xml, zip_bomb_docx, zip_bomb_xlsx
 
 
@@ -60,3 +61,8 @@ def test_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
     with pytest.raises(FileTooLargeError, match="文件过大"):
         extract(path, Limits(max_bytes=512))
     assert extract(path).text
+
+
+def test_filled_in_values_of_a_docx_are_text_once(tmp_path: Path) -> None:
+    text = extract(filled_docx(tmp_path / "合同.docx")).text
+    assert text.splitlines() == CONTRACT_FORM_TEXT.splitlines()  # text box once, not twice
