@@ -9,7 +9,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from indexer.errors import CorruptFileError, RefusedFileError, UnsupportedFileError
+from indexer.errors import (CorruptFileError, EncryptedFileError, RefusedFileError,
+                            UnsupportedFileError)
 
 # kind -> leading signatures
 _SIGNATURES: tuple[tuple[str, tuple[bytes, ...]], ...] = (
@@ -31,17 +32,25 @@ _EXECUTABLES: tuple[tuple[str, bytes], ...] = (
     ("脚本程序", b"#!"),
 )
 TEXT_SUFFIXES = frozenset({".txt", ".csv", ".md", ".log"})
-OLE_SUFFIXES = {".doc": "doc", ".xls": "xls", ".wps": "wps", ".et": "xls"}
+MARKUP_SUFFIXES = {".html": "html", ".htm": "html", ".eml": "eml"}  # text with a structure
+OLE_SUFFIXES = {".doc": "doc", ".xls": "xls", ".wps": "wps", ".et": "xls", ".ppt": "ppt",
+                ".dps": "ppt"}
+# zip containers: an OOXML package by its main part, an OpenDocument file by its mimetype
+_OOXML_PARTS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"),
+                ("ppt/presentation.xml", "pptx"))
+_ODF_MIMETYPES = {"application/vnd.oasis.opendocument.text": "odt",
+                  "application/vnd.oasis.opendocument.spreadsheet": "ods",
+                  "application/vnd.oasis.opendocument.presentation": "odp"}
 IMAGE_KINDS = frozenset({"jpeg", "png", "tiff", "bmp", "gif"})
 # what the extension promises, to say "named X but is Y" in messages
 _SUFFIX_KIND = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff",
                 ".tiff": "tiff", ".bmp": "bmp", ".gif": "gif", ".docx": "docx", ".xlsx": "xlsx",
-                **OLE_SUFFIXES}
+                ".pptx": "pptx", ".odt": "odt", ".ods": "ods", ".odp": "odp", **OLE_SUFFIXES}
 
 
 def sniff(path: Path) -> str:
-    """The kind of file at ``path``: pdf, docx, xlsx, doc, xls, wps, jpeg, png, tiff, bmp,
-    gif, rtf or text. Raises :class:`RefusedFileError` for executables and
+    """The kind of file at ``path``: pdf, docx, xlsx, pptx, odt, ods, odp, doc, xls, wps,
+    ppt, jpeg, png, tiff, bmp, gif, rtf, html, eml or text. Raises :class:`RefusedFileError` for executables and
     :class:`UnsupportedFileError` for anything else."""
     with path.open("rb") as fh:
         head = fh.read(4096)
@@ -55,11 +64,11 @@ def sniff(path: Path) -> str:
     if kind == "zip":
         return _zip_kind(path)
     if kind == "ole":
-        if suffix in (".ppt", ".dps", ".msg"):
-            raise UnsupportedFileError(f"不支持的文件类型“{suffix}”（演示文稿或邮件）")
-        return OLE_SUFFIXES.get(suffix, "doc")
+        return _ole_kind(path, suffix)
     if kind:
         return kind
+    if suffix in MARKUP_SUFFIXES and _looks_like_text(head):
+        return MARKUP_SUFFIXES[suffix]
     if suffix in TEXT_SUFFIXES and _looks_like_text(head):
         return "text"
     if suffix in _SUFFIX_KIND:
@@ -68,22 +77,56 @@ def sniff(path: Path) -> str:
 
 
 def _zip_kind(path: Path) -> str:
-    """docx or xlsx by the members of an OOXML package."""
+    """docx, xlsx or pptx by the members of an OOXML package; odt, ods or odp by the
+    mimetype of an OpenDocument file."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise CorruptFileError(f"压缩包结构损坏，无法打开（{exc}）") from exc
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
+        raise CorruptFileError("压缩包结构损坏，无法打开（文件损坏或不完整）") from exc
+    for part, kind in _OOXML_PARTS:
+        if part in names:
+            return kind
+    odf = mimetype.decode("ascii", "replace").strip()
+    if odf in _ODF_MIMETYPES:
+        return _ODF_MIMETYPES[odf]
+    if odf.startswith("application/vnd.oasis.opendocument."):
+        raise UnsupportedFileError(f"不支持的 OpenDocument 文档类型（{odf.rsplit('.', 1)[-1]}）")
+    if "[Content_Types].xml" in names:
+        raise UnsupportedFileError("不支持的 Office 文档类型（不是 Word、Excel 或 PowerPoint 文档）")
     raise UnsupportedFileError("文件是普通压缩包（ZIP），不是可检索的文档；请解压后归档")
+
+
+def _ole_kind(path: Path, suffix: str) -> str:
+    """doc, xls, wps or ppt by the suffix of a Compound File; an encrypted OOXML package
+    (a password-protected .docx/.xlsx is stored as a Compound File) is refused as such."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            encrypted = ole.exists("EncryptedPackage")
+            streams = {"/".join(entry).lower() for entry in ole.listdir()}
+    except Exception:  # noqa: BLE001 - a damaged directory: LibreOffice will judge the file
+        encrypted, streams = False, set()
+    if encrypted:
+        raise EncryptedFileError("文件已加密（设置了打开密码），无法读取内容；请提供未加密的版本")
+    if suffix == ".msg" or "__substg1.0_0037001f" in streams:
+        raise UnsupportedFileError("不支持的文件类型“.msg”（Outlook 邮件），请另存为 .eml")
+    if suffix in OLE_SUFFIXES:
+        return OLE_SUFFIXES[suffix]
+    if "workbook" in streams or "book" in streams:
+        return "xls"
+    if "powerpoint document" in streams:
+        return "ppt"
+    return "doc"
 
 
 def _looks_like_text(head: bytes) -> bool:
     """No NUL bytes outside UTF-16 and few control characters."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    from indexer.tables import utf16_byte_order
+
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_byte_order(head):
         return True
     if b"\x00" in head:
         return False

@@ -111,10 +111,10 @@ def opens(path: Path) -> str | None:
     try:
         kind = sniff(path)
         if kind == "pdf":
-            from pypdf import PdfReader
+            from indexer.extract.pdf import page_count
 
-            len(PdfReader(path).pages)
-        elif kind in ("docx", "xlsx"):
+            page_count(path)
+        elif kind in ("docx", "xlsx", "pptx", "odt", "ods", "odp"):
             with zipfile.ZipFile(path) as archive:
                 bad = archive.testzip()
             if bad:
@@ -126,6 +126,6 @@ def opens(path: Path) -> str | None:
                 image.verify()
     except ExtractionError as exc:
         return exc.message
-    except Exception as exc:  # noqa: BLE001 - any failure to open is the finding
-        return f"{type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001 - any failure to open is the finding
+        return "文件无法按其格式打开（损坏或不完整）"
     return None

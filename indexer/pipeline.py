@@ -172,7 +172,7 @@ def process_file(root: Path, facts: FileFacts, limits: Limits | None = None,
     except OSError as exc:
         return Outcome(facts, status=STATUS_FAILED, error=f"无法读取文件（{exc.strerror or exc}）")
     except Exception as exc:  # noqa: BLE001 - a library's bug in one file must not stop the run
-        return Outcome(facts, status=STATUS_FAILED, error=f"解析出错（{type(exc).__name__}: {exc}）")
+        return Outcome(facts, status=STATUS_FAILED, error="文件内容不规范，解析时出错，已跳过")
     return Outcome(facts, extracted.text, extracted.pages, source=extracted.source,
                    ocr_confidence=extracted.ocr_confidence, cached=cached is not None)
 

@@ -261,3 +261,140 @@ def filled_docx(path: Path, values: dict[str, str] = CONTRACT_FORM) -> Path:
 
 CASES.append(Case("filled.docx", filled_docx, CONTRACT_FORM_TEXT,
                   ("钱塘江化纤", "3301000013", "叁拾万元", "GY-2021-0317", "偶数页")))
+
+
+# --- more formats ----------------------------------------------------------------------
+
+def _converted(make: Callable[[Path], Path], target: str) -> Callable[[Path], Path]:
+    """A builder converting what ``make`` writes to ``target`` with LibreOffice, as the
+    archive's producers save files; converted once per test session, then copied."""
+    import shutil
+    import tempfile
+
+    from indexer.extract.legacy import convert
+
+    made: dict[str, bytes] = {}
+
+    def build(path: Path) -> Path:
+        if target not in made:
+            with tempfile.TemporaryDirectory(prefix="realworld-") as tmp:
+                source = make(Path(tmp) / "source" / f"input.{_SOURCE_SUFFIX.get(target, 'x')}")
+                out = convert(shutil.which("soffice") or "soffice", source, target, Path(tmp),
+                              timeout=180)
+                made[target] = out.read_bytes()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(made[target])
+        return path
+
+    return build
+
+
+_SOURCE_SUFFIX = {"odt": "docx", "ods": "xlsx", "pptx": "fodp", "ppt": "fodp"}
+REPORT_FIELDS = [("户号", "3301000014"), ("户名", "富阳造纸有限公司"), ("检查结论", "计量装置接线正确")]
+REPORT_TEXT = "用电检查报告\n" + "\n".join(f"{k}\t{v}" for k, v in REPORT_FIELDS) + \
+    "\n现场发现电容补偿柜缺相\n城南供电所 用电检查班"
+SHEET_ROWS = [["户号", "户名", "合同容量"], ["3301000015", "萧山轴承制造厂", "800千伏安"],
+              ["3301000016", "临安竹木制品合作社", "315千伏安"]]
+SHEET_TEXT = "工作表：台账\n" + "\n".join("\t".join(row) for row in SHEET_ROWS)
+SLIDES = [["迎峰度夏保供电方案", "城北供电所 二〇二四年六月"],
+          ["重点客户", "富春江水泥有限公司 双电源切换演练"]]
+SLIDES_TEXT = "\n".join(line for slide in SLIDES for line in slide)
+
+
+def _report_docx(path: Path) -> Path:
+    from tests.factories import make_docx
+
+    return make_docx(path, "用电检查报告", REPORT_FIELDS, ["现场发现电容补偿柜缺相"],
+                     footer="城南供电所 用电检查班")
+
+
+def _ledger_xlsx(path: Path) -> Path:
+    from tests.hostile import xlsx
+
+    return xlsx(path, {"台账": SHEET_ROWS})
+
+
+def _slides_fodp(path: Path) -> Path:
+    """A flat OpenDocument presentation (XML), for LibreOffice to save as .pptx and .ppt."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+          'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"')
+    pages = "".join(
+        f'<draw:page draw:name="p{n}">' + "".join(
+            f'<draw:frame svg:x="2cm" svg:y="{2 + 4 * k}cm" svg:width="20cm" svg:height="3cm">'
+            f"<draw:text-box><text:p>{line}</text:p></draw:text-box></draw:frame>"
+            for k, line in enumerate(lines)) + "</draw:page>"
+        for n, lines in enumerate(SLIDES))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?><office:document {ns} office:version='
+                    f'"1.2" office:mimetype="application/vnd.oasis.opendocument.presentation">'
+                    f"<office:body><office:presentation>{pages}</office:presentation></office:body>"
+                    "</office:document>", encoding="utf-8")
+    return path
+
+
+UTF16_TEXT = "情况说明\r\n户号：3301000017\r\n客户余杭印染厂申请暂停一台变压器（S11-M-400/10）。\r\n"
+HTML_TEXT = "停电通知\n因线路检修，以下区域计划停电\n区域\t时间\n良渚街道\t2024年7月3日8:00至17:00"
+EMAIL_TEXT = ("主题：关于桐庐电镀厂增容申请的回复\n发件人：营销部 <yingxiao@example.cn>\n"
+              "收件人：城西供电所 <chengxi@example.cn>\n"
+              "户号 3301000018 的增容申请已受理，请于三个工作日内完成现场勘查。\n附件：勘查单.pdf")
+
+
+def utf16_txt(path: Path) -> Path:
+    """UTF-16 (little-endian) without a byte-order mark, as some exports write."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(UTF16_TEXT.encode("utf-16-le"))
+    return path
+
+
+def gbk_html(path: Path) -> Path:
+    """A saved web page in GBK with a script, a style and a table."""
+    markup = ('<html><head><meta charset="gbk"><title>停电通知</title><style>p{color:red}</style>'
+              '<script>var 广告 = "不应出现";</script></head><body><p>因线路检修，以下区域计划停电</p>'
+              "<table><tr><th>区域</th><th>时间</th></tr><tr><td>良渚街道</td>"
+              "<td>2024年7月3日8:00至17:00</td></tr></table></body></html>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(markup.encode("gbk"))
+    return path
+
+
+def email_eml(path: Path) -> Path:
+    """A reply with a plain and an HTML body (base64, UTF-8) and a PDF attachment."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = "关于桐庐电镀厂增容申请的回复"
+    message["From"] = "营销部 <yingxiao@example.cn>"
+    message["To"] = "城西供电所 <chengxi@example.cn>"
+    body = "户号 3301000018 的增容申请已受理，请于三个工作日内完成现场勘查。"
+    message.set_content(body, cte="base64")
+    message.add_alternative(f"<p>{body}</p>", subtype="html", cte="base64")
+    message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf",
+                           filename="勘查单.pdf")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+def encrypted_xlsx(path: Path, password: str = "gd2024") -> Path:
+    """A workbook with an opening password (ECMA-376 agile encryption, as Excel writes)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = _ledger_xlsx(path.with_suffix(".plain.xlsx"))
+    with plain.open("rb") as source, path.open("wb") as target:
+        OOXMLFile(source).encrypt(password, target)
+    plain.unlink()
+    return path
+
+
+CASES.extend([
+    Case("report.odt", _converted(_report_docx, "odt"), REPORT_TEXT, ("富阳造纸", "电容补偿柜")),
+    Case("ledger.ods", _converted(_ledger_xlsx, "ods"), SHEET_TEXT, ("萧山轴承", "临安竹木")),
+    Case("slides.pptx", _converted(_slides_fodp, "pptx"), SLIDES_TEXT, ("迎峰度夏", "双电源切换")),
+    Case("slides.ppt", _converted(_slides_fodp, "ppt"), SLIDES_TEXT, ("迎峰度夏", "富春江水泥")),
+    Case("utf16.txt", utf16_txt, UTF16_TEXT, ("余杭印染", "S11-M-400")),
+    Case("notice.html", gbk_html, HTML_TEXT, ("良渚街道", "线路检修")),
+    Case("reply.eml", email_eml, EMAIL_TEXT, ("桐庐电镀", "现场勘查", "勘查单")),
+])

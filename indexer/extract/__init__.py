@@ -59,7 +59,7 @@ PageHook = Callable[[], None]  # called after each page that cost real work (OCR
 
 def extract(path: Path, limits: Limits | None = None, on_page: PageHook | None = None) -> Extracted:
     """Extract the text of one archived file, dispatching on its content type."""
-    from indexer.extract import images, legacy, office, pdf
+    from indexer.extract import html_mail, images, legacy, office, opendocument, pdf
 
     limits = limits or Limits()
     size = path.stat().st_size
@@ -72,7 +72,9 @@ def extract(path: Path, limits: Limits | None = None, on_page: PageHook | None =
     hook = on_page or (lambda: None)
     extractors: dict[str, Callable[[Path, Limits, PageHook], Extracted]] = {
         "pdf": pdf.extract_pdf, "docx": office.extract_docx, "xlsx": office.extract_xlsx,
-        "text": office.extract_txt,
+        "pptx": office.extract_pptx, "text": office.extract_txt,
+        "html": html_mail.extract_html, "eml": html_mail.extract_eml,
+        **dict.fromkeys(("odt", "ods", "odp"), opendocument.extract_odf),
         **{k: partial(legacy.extract_legacy, kind=k) for k in legacy.KINDS},
         **dict.fromkeys(images.KINDS, images.extract_image),
     }

@@ -1,5 +1,5 @@
-"""Office Open XML (DOCX, XLSX) and plain text. A DOCX/XLSX is a zip: its members are
-checked against the limits before any XML is parsed, so a zip bomb costs nothing."""
+"""Office Open XML (DOCX, XLSX, PPTX) and plain text. A DOCX/XLSX/PPTX is a zip: its members
+are checked against the limits before any XML is parsed, so a zip bomb costs nothing."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def check_zip(path: Path, limits: Limits) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise CorruptFileError(f"文件的压缩结构损坏（{exc}）") from exc
+        raise CorruptFileError("文件的压缩结构损坏（文件损坏或不完整）") from exc
     total = sum(m.file_size for m in members)
     if total > limits.max_unzipped:
         raise BombError(f"解压后大小异常（{size_text(total)}，上限 {size_text(limits.max_unzipped)}），"
@@ -31,8 +31,14 @@ def check_zip(path: Path, limits: Limits) -> None:
                             f"{limits.max_zip_ratio}:1），疑似压缩炸弹，未处理")
 
 
+def _xml_line(exc: Exception) -> str:
+    """Where malformed XML broke, for people: "（第 3 行）", or nothing when unknown."""
+    line = getattr(exc, "lineno", None) or getattr(exc, "position", (None,))[0]
+    return f"（第 {line} 行）" if isinstance(line, int) and line > 0 else ""
+
+
 def _xml_error(exc: Exception, what: str) -> ExtractionError:
-    return CorruptFileError(f"{what}内部 XML 格式错误或不完整（{type(exc).__name__}: {exc}）")
+    return CorruptFileError(f"{what}内部 XML 格式错误或不完整{_xml_line(exc)}")
 
 
 def extract_docx(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
@@ -45,7 +51,7 @@ def extract_docx(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
         document = docx.Document(str(path))
         parts = list(_part_texts(document))  # body first: its first line is the title
     except (zipfile.BadZipFile, PackageNotFoundError) as exc:
-        raise CorruptFileError(f"Word 文件损坏或不是有效的 DOCX（{exc}）") from exc
+        raise CorruptFileError("Word 文件损坏或不是有效的 DOCX") from exc
     except (LxmlError, KeyError, ValueError) as exc:
         raise _xml_error(exc, "Word 文件") from exc
     return Extracted("\n".join(p for p in parts if p.strip()), _docx_pages(path))
@@ -77,12 +83,39 @@ def extract_xlsx(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
         finally:
             book.close()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise CorruptFileError(f"Excel 文件损坏或不是有效的 XLSX（{exc}）") from exc
+        raise CorruptFileError("Excel 文件损坏或不是有效的 XLSX") from exc
     except (LxmlError, ParseError, KeyError, ValueError, TypeError, IndexError) as exc:
         raise _xml_error(exc, "Excel 文件") from exc
     if all(line.startswith("工作表：") for line in lines):
         lines = []  # sheet names alone are not content
     return Extracted("\n".join(lines), len(book.sheetnames))
+
+
+_SLIDE = re.compile(r"ppt/(slides/slide|notesSlides/notesSlide)(\d+)\.xml")
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def extract_pptx(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
+    """Each slide's text (titles, text boxes, tables) then its speaker notes, slide by slide
+    in the order of their part names."""
+    from lxml import etree
+
+    check_zip(path, limits)
+    lines: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = sorted((int(m.group(2)), m.group(1).startswith("notes"), m.group())
+                           for m in map(_SLIDE.fullmatch, archive.namelist()) if m)
+            for _, _, name in parts:
+                slide = etree.fromstring(archive.read(name))
+                lines.extend("".join(t.text or "" for t in p.iter(f"{_A}t"))
+                             for p in slide.iter(f"{_A}p"))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise CorruptFileError("PowerPoint 文件损坏或不是有效的 PPTX") from exc
+    except etree.LxmlError as exc:
+        raise _xml_error(exc, "PowerPoint 文件") from exc
+    slides = sum(1 for _, notes, _ in parts if not notes)
+    return Extracted("\n".join(line for line in lines if line.strip()), slides)
 
 
 def _cell_text(value: object) -> str:

@@ -122,6 +122,17 @@ def _pdfium_pages(path: Path) -> list[str]:
         document.close()
 
 
+def page_count(path: Path) -> int:
+    """How many pages the PDF has, as pypdf or else PDFium reads it (CorruptFileError when
+    neither opens it)."""
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(path).pages)
+    except Exception:  # noqa: BLE001 - whatever pypdf fails on, PDFium is asked
+        return len(_pdfium_pages(path))
+
+
 def render_scale(width: float, height: float) -> float:
     """Points to pixels: MAX_RENDER_DPI, less for a page whose long side would pass
     OCR_LONG_SIDE (the recogniser scales larger images down anyway)."""
