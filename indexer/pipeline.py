@@ -200,8 +200,8 @@ def _check_unchanged(path: Path, facts: FileFacts) -> None:
 
 
 class WarmUp:
-    """A worker's start: import the format libraries before its first deadline starts, and
-    share the cores out among the workers' OCR engines."""
+    """A worker's start: import the format libraries before its first deadline starts, quiet
+    them, and share the cores out among the workers' OCR engines."""
 
     def __init__(self, workers: int) -> None:
         self.ocr_threads = max(1, (os.cpu_count() or 1) // workers)
@@ -212,7 +212,9 @@ class WarmUp:
         import pypdf  # noqa: F401
 
         from indexer import ocr
+        from indexer.extract import quiet_libraries
 
+        quiet_libraries()
         ocr.set_threads(self.ocr_threads)
 
 

@@ -136,6 +136,8 @@ def embedded_font_pdf(path: Path, lines: list[str]) -> Path:
 
 def form_pdf(path: Path, title: str, values: dict[str, str]) -> Path:
     """An application form whose filled-in values live only in AcroForm fields."""
+    import logging
+
     from pypdf import PdfReader, PdfWriter
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -153,6 +155,7 @@ def form_pdf(path: Path, title: str, values: dict[str, str]) -> Path:
     pdf.showPage()
     pdf.save()
     writer = PdfWriter(clone_from=PdfReader(blank))
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # "not supported by font encoding"
     writer.update_page_form_field_values(writer.pages[0], values, auto_regenerate=False)
     with path.open("wb") as fh:
         writer.write(fh)
@@ -398,3 +401,11 @@ CASES.extend([
     Case("notice.html", gbk_html, HTML_TEXT, ("良渚街道", "线路检修")),
     Case("reply.eml", email_eml, EMAIL_TEXT, ("桐庐电镀", "现场勘查", "勘查单")),
 ])
+
+
+def unknown_cmap_pdf(path: Path, lines: list[str] = CONTRACT_LINES) -> Path:
+    """A CID font naming a predefined CMap pypdf does not implement: pypdf logs an error for
+    every page (the console flood of real archives) yet reads the text."""
+    data = make_pdf(path, [lines] * 3).read_bytes()
+    path.write_bytes(data.replace(b"/UniGB-UCS2-H", b"/UniGB-UTF8-H"))
+    return path

@@ -54,6 +54,17 @@ def size_text(size: int) -> str:
     return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 1024:.0f} KB"
 
 
+def quiet_libraries() -> None:
+    """Silence the format libraries' warnings and log messages in this (worker) process:
+    pypdf, openpyxl and others write one per odd font or property, which floods the console
+    of a run over real archives, while what matters reaches the run as a reason."""
+    import logging
+    import warnings
+
+    warnings.simplefilter("ignore")
+    logging.disable(logging.ERROR)
+
+
 PageHook = Callable[[], None]  # called after each page that cost real work (OCR)
 
 
