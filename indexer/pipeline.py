@@ -30,7 +30,7 @@ from indexer.ocrcache import OcrCache
 from indexer.records import FileFacts, document_record, failure_record, text_source_label
 from indexer.schema import STATUS_DISPOSED, STATUS_FAILED, STATUS_OK
 from indexer.store import prepare_index_dir, read_meta, write_meta
-from indexer.workers import DIED, DONE, Finished, Progress, TaskLimits, supervised
+from indexer.workers import DIED, DONE, MEMORY, Finished, Progress, TaskLimits, supervised
 from search_service.db import default_url
 from search_service.engines.base import SearchEngine
 from search_service.engines.derived import Derivation
@@ -373,9 +373,12 @@ def _outcome_of(finished: Finished[FileFacts, Outcome], limits: TaskLimits) -> O
     """The worker's outcome, or a failure saying why its worker had to be stopped."""
     if finished.state == DONE and finished.result is not None:
         return finished.result
-    if finished.state == DIED:
-        memory = f"{limits.memory_bytes / 2**20:.0f} MB" if limits.memory_bytes else "内存"
-        reason = f"处理进程异常退出（可能超出内存上限 {memory} 或解析库崩溃），已跳过"
+    budget = f"{(limits.resident_bytes or limits.memory_bytes or 0) / 2**20:.0f} MB"
+    if finished.state == MEMORY:
+        reason = (f"处理此文件占用的内存超过每个处理进程的上限 {budget}，已终止并跳过；"
+                  "可用 --memory-mb 调高上限后以 --retry-failed 重试")
+    elif finished.state == DIED:
+        reason = f"处理进程异常退出（可能超出内存上限 {budget} 或解析库崩溃），已跳过"
     else:
         reason = f"处理超时（超过 {limits.seconds:.0f} 秒无进展），已终止并跳过"
     return Outcome(finished.item, status=STATUS_FAILED, error=reason)
