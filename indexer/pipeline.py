@@ -326,7 +326,8 @@ def run_index(
 
         def page_done() -> None:
             summary.ocr_pages += 1
-            bar.set_postfix_str(f"OCR {summary.ocr_pages} 页", refresh=False)
+            bar.set_postfix_str(ocr_progress(summary.ocr_pages, time.monotonic() - began),
+                                refresh=False)
 
         task = _Task(root, limits or Limits(), cache)
         workers = min(workers or os.cpu_count() or 1, len(todo))
@@ -357,6 +358,12 @@ def run_index(
                            "extraction_version": EXTRACTION_VERSION, "finished_at": time.time()})
     summary.seconds = time.monotonic() - began
     return summary
+
+
+def ocr_progress(pages: int, seconds: float) -> str:
+    """The OCR part of the progress bar: pages read so far and the pace (the slow path)."""
+    pace = f"，{pages / seconds:.2f} 页/秒" if seconds >= 1 and pages >= 2 else ""
+    return f"OCR {pages} 页{pace}"
 
 
 class _Task:

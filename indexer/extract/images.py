@@ -49,14 +49,14 @@ def _prepare(frame: Image.Image, limits: Limits) -> Image.Image:
 
 
 def ocr_pages(pages: Iterable[Image.Image], on_page: PageHook) -> tuple[list[str], float]:
-    """OCR each page: the page texts and their character-weighted mean confidence."""
+    """OCR each page (blank ones are skipped): the page texts and their character-weighted
+    mean confidence. ``on_page`` is called after each page OCR read."""
     from indexer.ocr import ocr_image
 
     texts, weighted, chars = [], 0.0, 0
     for page in pages:
-        if is_blank(page):
+        if is_blank(page):  # costs nothing: not counted as an OCR'd page
             texts.append("")
-            on_page()
             continue
         result = ocr_image(page)
         texts.append(result.text)

@@ -209,3 +209,10 @@ def test_failed_and_unassigned_files_keep_their_customer_and_unit(tmp_path: Path
     assert summary.refreshed == 4 and summary.failed == []
     broken = stored(tmp_path / "ix")["城东供电所/3301000001_杭州明远纺织有限公司/损坏.pdf"]
     assert (broken["status"], broken["customer_name"]) == ("failed", "杭州明远新材料有限公司")
+
+
+def test_ocr_progress_says_pages_and_pace() -> None:
+    from indexer.pipeline import ocr_progress
+
+    assert ocr_progress(1, 0.5) == "OCR 1 页"
+    assert ocr_progress(12, 30.0) == "OCR 12 页，0.40 页/秒"

@@ -116,3 +116,23 @@ def test_damaged_reason_names_no_library_nor_bytes(tmp_path: Path) -> None:
     with pytest.raises(CorruptFileError) as caught:
         extract(path)
     assert caught.value.message == "PDF 文件损坏或不完整，无法读取其中的文字或页面"
+
+
+def test_a_blank_page_is_not_read_by_ocr(tmp_path: Path) -> None:
+    from PIL import Image
+
+    blank = Image.new("L", (900, 420), 255)
+    path = scan_file(tmp_path / "扫描.pdf", [page_image(), blank])
+    pages: list[int] = []
+    result = extract(path, on_page=lambda: pages.append(1))
+    assert (result.pages, len(pages), result.source) == (2, 1, SOURCE_OCR)
+    assert "3301000001" in result.text
+
+
+def test_pages_render_no_larger_than_ocr_reads_them() -> None:
+    from indexer.extract.images import OCR_LONG_SIDE
+    from indexer.extract.pdf import MAX_RENDER_DPI, render_scale
+
+    a4 = (595, 842)
+    assert round(max(a4) * render_scale(*a4)) == OCR_LONG_SIDE  # not 2339 px at 200 dpi
+    assert render_scale(300, 200) == MAX_RENDER_DPI / 72  # a small page keeps its resolution
