@@ -23,7 +23,7 @@ from tqdm import tqdm
 from indexer.catalog import listing as catalog_mod
 from indexer.catalog.store import Catalog, KnownFile
 from indexer import customers as customers_mod
-from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError
+from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError, os_reason
 from indexer.extract import SOURCE_TEXT, Extracted, Limits, extract
 from indexer.ocrcache import FILENAME as OCR_CACHE_FILE
 from indexer.ocrcache import OcrCache
@@ -170,7 +170,7 @@ def process_file(root: Path, facts: FileFacts, limits: Limits | None = None,
     except MemoryError:
         return Outcome(facts, status=STATUS_FAILED, error="处理时超出内存上限，已跳过")
     except OSError as exc:
-        return Outcome(facts, status=STATUS_FAILED, error=f"无法读取文件（{exc.strerror or exc}）")
+        return Outcome(facts, status=STATUS_FAILED, error=f"无法读取文件（{os_reason(exc)}）")
     except Exception as exc:  # noqa: BLE001 - a library's bug in one file must not stop the run
         return Outcome(facts, status=STATUS_FAILED, error="文件内容不规范，解析时出错，已跳过")
     return Outcome(facts, extracted.text, extracted.pages, source=extracted.source,

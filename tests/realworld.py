@@ -176,6 +176,19 @@ def encrypted_pdf(path: Path, lines: list[str] = CONTRACT_LINES) -> Path:
     return path
 
 
+def encrypted_scan_pdf(path: Path, lines: list[str] = FORM_LINES) -> Path:
+    """A scan encrypted with an empty user password: decrypted to render it for OCR."""
+    from pypdf import PdfReader, PdfWriter
+
+    plain = scan_file(path.with_suffix(".plain.pdf"), [page_image(lines)])
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.encrypt(user_password="", owner_password="owner-secret", algorithm="AES-256")
+    with path.open("wb") as fh:
+        writer.write(fh)
+    plain.unlink()
+    return path
+
+
 TRADITIONAL_LINES = ["臺灣電力公司 用電申請書", "戶號：3301000009", "申請人：臺北市興業紡織股份有限公司",
                      "營業處所：臺北市中正區羅斯福路", "繳費憑證已檢附，請審核"]
 JAPANESE_LINES = ["電気需給契約書", "お客様番号：3301000010", "契約者：東京電機工業株式会社",
@@ -192,6 +205,7 @@ CASES = PDF_CASES = [
     Case("broken-scan.pdf", broken_scan_pdf, "\n".join(FORM_LINES), ("用电检查", "明远纺织")),
     Case("glyph-names.pdf", glyph_name_pdf, "\n".join(FORM_LINES), ("用电检查", "杭州明远")),
     Case("encrypted-empty.pdf", encrypted_pdf, "\n".join(CONTRACT_LINES), ("受电容量",)),
+    Case("encrypted-scan.pdf", encrypted_scan_pdf, "\n".join(FORM_LINES), ("检查日期",)),
     Case("traditional.pdf", lambda p: embedded_font_pdf(p, TRADITIONAL_LINES),
          "\n".join(TRADITIONAL_LINES), ("臺灣電力", "興業紡織", "繳費憑證")),
     Case("japanese.pdf", lambda p: embedded_font_pdf(p, JAPANESE_LINES),
