@@ -163,30 +163,26 @@ def form_pdf(path: Path, title: str, values: dict[str, str]) -> Path:
     return path
 
 
-def encrypted_pdf(path: Path, lines: list[str] = CONTRACT_LINES) -> Path:
-    """Encrypted with an empty user password (printing restricted): opens without asking."""
+def _encrypted(plain: Path, path: Path) -> Path:
+    """``plain`` encrypted (AES-256) with an empty user password at ``path``; opens without
+    asking, as printing-restricted PDFs from government sites do."""
     from pypdf import PdfReader, PdfWriter
 
-    plain = make_pdf(path.with_suffix(".plain.pdf"), [lines])
     writer = PdfWriter(clone_from=PdfReader(plain))
     writer.encrypt(user_password="", owner_password="owner-secret", algorithm="AES-256")
     with path.open("wb") as fh:
         writer.write(fh)
     plain.unlink()
     return path
+
+
+def encrypted_pdf(path: Path, lines: list[str] = CONTRACT_LINES) -> Path:
+    return _encrypted(make_pdf(path.with_suffix(".plain.pdf"), [lines]), path)
 
 
 def encrypted_scan_pdf(path: Path, lines: list[str] = FORM_LINES) -> Path:
-    """A scan encrypted with an empty user password: decrypted to render it for OCR."""
-    from pypdf import PdfReader, PdfWriter
-
-    plain = scan_file(path.with_suffix(".plain.pdf"), [page_image(lines)])
-    writer = PdfWriter(clone_from=PdfReader(plain))
-    writer.encrypt(user_password="", owner_password="owner-secret", algorithm="AES-256")
-    with path.open("wb") as fh:
-        writer.write(fh)
-    plain.unlink()
-    return path
+    """A scan: decrypted by PDFium too, to render it for OCR."""
+    return _encrypted(scan_file(path.with_suffix(".plain.pdf"), [page_image(lines)]), path)
 
 
 TRADITIONAL_LINES = ["臺灣電力公司 用電申請書", "戶號：3301000009", "申請人：臺北市興業紡織股份有限公司",
