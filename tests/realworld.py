@@ -224,6 +224,7 @@ CONTRACT_FORM = {"header_first": "国网杭州供电公司 合同首页", "heade
                  "inline_control": "3301000013", "text_box": "签约金额：人民币叁拾万元整"}
 CONTRACT_FORM_TEXT = "\n".join([
     "高压供用电合同", "户号：3301000013", "用电人：钱塘江化纤股份有限公司", "签约金额：人民币叁拾万元整",
+    "开户银行\t杭州银行钱江支行", "联系人\t周建华",
     "国网杭州供电公司 合同首页", "供用电合同（偶数页）", "合同编号 GY-2021-0317"])
 
 
@@ -245,10 +246,22 @@ def _text_box(text: str) -> str:
             "</mc:Fallback></mc:AlternateContent></w:r>")
 
 
+def _cell(content: str) -> str:
+    return f"<w:tc><w:p>{_run(content)}</w:p></w:tc>"
+
+
+# a table whose value cell is a content control and whose second row is a repeating section
+_FORM_TABLE = (f"<w:tbl {_W_NS}><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+               f"<w:tr>{_cell('开户银行')}<w:sdt><w:sdtContent>{_cell('杭州银行钱江支行')}"
+               "</w:sdtContent></w:sdt></w:tr>"
+               f"<w:sdt><w:sdtContent><w:tr>{_cell('联系人')}{_cell('周建华')}</w:tr>"
+               "</w:sdtContent></w:sdt></w:tbl>")
+
+
 def filled_docx(path: Path, values: dict[str, str] = CONTRACT_FORM) -> Path:
     """A contract whose filled-in values sit where python-docx's paragraphs do not look:
-    content controls (block and inline), a text box, first-page and even-page headers and
-    footers."""
+    content controls (block, inline, a table cell, a repeating table row), a text box,
+    first-page and even-page headers and footers."""
     import docx
     from docx.oxml import parse_xml
 
@@ -267,13 +280,15 @@ def filled_docx(path: Path, values: dict[str, str] = CONTRACT_FORM) -> Path:
                 parse_xml(_sdt(f"<w:p>{_run(values['block_control'])}</w:p>")))
     holder = document.add_paragraph()
     holder._p.append(parse_xml(_text_box(values["text_box"])))
+    body.insert(body.index(holder._p) + 1, parse_xml(_FORM_TABLE))
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path
 
 
 CASES.append(Case("filled.docx", filled_docx, CONTRACT_FORM_TEXT,
-                  ("钱塘江化纤", "3301000013", "叁拾万元", "GY-2021-0317", "偶数页")))
+                  ("钱塘江化纤", "3301000013", "叁拾万元", "GY-2021-0317", "偶数页", "钱江支行",
+                   "周建华")))
 
 
 # --- more formats ----------------------------------------------------------------------

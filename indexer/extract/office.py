@@ -131,35 +131,33 @@ _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallba
 _CHAR_TAGS = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
 _SKIPPED = frozenset({f"{_W}txbxContent", _FALLBACK})  # text boxes: their own blocks; the
 # Fallback of mc:AlternateContent repeats its Choice (a text box as VML) for old programs
+_WRAPPERS = frozenset({f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"})  # around blocks, rows
+# or cells (a content control's w:sdtPr holds no text)
 
 
 def _part_texts(document: object) -> Iterator[str]:
     """Body, then every header and footer with its own definition (default, first-page and
     even-page ones alike), each in document order."""
-    yield from _block_texts(document.element.body, document)  # type: ignore[attr-defined]
+    yield from _block_texts(document.element.body)  # type: ignore[attr-defined]
     for section in document.sections:  # type: ignore[attr-defined]
         for part in (section.header, section.first_page_header, section.even_page_header,
                      section.footer, section.first_page_footer, section.even_page_footer):
             if not part.is_linked_to_previous:
-                yield from _block_texts(part._element, part)
+                yield from _block_texts(part._element)
 
 
-def _block_texts(element: object, parent: object) -> Iterator[str]:
+def _block_texts(element: object) -> Iterator[str]:
     """Paragraph and table text of a body, header, cell, content control or text box."""
-    from docx.table import Table
-
     for child in element:  # type: ignore[attr-defined]
         tag = child.tag
         if tag == f"{_W}p":
             yield _paragraph_text(child)
             for box in _text_boxes(child):
-                yield from _block_texts(box, parent)
+                yield from _block_texts(box)
         elif tag == f"{_W}tbl":
-            yield from _table_texts(Table(child, parent))
-        elif tag == f"{_W}sdt":  # a content control around blocks: its content
-            yield from _block_texts(child.iterfind(f"{_W}sdtContent"), parent)
-        elif tag in (f"{_W}sdtContent", f"{_W}customXml"):
-            yield from _block_texts(child, parent)
+            yield from _table_texts(child)
+        elif tag in _WRAPPERS:  # a content control or custom XML around blocks
+            yield from _block_texts(child)
 
 
 def _paragraph_text(element: object) -> str:
@@ -189,16 +187,27 @@ def _text_boxes(element: object) -> Iterator[object]:
 
 
 def _table_texts(table: object) -> Iterator[str]:
-    """One line per row, cells joined by tabs; merged cells once; nested tables included."""
-    for row in table.rows:  # type: ignore[attr-defined]
-        seen: set[int] = set()
-        cells: list[str] = []
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append("\n".join(_block_texts(cell._tc, cell)).strip())
+    """One line per row, cells joined by tabs (rows and cells inside content controls too,
+    as a form's repeating sections put them); a merged cell once; nested tables included."""
+    for row in _wrapped(table, f"{_W}tr"):
+        cells = [("\n".join(_block_texts(cell))).strip() for cell in _wrapped(row, f"{_W}tc")
+                 if not _continues_merge(cell)]
         yield "\t".join(cells)
+
+
+def _wrapped(element: object, tag: str) -> Iterator[object]:
+    """The children with ``tag``, also those inside content controls and custom XML."""
+    for child in element:  # type: ignore[attr-defined]
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _wrapped(child, tag)
+
+
+def _continues_merge(cell: object) -> bool:
+    """A cell continuing a vertical merge: the text is in the cell where the merge starts."""
+    merge = cell.find(f"{_W}tcPr/{_W}vMerge")  # type: ignore[attr-defined]
+    return merge is not None and merge.get(f"{_W}val") != "restart"
 
 
 def _docx_pages(path: Path) -> int:
