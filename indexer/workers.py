@@ -5,7 +5,8 @@ past its deadline is killed and replaced; one that dies (out of memory, a crash 
 library) is replaced too; one whose resident memory passes the budget is killed mid-task,
 and one left above three quarters of it after a task is replaced by a fresh process (what a
 big file made the libraries keep is given back). Either way the task is reported as failed
-and the rest go on; a run's memory is at most workers × budget beside the main process.
+and the rest go on; a run's memory is at most workers × budget beside the main process (a worker's budget
+counts its private pages, not those it still shares with the main process since the fork).
 A task may report progress (a page done), which moves its deadline on. A worker whose run
 was killed outright (no chance to stop it) notices and exits instead of waiting forever.
 """
@@ -39,16 +40,20 @@ class TaskLimits:
     seconds: float = 180.0  # without progress; each reported page restarts the clock
     max_seconds: float = 3600.0  # in all, however much progress
     memory_bytes: int | None = 4 * 2**30  # address space of a worker (RLIMIT_AS): a backstop
-    resident_bytes: int | None = 1024 * 2**20  # resident memory of a worker: the budget
+    resident_bytes: int | None = 1024 * 2**20  # private resident memory of a worker: the budget
 
 
 def resident(pid: int) -> int:
-    """Resident memory of process ``pid`` in bytes (Linux /proc; 0 when unknown or gone)."""
+    """Memory process ``pid`` holds for itself, in bytes: its private resident pages (Linux
+    /proc; what killing it frees). Pages still shared with the main process since the fork
+    are not counted: they are the main process's. 0 when unknown or gone."""
     try:
-        with open(f"/proc/{pid}/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * resource.getpagesize()
-    except (OSError, IndexError, ValueError):
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
         return 0
+    return sum(int(line.split()[1]) * 1024 for line in lines
+               if line.startswith((b"Private_Clean:", b"Private_Dirty:")))
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def test_a_worker_over_its_resident_budget_is_stopped_mid_task() -> None:
 
 
 def test_a_worker_left_bloated_after_a_task_is_replaced() -> None:
-    limits = TaskLimits(seconds=10, resident_bytes=400 * 2**20)  # 250 MB kept: above 3/4 of it
-    results = {f.item: f.result for f in supervised(hoard, ["hoard:250", "a", "b"], 1, limits)}
+    limits = TaskLimits(seconds=10, resident_bytes=400 * 2**20)  # 320 MB kept: above 3/4 of it
+    results = {f.item: f.result for f in supervised(hoard, ["hoard:320", "a", "b"], 1, limits)}
     pids = {item: result.split("@")[1] for item, result in results.items()}
-    assert pids["hoard:250"] != pids["a"] == pids["b"]
+    assert pids["hoard:320"] != pids["a"] == pids["b"]
