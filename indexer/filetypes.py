@@ -50,8 +50,9 @@ _SUFFIX_KIND = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", "
 
 def sniff(path: Path) -> str:
     """The kind of file at ``path``: pdf, docx, xlsx, pptx, odt, ods, odp, doc, xls, wps,
-    ppt, jpeg, png, tiff, bmp, gif, rtf, html, eml or text. Raises :class:`RefusedFileError` for executables and
-    :class:`UnsupportedFileError` for anything else."""
+    ppt, jpeg, png, tiff, bmp, gif, rtf, html, eml or text. Raises
+    :class:`RefusedFileError` for executables and :class:`UnsupportedFileError` for anything
+    else."""
     with path.open("rb") as fh:
         head = fh.read(4096)
     for label, magic in _EXECUTABLES:

@@ -5,8 +5,9 @@ past its deadline is killed and replaced; one that dies (out of memory, a crash 
 library) is replaced too; one whose resident memory passes the budget is killed mid-task,
 and one left above three quarters of it after a task is replaced by a fresh process (what a
 big file made the libraries keep is given back). Either way the task is reported as failed
-and the rest go on; a run's memory is at most workers × budget beside the main process (a worker's budget
-counts its private pages, not those it still shares with the main process since the fork).
+and the rest go on; a run's memory is at most workers × budget beside the main process (a
+worker's budget counts its private pages, not those it still shares with the main process
+since the fork).
 A task may report progress (a page done), which moves its deadline on. A worker whose run
 was killed outright (no chance to stop it) notices and exits instead of waiting forever.
 """

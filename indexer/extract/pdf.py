@@ -74,8 +74,8 @@ def _pypdf_pages(path: Path) -> tuple[list[str], dict[int, list[str]]]:
         raise
     except RecursionError as exc:
         raise CorruptFileError("PDF 结构异常（对象引用循环或嵌套过深），无法解析") from exc
-    except (PyPdfError, DeprecationError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            AssertionError, NotImplementedError, OSError, ZeroDivisionError) as exc:
+    except (PyPdfError, DeprecationError, ValueError, KeyError, TypeError, AttributeError,
+            IndexError, AssertionError, NotImplementedError, OSError, ZeroDivisionError) as exc:
         if "cyclic" in str(exc).lower():
             raise CorruptFileError("PDF 结构异常（页面树存在循环引用），无法解析") from exc
         if "encrypt" in str(exc).lower():
@@ -84,19 +84,24 @@ def _pypdf_pages(path: Path) -> tuple[list[str], dict[int, list[str]]]:
 
 
 def _field_values(reader: object) -> dict[int, list[str]]:
-    """The text of every filled-in form field (text boxes, lists), by page number."""
+    """The text of every filled-in form field (text boxes, lists), by page number; a field
+    shown by several widgets once, on the first page showing it."""
     found: dict[int, list[str]] = {}
+    seen: set[int] = set()
     for n, page in enumerate(reader.pages):  # type: ignore[attr-defined]
         for ref in page.get("/Annots") or ():
             widget = ref.get_object()
             if widget.get("/Subtype") != "/Widget":
                 continue
-            field = widget if "/V" in widget else widget.get("/Parent", {})
-            value = field.get("/V") if hasattr(field, "get") else None
-            kind = field.get("/FT") if hasattr(field, "get") else None
-            if kind in ("/Tx", "/Ch") and value:
-                items = value if isinstance(value, list) else [value]
-                found.setdefault(n, []).extend(str(v) for v in items if str(v).strip())
+            parent = widget.get("/Parent")
+            field = widget if "/V" in widget or parent is None else parent.get_object()
+            if id(field) in seen or field.get("/FT") not in ("/Tx", "/Ch"):
+                continue
+            seen.add(id(field))
+            value = field.get("/V")
+            items = value if isinstance(value, list) else [value]
+            texts = [str(v) for v in items if v is not None and str(v).strip()]
+            found.setdefault(n, []).extend(texts)
     return found
 
 

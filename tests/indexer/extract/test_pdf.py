@@ -136,3 +136,26 @@ def test_pages_render_no_larger_than_ocr_reads_them() -> None:
     a4 = (595, 842)
     assert round(max(a4) * render_scale(*a4)) == OCR_LONG_SIDE  # not 2339 px at 200 dpi
     assert render_scale(300, 200) == MAX_RENDER_DPI / 72  # a small page keeps its resolution
+
+
+def test_a_field_shown_twice_is_text_once_and_checkboxes_are_not_text(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    path = form_pdf(tmp_path / "a.pdf", "用电申请表", {"applicant": "杭州明远纺织有限公司"})
+    writer = PdfWriter(clone_from=PdfReader(path))
+    page = writer.pages[0]
+    widget = page["/Annots"][0].get_object()
+    parent = writer._add_object(DictionaryObject({  # the value moves up to a parent field
+        NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject("申请人"),
+        NameObject("/V"): widget.pop("/V")}))
+    copy = DictionaryObject({k: v for k, v in widget.items() if k != "/T"})
+    widget.pop("/T")
+    widget[NameObject("/Parent")] = copy[NameObject("/Parent")] = parent
+    box = DictionaryObject({NameObject("/Subtype"): NameObject("/Widget"),
+                            NameObject("/FT"): NameObject("/Btn"), NameObject("/V"): NameObject("/Yes")})
+    page[NameObject("/Annots")] = ArrayObject([*page["/Annots"], writer._add_object(copy),
+                                               writer._add_object(box)])
+    with (tmp_path / "b.pdf").open("wb") as fh:
+        writer.write(fh)
+    assert extract(tmp_path / "b.pdf").text.splitlines() == ["用电申请表", "杭州明远纺织有限公司"]
