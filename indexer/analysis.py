@@ -6,9 +6,11 @@ findable, phrases match adjacent text, and each token carries its ordinal positi
 character offsets so highlighting marks the matched text. Whitespace between two Han
 characters is transparent (PDF extraction breaks lines mid-word). Runs of ASCII letters and
 digits (户号 3301234567, S11-M-630, 10kV) become single lowercased tokens. Full-width ASCII
-is folded to half-width character by character, so offsets stay true. Traditional Han
-characters are folded to simplified ones (萬順電業 → 万顺电业) one for one with OpenCC's
-character table, at indexing and at query time, so either form finds the other.
+is folded to half-width character by character, so offsets stay true. Look-alike code points
+(Kangxi and supplement radicals such as ⻧ for 卤, compatibility ideographs) are read as the
+ideograph they stand for (:func:`fold_lookalikes`), and traditional Han characters as
+simplified ones (萬順電業 → 万顺电业) with OpenCC's character table, each one character for
+one, at indexing and at query time (:func:`fold`), so either form finds the other.
 
 This module's import path is pickled into every index: do not rename or move it.
 """
@@ -16,6 +18,7 @@ This module's import path is pickled into every index: do not rename or move it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -39,6 +42,48 @@ _SPACES = frozenset(_SPACE_CLASS)
 FULL_WIDTH_TO_ASCII = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 
 
+# CJK Radicals Supplement forms that stand for a whole ideograph (Unicode's
+# EquivalentUnifiedIdeograph.txt; NFKC maps only two of them). Pairs: radical, ideograph.
+_RADICAL_SUPPLEMENT = (
+    "⺁厂⺅亻⺆冂⺉刂⺊卜⺎兀⺏尣⺐尢⺒巳⺓幺⺔彑⺖忄⺘扌⺙攵⺛旡⺝月⺞歺⺠民⺡氵⺢氺⺣灬⺤爫⺦丬⺨犭"
+    "⺩王⺪疋⺫罒⺬示⺭礻⺯糸⺰纟⺲罒⺳罓⺹耂⺺肀⺼月⺾艹⺿艹⻀艹⻁虎⻂衤⻃覀⻄西⻅见⻆角⻈讠⻉贝"
+    "⻋车⻌辶⻍辶⻎辶⻏阝⻐钅⻑長⻒镸⻓长⻔门⻖阝⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻟飠⻠饣⻢马⻣骨"
+    "⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀"
+)
+
+
+def _lookalike_table() -> dict[int, str]:
+    """Code point to ideograph: every radical and compatibility ideograph whose NFKC form is one
+    character, then the radical supplement table."""
+    table = {}
+    for low, high in ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)):
+        for code in range(low, high + 1):
+            folded = unicodedata.normalize("NFKC", chr(code))
+            if len(folded) == 1 and folded != chr(code):
+                table[code] = folded
+    pairs = _RADICAL_SUPPLEMENT
+    table.update({ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs), 2)})
+    return table
+
+
+_LOOKALIKES = _lookalike_table()
+# the blocks the table draws from, as ranges: a search for a range is fast, for a class of
+# 1,300 single characters it costs as much as tokenizing
+_LOOKALIKE_RE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def fold_lookalikes(text: str) -> str:
+    """``text`` with look-alike code points as the ideograph they stand for (⻧代烃 → 卤代烃,
+    分⼦式 → 分子式), one character for one so offsets stay true; used at indexing and at
+    query time through :func:`raw_tokens` and :func:`token_text`."""
+    return _LOOKALIKE_RE.sub(_fold_one, text)
+
+
+def _fold_one(match: re.Match[str]) -> str:
+    char = match.group()
+    return _LOOKALIKES.get(ord(char), char)
+
+
 _CJK_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 
@@ -57,7 +102,9 @@ def _t2s() -> tuple[dict[int, str], re.Pattern[str]]:
 
 
 def fold(text: str) -> str:
-    """``text`` with traditional Han characters as simplified ones, character for character."""
+    """``text`` with look-alike code points as their ideographs and traditional Han characters
+    as simplified ones, character for character (offsets stay true)."""
+    text = fold_lookalikes(text)
     table, found = _t2s()
     return text.translate(table) if found.search(text) else text
 

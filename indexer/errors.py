@@ -23,6 +23,20 @@
 
 from __future__ import annotations
 
+import errno
+
+_OS_REASONS = {errno.ENOENT: "文件不存在", errno.EACCES: "权限不足", errno.EPERM: "权限不足",
+               errno.EIO: "磁盘读取错误（介质可能损坏）", errno.EISDIR: "是文件夹而不是文件",
+               errno.ELOOP: "符号链接循环", errno.ENAMETOOLONG: "文件名过长",
+               errno.ESTALE: "网络共享上的文件已失效", errno.ETIMEDOUT: "网络共享读取超时",
+               errno.ENOMEM: "内存不足", errno.EMFILE: "打开的文件过多"}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file, in Chinese (not the C library's English text)."""
+    return _OS_REASONS.get(exc.errno or 0, f"系统错误，错误码 {exc.errno}" if exc.errno
+                           else "系统错误")
+
 
 class ArchiveSearchError(Exception):
     """Base: ``code`` is stable for scripts, ``message`` is for people (Chinese)."""

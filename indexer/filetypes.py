@@ -32,19 +32,28 @@ _EXECUTABLES: tuple[tuple[str, bytes], ...] = (
     ("脚本程序", b"#!"),
 )
 TEXT_SUFFIXES = frozenset({".txt", ".csv", ".md", ".log"})
-OLE_SUFFIXES = {".doc": "doc", ".xls": "xls", ".wps": "wps", ".et": "xls"}
+MARKUP_SUFFIXES = {".html": "html", ".htm": "html", ".eml": "eml"}  # text with a structure
+OLE_SUFFIXES = {".doc": "doc", ".xls": "xls", ".wps": "wps", ".et": "xls", ".ppt": "ppt",
+                ".dps": "ppt"}
+# zip containers: an OOXML package by its main part, an OpenDocument file by its mimetype
+_OOXML_PARTS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"),
+                ("ppt/presentation.xml", "pptx"))
+_ODF_MIMETYPES = {"application/vnd.oasis.opendocument.text": "odt",
+                  "application/vnd.oasis.opendocument.spreadsheet": "ods",
+                  "application/vnd.oasis.opendocument.presentation": "odp"}
 IMAGE_KINDS = frozenset({"jpeg", "png", "tiff", "bmp", "gif"})
 # what the extension promises, to say "named X but is Y" in messages
 _SUFFIX_KIND = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff",
                 ".tiff": "tiff", ".bmp": "bmp", ".gif": "gif", ".docx": "docx", ".xlsx": "xlsx",
-                ".ofd": "ofd",
+                ".pptx": "pptx", ".odt": "odt", ".ods": "ods", ".odp": "odp", ".ofd": "ofd",
                 **OLE_SUFFIXES}
 
 
 def sniff(path: Path) -> str:
-    """The kind of file at ``path``: pdf, docx, xlsx, ofd, doc, xls, wps, jpeg, png, tiff,
-    bmp, gif, rtf or text. Raises :class:`RefusedFileError` for executables and
-    :class:`UnsupportedFileError` for anything else."""
+    """The kind of file at ``path``: pdf, docx, xlsx, pptx, odt, ods, odp, ofd, doc, xls,
+    wps, ppt, jpeg, png, tiff, bmp, gif, rtf, html, eml or text. Raises
+    :class:`RefusedFileError` for executables and :class:`UnsupportedFileError` for anything
+    else."""
     with path.open("rb") as fh:
         head = fh.read(4096)
     for label, magic in _EXECUTABLES:
@@ -57,11 +66,11 @@ def sniff(path: Path) -> str:
     if kind == "zip":
         return _zip_kind(path)
     if kind == "ole":
-        if suffix in (".ppt", ".dps", ".msg"):
-            raise UnsupportedFileError(f"不支持的文件类型“{suffix}”（演示文稿或邮件）")
-        return OLE_SUFFIXES.get(suffix, "doc")
+        return _ole_kind(path, suffix)
     if kind:
         return kind
+    if suffix in MARKUP_SUFFIXES and _looks_like_text(head):
+        return MARKUP_SUFFIXES[suffix]
     if suffix in TEXT_SUFFIXES and _looks_like_text(head):
         return "text"
     if suffix in _SUFFIX_KIND:
@@ -70,19 +79,51 @@ def sniff(path: Path) -> str:
 
 
 def _zip_kind(path: Path) -> str:
-    """docx or xlsx by the members of an OOXML package, ofd by its OFD.xml."""
+    """docx, xlsx or pptx by the members of an OOXML package; odt, ods or odp by the
+    mimetype of an OpenDocument file; ofd by its OFD.xml."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise CorruptFileError(f"压缩包结构损坏，无法打开（{exc}）") from exc
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
+        raise CorruptFileError("压缩包结构损坏，无法打开（文件损坏或不完整）") from exc
+    for part, kind in _OOXML_PARTS:
+        if part in names:
+            return kind
     if "OFD.xml" in names:
         return _ofd_kind(path)
+    odf = mimetype.decode("ascii", "replace").strip()
+    if odf in _ODF_MIMETYPES:
+        return _ODF_MIMETYPES[odf]
+    if odf.startswith("application/vnd.oasis.opendocument."):
+        raise UnsupportedFileError(f"不支持的 OpenDocument 文档类型（{odf.rsplit('.', 1)[-1]}）")
+    if "[Content_Types].xml" in names:
+        raise UnsupportedFileError("不支持的 Office 文档类型（不是 Word、Excel 或 PowerPoint 文档）")
     raise UnsupportedFileError("文件是普通压缩包（ZIP），不是可检索的文档；请解压后归档")
+
+
+def _ole_kind(path: Path, suffix: str) -> str:
+    """doc, xls, wps or ppt by the suffix of a Compound File; an encrypted OOXML package
+    (a password-protected .docx/.xlsx is stored as a Compound File) is refused as such."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            encrypted = ole.exists("EncryptedPackage")
+            streams = {"/".join(entry).lower() for entry in ole.listdir()}
+    except Exception:  # noqa: BLE001 - a damaged directory: LibreOffice will judge the file
+        encrypted, streams = False, set()
+    if encrypted:
+        raise EncryptedFileError("文件已加密（设置了打开密码），无法读取内容；请提供未加密的版本")
+    if suffix == ".msg" or "__substg1.0_0037001f" in streams:
+        raise UnsupportedFileError("不支持的文件类型“.msg”（Outlook 邮件），请另存为 .eml")
+    if suffix in OLE_SUFFIXES:
+        return OLE_SUFFIXES[suffix]
+    if "workbook" in streams or "book" in streams:
+        return "xls"
+    if "powerpoint document" in streams:
+        return "ppt"
+    return "doc"
 
 
 def _ofd_kind(path: Path) -> str:
@@ -93,7 +134,7 @@ def _ofd_kind(path: Path) -> str:
     except RuntimeError as exc:  # zipfile: "File is encrypted, password required"
         raise EncryptedFileError("OFD 文件已加密（需要密钥或密码才能打开）") from exc
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise CorruptFileError(f"OFD 文件损坏，无法读取 OFD.xml（{exc}）") from exc
+        raise CorruptFileError("OFD 文件损坏，无法读取 OFD.xml（文件损坏或不完整）") from exc
     if b"DocRoot" not in head:
         raise CorruptFileError("OFD 文件缺少文档主体（OFD.xml 未指明 DocRoot）")
     return "ofd"
@@ -101,7 +142,9 @@ def _ofd_kind(path: Path) -> str:
 
 def _looks_like_text(head: bytes) -> bool:
     """No NUL bytes outside UTF-16 and few control characters."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    from indexer.tables import utf16_byte_order
+
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_byte_order(head):
         return True
     if b"\x00" in head:
         return False

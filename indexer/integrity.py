@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.errors import ExtractionError, IndexDirError
+from indexer.errors import ExtractionError, IndexDirError, os_reason
 from indexer.filetypes import IMAGE_KINDS, sniff
 from indexer.pipeline import check_root, scan, service_files, sha256_of
 from indexer.catalog.store import Catalog, KnownFile
@@ -97,7 +97,7 @@ def check_file(root: Path, relpath: str, fs_path: str, known: KnownFile) -> Prob
     except FileNotFoundError:
         return Problem(relpath, MISSING)
     except OSError as exc:
-        return Problem(relpath, UNOPENABLE, f"无法读取（{exc.strerror or exc}）")
+        return Problem(relpath, UNOPENABLE, f"无法读取（{os_reason(exc)}）")
     if known.sha256 and digest == known.sha256:
         return None
     reason = opens(path) if known.status == "ok" else None
@@ -111,10 +111,10 @@ def opens(path: Path) -> str | None:
     try:
         kind = sniff(path)
         if kind == "pdf":
-            from pypdf import PdfReader
+            from indexer.extract.pdf import page_count
 
-            len(PdfReader(path).pages)
-        elif kind in ("docx", "xlsx"):
+            page_count(path)
+        elif kind in ("docx", "xlsx", "pptx", "odt", "ods", "odp"):
             with zipfile.ZipFile(path) as archive:
                 bad = archive.testzip()
             if bad:
@@ -126,6 +126,6 @@ def opens(path: Path) -> str | None:
                 image.verify()
     except ExtractionError as exc:
         return exc.message
-    except Exception as exc:  # noqa: BLE001 - any failure to open is the finding
-        return f"{type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001 - any failure to open is the finding
+        return "文件无法按其格式打开（损坏或不完整）"
     return None

@@ -24,21 +24,21 @@ from indexer.catalog import listing as catalog_mod
 from indexer.catalog.store import Catalog, KnownFile
 from indexer import customers as customers_mod
 from indexer import records as records_mod
-from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError
+from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError, os_reason
 from indexer.extract import SOURCE_TEXT, Extracted, Limits, extract
 from indexer.ocrcache import FILENAME as OCR_CACHE_FILE
 from indexer.ocrcache import OcrCache
 from indexer.records import FileFacts, document_record, failure_record, text_source_label
 from indexer.schema import STATUS_DISPOSED, STATUS_FAILED, STATUS_OK
 from indexer.store import prepare_index_dir, read_meta, write_meta
-from indexer.workers import DIED, DONE, Finished, Progress, TaskLimits, supervised
+from indexer.workers import DIED, DONE, MEMORY, Finished, Progress, TaskLimits, supervised
 from search_service.db import default_url
 from search_service.engines.base import SearchEngine
 from search_service.engines.derived import Derivation
 from search_service.engines.sync import catch_up
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
-EXTRACTION_VERSION = 3
+EXTRACTION_VERSION = 4  # 4: PDF fallbacks, form values, look-alike code points (realdocs)
 _SKIP_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
 # Files that feed every record: a change refreshes the records of unchanged documents.
 _RECORD_SOURCES = frozenset({*customers_mod.FILENAMES, catalog_mod.FILENAME})
@@ -171,9 +171,9 @@ def process_file(root: Path, facts: FileFacts, limits: Limits | None = None,
     except MemoryError:
         return Outcome(facts, status=STATUS_FAILED, error="处理时超出内存上限，已跳过")
     except OSError as exc:
-        return Outcome(facts, status=STATUS_FAILED, error=f"无法读取文件（{exc.strerror or exc}）")
+        return Outcome(facts, status=STATUS_FAILED, error=f"无法读取文件（{os_reason(exc)}）")
     except Exception as exc:  # noqa: BLE001 - a library's bug in one file must not stop the run
-        return Outcome(facts, status=STATUS_FAILED, error=f"解析出错（{type(exc).__name__}: {exc}）")
+        return Outcome(facts, status=STATUS_FAILED, error="文件内容不规范，解析时出错，已跳过")
     return Outcome(facts, extracted.text, extracted.pages, source=extracted.source,
                    ocr_confidence=extracted.ocr_confidence, cached=cached is not None)
 
@@ -201,8 +201,8 @@ def _check_unchanged(path: Path, facts: FileFacts) -> None:
 
 
 class WarmUp:
-    """A worker's start: import the format libraries before its first deadline starts, and
-    share the cores out among the workers' OCR engines."""
+    """A worker's start: import the format libraries before its first deadline starts, quiet
+    them, and share the cores out among the workers' OCR engines."""
 
     def __init__(self, workers: int) -> None:
         self.ocr_threads = max(1, (os.cpu_count() or 1) // workers)
@@ -213,7 +213,9 @@ class WarmUp:
         import pypdf  # noqa: F401
 
         from indexer import ocr
+        from indexer.extract import quiet_libraries
 
+        quiet_libraries()
         ocr.set_threads(self.ocr_threads)
 
 
@@ -326,7 +328,8 @@ def run_index(
 
         def page_done() -> None:
             summary.ocr_pages += 1
-            bar.set_postfix_str(f"OCR {summary.ocr_pages} 页", refresh=False)
+            bar.set_postfix_str(ocr_progress(summary.ocr_pages, time.monotonic() - began),
+                                refresh=False)
 
         task = _Task(root, limits or Limits(), cache)
         workers = min(workers or os.cpu_count() or 1, len(todo))
@@ -359,6 +362,12 @@ def run_index(
     return summary
 
 
+def ocr_progress(pages: int, seconds: float) -> str:
+    """The OCR part of the progress bar: pages read so far and the pace (the slow path)."""
+    pace = f"，{pages / seconds:.2f} 页/秒" if seconds >= 1 and pages >= 2 else ""
+    return f"OCR {pages} 页{pace}"
+
+
 class _Task:
     """The worker's job for one file (built before the fork, so nothing is pickled)."""
 
@@ -373,9 +382,12 @@ def _outcome_of(finished: Finished[FileFacts, Outcome], limits: TaskLimits) -> O
     """The worker's outcome, or a failure saying why its worker had to be stopped."""
     if finished.state == DONE and finished.result is not None:
         return finished.result
-    if finished.state == DIED:
-        memory = f"{limits.memory_bytes / 2**20:.0f} MB" if limits.memory_bytes else "内存"
-        reason = f"处理进程异常退出（可能超出内存上限 {memory} 或解析库崩溃），已跳过"
+    budget = f"{(limits.resident_bytes or limits.memory_bytes or 0) / 2**20:.0f} MB"
+    if finished.state == MEMORY:
+        reason = (f"处理此文件占用的内存超过每个处理进程的上限 {budget}，已终止并跳过；"
+                  "可用 --memory-mb 调高上限后以 --retry-failed 重试")
+    elif finished.state == DIED:
+        reason = f"处理进程异常退出（可能超出内存上限 {budget} 或解析库崩溃），已跳过"
     else:
         reason = f"处理超时（超过 {limits.seconds:.0f} 秒无进展），已终止并跳过"
     return Outcome(finished.item, status=STATUS_FAILED, error=reason)

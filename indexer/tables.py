@@ -18,6 +18,9 @@ def decode_text(data: bytes) -> str:
     """Decode bytes from UTF-8 (with or without BOM), GBK/GB18030 or whatever is detected."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
+    order = utf16_byte_order(data[:4096])
+    if order:
+        return data.decode(order, errors="replace")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -27,6 +30,22 @@ def decode_text(data: bytes) -> str:
     if best is None:
         raise EncodingError("无法识别文本编码（已尝试 UTF-8、GBK/GB18030 及自动检测）")
     return str(best)
+
+
+def utf16_byte_order(head: bytes) -> str:
+    """"utf-16-le" or "utf-16-be" for UTF-16 without a byte-order mark, else "".
+
+    Line breaks, spaces and digits are ASCII, which UTF-16 writes with a NUL byte on one side;
+    text in a byte encoding (UTF-8, GBK) has no NUL bytes at all.
+    """
+    head = head[: len(head) // 2 * 2]
+    nuls = head.count(0)
+    if nuls < 2 or nuls < len(head) // 50:
+        return ""
+    odd = head[1::2].count(0)
+    if odd >= 0.95 * nuls:
+        return "utf-16-le"
+    return "utf-16-be" if nuls - odd >= 0.95 * nuls else ""
 
 
 def read_table(path: Path, required: tuple[str, ...]) -> list[Row]:

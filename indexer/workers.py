@@ -2,7 +2,12 @@
 
 The main process hands one task at a time to each worker over a pipe. A worker that runs
 past its deadline is killed and replaced; one that dies (out of memory, a crash in a C
-library) is replaced too. Either way the task is reported as failed and the rest go on.
+library) is replaced too; one whose resident memory passes the budget is killed mid-task,
+and one left above three quarters of it after a task is replaced by a fresh process (what a
+big file made the libraries keep is given back). Either way the task is reported as failed
+and the rest go on; a run's memory is at most workers × budget beside the main process (a
+worker's budget counts its private pages, not those it still shares with the main process
+since the fork).
 A task may report progress (a page done), which moves its deadline on. A worker whose run
 was killed outright (no chance to stop it) notices and exits instead of waiting forever.
 """
@@ -22,8 +27,10 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-DONE, TIMEOUT, DIED = "done", "timeout", "died"
+DONE, TIMEOUT, DIED, MEMORY = "done", "timeout", "died", "memory"
 PARENT_CHECK_SECONDS = 1.0  # how often an idle worker checks that its run is still there
+MEMORY_CHECK_SECONDS = 0.5  # how often the resident memory of busy workers is read
+RECYCLE_SHARE = 0.75  # a worker above this share of its budget after a task is replaced
 _END = object()
 Progress = Callable[[], None]
 Starter = Callable[[], "tuple[multiprocessing.Process, Connection]"]
@@ -33,13 +40,27 @@ Starter = Callable[[], "tuple[multiprocessing.Process, Connection]"]
 class TaskLimits:
     seconds: float = 180.0  # without progress; each reported page restarts the clock
     max_seconds: float = 3600.0  # in all, however much progress
-    memory_bytes: int | None = 4 * 2**30  # address space of a worker (RLIMIT_AS)
+    memory_bytes: int | None = 4 * 2**30  # address space of a worker (RLIMIT_AS): a backstop
+    resident_bytes: int | None = 1024 * 2**20  # private resident memory of a worker: the budget
+
+
+def resident(pid: int) -> int:
+    """Memory process ``pid`` holds for itself, in bytes: its private resident pages (Linux
+    /proc; what killing it frees). Pages still shared with the main process since the fork
+    are not counted: they are the main process's. 0 when unknown or gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return 0
+    return sum(int(line.split()[1]) * 1024 for line in lines
+               if line.startswith((b"Private_Clean:", b"Private_Dirty:")))
 
 
 @dataclass(frozen=True)
 class Finished(Generic[T, R]):
     item: T
-    state: str  # DONE, TIMEOUT or DIED
+    state: str  # DONE, TIMEOUT, DIED or MEMORY
     result: R | None = None
 
 
@@ -133,18 +154,26 @@ def _loop(slots: list[_Slot], todo: Iterator[T], limits: TaskLimits, start: Star
             return
         now = time.monotonic()
         timeout = max(0.0, min(s.deadline for s in busy) - now)
+        if limits.resident_bytes:
+            timeout = min(timeout, MEMORY_CHECK_SECONDS)
         ready = set(wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout))
         for index, slot in enumerate(slots):
             if not slot.busy:
                 continue
             finished = _check(slot, ready, limits, on_progress)
             if finished is not None:
-                if finished.state != DONE:
+                if finished.state != DONE or _bloated(slot, limits):
                     slot.kill()
                     slots[index] = _Slot(start)
                 else:
                     slot.busy = False
                 yield finished
+
+
+def _bloated(slot: _Slot, limits: TaskLimits) -> bool:
+    """Whether an idle worker holds more than RECYCLE_SHARE of its memory budget."""
+    return bool(limits.resident_bytes) and resident(slot.process.pid) > (
+        RECYCLE_SHARE * limits.resident_bytes)
 
 
 def _check(slot: _Slot, ready: set[object], limits: TaskLimits,
@@ -163,6 +192,8 @@ def _check(slot: _Slot, ready: set[object], limits: TaskLimits,
             return Finished(slot.item, DIED)
     if slot.process.sentinel in ready and not slot.process.is_alive():
         return Finished(slot.item, DIED)
+    if limits.resident_bytes and resident(slot.process.pid) > limits.resident_bytes:
+        return Finished(slot.item, MEMORY)
     if time.monotonic() >= slot.deadline:
         return Finished(slot.item, TIMEOUT)
     return None

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages a target needs, only those missing (idempotent).
 #   demo: a CJK font, so the sample archive gets scanned forms
-#   test: the font, Chromium for the browser tests, LibreOffice for .doc/.xls/.wps,
+#   test: the font, Chromium for the browser tests, LibreOffice for .doc/.xls/.wps/.ppt,
 #         Sphinx 2.2 searchd for the Manticore engine's tests (sphinxsearch)
 #         PostgreSQL (the database tests start a throwaway server of their own)
 # Without root or apt-get it only says what is missing; the caller decides what that means.
@@ -11,6 +11,7 @@ want=()
 if [ "${1:-demo}" = test ]; then
     [ -x /usr/bin/chromium ] || want+=(chromium)
     command -v soffice >/dev/null 2>&1 || want+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+    dpkg -s libreoffice-impress-nogui >/dev/null 2>&1 || want+=(libreoffice-impress-nogui)  # .ppt
     command -v searchd >/dev/null 2>&1 || want+=(sphinxsearch)
     ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || want+=(postgresql)
 fi

@@ -130,8 +130,9 @@ def _add_index(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--max-size-mb", type=int, default=512, help="单个文件大小上限 MB（默认 512）")
     sub.add_argument("--timeout", type=float, default=180.0,
                      help="单个文件无进展的处理时限秒数，超时则终止并记为失败（默认 180）")
-    sub.add_argument("--memory-mb", type=int, default=4096,
-                     help="每个处理进程的内存上限 MB（默认 4096）")
+    sub.add_argument("--memory-mb", type=int, default=1024,
+                     help="每个处理进程的常驻内存上限 MB，超出则终止该文件的处理并记为失败；"
+                          "整个索引运行最多占用 进程数×上限（默认 1024）")
     ops.add_db_option(sub)
 
 
@@ -226,7 +227,9 @@ def cmd_index(args: argparse.Namespace) -> int:
                "batch_size": args.batch_size,
                "retry_failed": args.retry_failed,
                "limits": Limits(max_bytes=args.max_size_mb * 2**20),
-               "task_limits": TaskLimits(seconds=args.timeout, memory_bytes=args.memory_mb * 2**20),
+               "task_limits": TaskLimits(
+                   seconds=args.timeout, resident_bytes=args.memory_mb * 2**20,
+                   memory_bytes=max(4096, 4 * args.memory_mb) * 2**20),  # address space: a backstop
                "db_url": settings.db_url(), "engine": open_engine(settings)}
     if args.watch:
         from indexer.watch import watch

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from indexer.analysis import fold_lookalikes
 from indexer.errors import EmptyFileError, FileTooLargeError
 from indexer.filetypes import sniff
 
@@ -53,12 +54,23 @@ def size_text(size: int) -> str:
     return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 1024:.0f} KB"
 
 
+def quiet_libraries() -> None:
+    """Silence the format libraries' warnings and log messages in this (worker) process:
+    pypdf, openpyxl and others write one per odd font or property, which floods the console
+    of a run over real archives, while what matters reaches the run as a reason."""
+    import logging
+    import warnings
+
+    warnings.simplefilter("ignore")
+    logging.disable(logging.ERROR)
+
+
 PageHook = Callable[[], None]  # called after each page that cost real work (OCR)
 
 
 def extract(path: Path, limits: Limits | None = None, on_page: PageHook | None = None) -> Extracted:
     """Extract the text of one archived file, dispatching on its content type."""
-    from indexer.extract import images, legacy, office, ofd, pdf
+    from indexer.extract import html_mail, images, legacy, office, ofd, opendocument, pdf
 
     limits = limits or Limits()
     size = path.stat().st_size
@@ -71,11 +83,13 @@ def extract(path: Path, limits: Limits | None = None, on_page: PageHook | None =
     hook = on_page or (lambda: None)
     extractors: dict[str, Callable[[Path, Limits, PageHook], Extracted]] = {
         "pdf": pdf.extract_pdf, "docx": office.extract_docx, "xlsx": office.extract_xlsx,
-        "text": office.extract_txt, "ofd": ofd.extract_ofd,
+        "pptx": office.extract_pptx, "text": office.extract_txt, "ofd": ofd.extract_ofd,
+        "html": html_mail.extract_html, "eml": html_mail.extract_eml,
+        **dict.fromkeys(("odt", "ods", "odp"), opendocument.extract_odf),
         **{k: partial(legacy.extract_legacy, kind=k) for k in legacy.KINDS},
         **dict.fromkeys(images.KINDS, images.extract_image),
     }
     result = extractors[kind](path, limits, hook)
     if not result.text.strip():
         raise EmptyFileError("文件中没有可提取的文字")
-    return result
+    return replace(result, text=fold_lookalikes(result.text))  # ⻧代烃 shown as 卤代烃

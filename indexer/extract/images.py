@@ -13,6 +13,8 @@ from indexer.extract import SOURCE_OCR, Extracted, Limits, PageHook
 
 KINDS = ("jpeg", "png", "tiff", "bmp", "gif")
 OCR_LONG_SIDE = 2000  # pages are scaled down to this before OCR (RapidOCR detects at ≤2000)
+BLANK_DARK_LEVEL = 128  # grey values below this are ink
+BLANK_MAX_INK_SHARE = 0.0002  # a page with less ink than this (0.02 %) is blank: no OCR
 
 
 def extract_image(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
@@ -26,7 +28,7 @@ def extract_image(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
                 frames = (_prepare(frame, limits) for frame in ImageSequence.Iterator(image))
                 texts, confidence = ocr_pages(frames, on_page)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CorruptFileError(f"图片文件损坏或不完整（{exc}）") from exc
+        raise CorruptFileError("图片文件损坏或不完整，无法解码") from exc
     return Extracted("\n\n".join(texts), len(texts), SOURCE_OCR, confidence)
 
 
@@ -47,14 +49,24 @@ def _prepare(frame: Image.Image, limits: Limits) -> Image.Image:
 
 
 def ocr_pages(pages: Iterable[Image.Image], on_page: PageHook) -> tuple[list[str], float]:
-    """OCR each page: the page texts and their character-weighted mean confidence."""
+    """OCR each page (blank ones are skipped): the page texts and their character-weighted
+    mean confidence. ``on_page`` is called after each page OCR read."""
     from indexer.ocr import ocr_image
 
     texts, weighted, chars = [], 0.0, 0
     for page in pages:
+        if is_blank(page):  # costs nothing: not counted as an OCR'd page
+            texts.append("")
+            continue
         result = ocr_image(page)
         texts.append(result.text)
         weighted += result.confidence * len(result.text)
         chars += len(result.text)
         on_page()
     return texts, round(weighted / chars, 4) if chars else 0.0
+
+
+def is_blank(page: Image.Image) -> bool:
+    """Next to no ink (an empty page, the back of a sheet): OCR would find nothing there."""
+    histogram = page.convert("L").histogram()
+    return sum(histogram[:BLANK_DARK_LEVEL]) < BLANK_MAX_INK_SHARE * page.width * page.height

@@ -1,5 +1,6 @@
-"""Old binary Office formats (.doc, .xls, WPS Office .wps/.et) and RTF, converted by
-LibreOffice (``soffice --headless``) to DOCX/XLSX with a time limit, then read as those."""
+"""Old binary Office formats (.doc, .xls, .ppt, WPS Office .wps/.et/.dps) and RTF, converted
+by LibreOffice (``soffice --headless``) to DOCX/XLSX/PPTX with a time limit, then read as
+those."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from pathlib import Path
 from indexer.errors import CorruptFileError, ExtractionTimeoutError, NeedsLibreOfficeError
 from indexer.extract import Extracted, Limits, PageHook
 
-KINDS = ("doc", "xls", "wps", "rtf")
-_TARGET = {"doc": "docx", "wps": "docx", "rtf": "docx", "xls": "xlsx"}
-HINT = ("需要安装 LibreOffice 才能读取 .doc/.xls/.wps 文件："
-        "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui，然后运行 "
+KINDS = ("doc", "xls", "wps", "rtf", "ppt")
+_TARGET = {"doc": "docx", "wps": "docx", "rtf": "docx", "xls": "xlsx", "ppt": "pptx"}
+HINT = ("需要安装 LibreOffice 才能读取 .doc/.xls/.ppt/.wps 文件："
+        "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui "
+        "libreoffice-impress-nogui，然后运行 "
         "archive-search index --retry-failed")
 
 
@@ -33,7 +35,8 @@ def extract_legacy(path: Path, limits: Limits, on_page: PageHook, kind: str) -> 
         source = work / f"input.{'doc' if kind == 'wps' else kind}"
         shutil.copyfile(path, source)  # a plain ASCII name: odd names break soffice
         converted = convert(binary, source, target, work, limits.soffice_timeout)
-        reader = office.extract_xlsx if target == "xlsx" else office.extract_docx
+        reader = {"xlsx": office.extract_xlsx, "pptx": office.extract_pptx}.get(
+            target, office.extract_docx)
         return reader(converted, limits, on_page)
 
 
@@ -52,7 +55,6 @@ def convert(binary: str, source: Path, target: str, work: Path, timeout: float) 
         process.wait()
         raise ExtractionTimeoutError(f"LibreOffice 转换超时（超过 {timeout:.0f} 秒），已终止") from exc
     result = work / "out" / f"{source.stem}.{target}"
-    if not result.is_file():
-        message = output.decode("utf-8", "replace").strip()[-200:]
-        raise CorruptFileError(f"LibreOffice 无法打开此文件（文件损坏或格式不符）：{message}")
+    if not result.is_file():  # LibreOffice's own output says nothing a person can act on
+        raise CorruptFileError("LibreOffice 无法打开此文件（文件损坏、格式不符或设置了打开密码）")
     return result

@@ -62,3 +62,20 @@ def test_traditional_characters_fold_to_simplified_one_for_one() -> None:
     assert fold("臨江萬順電業") == "临江万顺电业" and fold("明远") == "明远"
     assert list(raw_tokens("萬順")) == [("万顺", 0, 2)]  # offsets of the text as written
     assert token_text("萬順電業 S11") == "万顺 顺电 电业 s11" == token_text("万顺电业 S11")
+
+
+def test_lookalike_code_points_are_the_ideographs_they_stand_for() -> None:
+    # ⻧ CJK radical supplement (no NFKC form), ⼦ ⾦ Kangxi radicals, U+F900 a compatibility ideograph
+    assert tokenize("⻧代烃") == tokenize("卤代烃") == ["卤代", "代烃"]
+    assert token_text("分⼦式，⾦属") == token_text("分子式，金属") == "分子 子式 金属"
+    assert tokenize("\uf900") == tokenize("\u8c48")
+    assert list(raw_tokens("品名：⻧代烃")) == [("品名", 0, 2), ("卤代", 3, 5), ("代烃", 4, 6)]
+
+
+def test_every_folded_lookalike_is_a_single_unified_ideograph() -> None:
+    import unicodedata
+
+    from indexer.analysis import _LOOKALIKES
+
+    for code, folded in _LOOKALIKES.items():
+        assert len(folded) == 1 and "CJK UNIFIED IDEOGRAPH" in unicodedata.name(folded), hex(code)

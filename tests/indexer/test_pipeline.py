@@ -247,3 +247,10 @@ def test_new_inference_rules_refresh_unchanged_documents(tmp_path: Path, monkeyp
     monkeypatch.setattr(records_mod, "INFERENCE_VERSION", records_mod.INFERENCE_VERSION + 1)
     summary = run_index(root, tmp_path / "ix", workers=1, progress=False)
     assert summary.refreshed >= 1 and stored(tmp_path / "ix")[loose]["account_no"] == "3301000003"
+
+
+def test_ocr_progress_says_pages_and_pace() -> None:
+    from indexer.pipeline import ocr_progress
+
+    assert ocr_progress(1, 0.5) == "OCR 1 页"
+    assert ocr_progress(12, 30.0) == "OCR 12 页，0.40 页/秒"

@@ -127,3 +127,30 @@ def test_workers_exit_when_their_run_is_killed_outright() -> None:
     while any(_alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(_alive(p) for p in pids)
+
+
+def hoard(item: str, progress) -> str:  # noqa: ANN001
+    """Keeps what it touched (as a library's cache would): ``hoard:N`` holds N MB more."""
+    if item.startswith("hoard:"):
+        _kept.append(bytearray(os.urandom(1)) * (int(item.split(":")[1]) * 2**20))
+        time.sleep(1.2)  # long enough for the supervisor to look
+    return f"{item}@{os.getpid()}"
+
+
+_kept: list[bytearray] = []
+
+
+def test_a_worker_over_its_resident_budget_is_stopped_mid_task() -> None:
+    from indexer.workers import MEMORY
+
+    limits = TaskLimits(seconds=10, resident_bytes=300 * 2**20)
+    results = {f.item: f for f in supervised(hoard, ["hoard:400", "a"], 1, limits)}
+    assert results["hoard:400"].state == MEMORY
+    assert results["a"].state == DONE
+
+
+def test_a_worker_left_bloated_after_a_task_is_replaced() -> None:
+    limits = TaskLimits(seconds=10, resident_bytes=400 * 2**20)  # 320 MB kept: above 3/4 of it
+    results = {f.item: f.result for f in supervised(hoard, ["hoard:320", "a", "b"], 1, limits)}
+    pids = {item: result.split("@")[1] for item, result in results.items()}
+    assert pids["hoard:320"] != pids["a"] == pids["b"]

@@ -39,3 +39,15 @@ def test_multipage_tiff_reads_every_page(tmp_path: Path) -> None:
     result = extract(path)
     assert (result.pages, result.source) == (2, SOURCE_OCR)
     assert "3301000001" in result.text and "2021年3月15日" in result.text
+
+
+def test_blank_means_next_to_no_ink() -> None:
+    from PIL import Image, ImageDraw
+
+    from indexer.extract.images import is_blank
+
+    page = Image.new("L", (1654, 2339), 250)
+    assert is_blank(page)
+    ImageDraw.Draw(page).text((100, 100), "- 1 -", fill=0)  # a page number alone: nothing to read
+    assert is_blank(page)
+    assert not is_blank(page_image())

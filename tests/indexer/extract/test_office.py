@@ -5,6 +5,7 @@ import pytest
 from indexer.errors import BombError, CorruptFileError, EmptyFileError, FileTooLargeError
 from indexer.extract import Limits, extract
 from tests.factories import make_pdf
+from tests.realworld import CONTRACT_FORM_TEXT, filled_docx
 from tests.hostile import docx_with, xlsx, xlsx_with_sheet_xml, zip_bomb_docx, zip_bomb_xlsx
 
 
@@ -60,3 +61,21 @@ def test_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
     with pytest.raises(FileTooLargeError, match="文件过大"):
         extract(path, Limits(max_bytes=512))
     assert extract(path).text
+
+
+def test_filled_in_values_of_a_docx_are_text_once(tmp_path: Path) -> None:
+    text = extract(filled_docx(tmp_path / "合同.docx")).text
+    assert text.splitlines() == CONTRACT_FORM_TEXT.splitlines()  # text box once, not twice
+
+
+def test_merged_cells_are_text_once(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "变压器"  # merged down
+    table.cell(0, 1).merge(table.cell(0, 2)).text = "S11-M-630/10"  # merged across
+    table.cell(1, 1).text, table.cell(1, 2).text = "630千伏安", "10千伏"
+    document.save(str(tmp_path / "设备.docx"))
+    assert extract(tmp_path / "设备.docx").text.splitlines() == [
+        "变压器\tS11-M-630/10", "630千伏安\t10千伏"]
