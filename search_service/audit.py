@@ -134,7 +134,13 @@ class Event:
 
     @classmethod
     def by(cls, person: Any, action: str, **kwargs: Any) -> "Event":
-        """An event of ``person`` (anything with ``name``, ``role`` and ``org``)."""
+        """An event of ``person`` (anything with ``name``, ``role`` and ``org``). Acting with
+        a token someone else created names that creator in the details, so the record shows
+        who else could have made the request."""
+        issuer = getattr(person, "issued_by", "")
+        if issuer:
+            kwargs["details"] = {**kwargs.get("details", {}), "token_id": person.token_id,
+                                 "token_issued_by": issuer}
         return cls(action, person.name, person.role, person.org, **kwargs)
 
 

@@ -175,7 +175,8 @@ def test_tokens_are_hashed_and_revocable(accounts: Accounts, clerk: str) -> None
     token_id, secret = accounts.create_token(ADMIN, "zhangwei", "script")
     with accounts.engine.connect() as conn:
         assert secret not in conn.execute(select(tokens.c.token_hash)).scalar_one()
-    assert accounts.token_user(secret) == User("zhangwei", "clerk", "城东供电所")
+    assert accounts.token_user(secret) == User("zhangwei", "clerk", "城东供电所",
+                                               token_id=token_id, issued_by="root")
     assert accounts.token_user(secret + "x") is None
     accounts.revoke_token(ADMIN, token_id)
     assert accounts.token_user(secret) is None
