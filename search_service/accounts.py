@@ -10,7 +10,8 @@
 - Sessions live in the database (only a hash of the cookie value is stored) and end after
   :attr:`Accounts.idle` without use or :attr:`Accounts.max_age` in all. Each carries a CSRF
   token that state-changing requests must echo.
-- Bearer tokens for scripts: created per user, stored as hashes, revocable. Each keeps who
+- Bearer tokens for scripts: created per user, stored as hashes, revocable; ``last_used`` is
+  written at most once a minute, so a read's only write is its access-log record. Each keeps who
   created it; over HTTP only its owner can (``/api/me/tokens``), and a token the command line
   created for someone names its creator in every record of a request made with it.
 - A disabled user is refused at once: sessions and tokens are checked against the user row on
@@ -48,6 +49,7 @@ from search_service.users import User
 MIN_PASSWORD_LENGTH = 10
 RATE_LIMITED = "rate_limited"  # reason of sign-ins refused for the address's failures
 TOKEN_PREFIX = "ast_"
+TOKEN_USE_GRANULARITY = timedelta(minutes=1)  # last_used is written at most this often
 _NAME = re.compile(r"^[0-9A-Za-z_.\-\u4e00-\u9fff]{2,32}$")
 _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("timing-equaliser-not-a-password")
@@ -378,14 +380,16 @@ class Accounts:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(select(tokens.c.id, tokens.c.revoked_at, tokens.c.created_by,
-                                      users.c.name, users.c.role, users.c.org,
-                                      users.c.disabled).join(users)
+                                      tokens.c.last_used, users.c.name, users.c.role,
+                                      users.c.org, users.c.disabled).join(users)
                                .where(tokens.c.token_hash == _hash(secret))).first()
         if row is None or row.revoked_at is not None or row.disabled:
             return None
-        with self.engine.begin() as conn:
-            conn.execute(update(tokens).where(tokens.c.id == row.id)
-                         .values(last_used=self.clock()))
+        now = self.clock()
+        if row.last_used is None or now - row.last_used >= TOKEN_USE_GRANULARITY:
+            with self.engine.begin() as conn:  # its own short write, at most once a minute
+                conn.execute(update(tokens).where(tokens.c.id == row.id)
+                             .values(last_used=now))
         issuer = row.created_by if row.created_by != row.name else ""
         return User(name=row.name, role=row.role, org=row.org, token_id=row.id,
                     issued_by=issuer)

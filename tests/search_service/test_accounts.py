@@ -184,3 +184,18 @@ def test_tokens_are_hashed_and_revocable(accounts: Accounts, clerk: str) -> None
     with pytest.raises(AccountError):
         accounts.revoke_token(ADMIN, 999)
     assert [a for a, _, _ in actions(accounts)][-2:] == ["token_create", "token_revoke"]
+
+
+def test_a_token_notes_its_use_at_most_once_a_minute(accounts: Accounts, clerk: str,
+                                                     clock: Clock) -> None:
+    """The read path writes nothing but its log record: last_used moves once a minute."""
+    _, secret = accounts.create_token(ADMIN, "zhangwei", "script")
+    first = clock.now
+    accounts.token_user(secret)
+    for _ in range(5):
+        clock.advance(seconds=11)
+        accounts.token_user(secret)
+    assert accounts.list_tokens("zhangwei")[0]["last_used"] == first.isoformat()
+    clock.advance(seconds=5)  # 60 s after the first use
+    accounts.token_user(secret)
+    assert accounts.list_tokens("zhangwei")[0]["last_used"] == clock.now.isoformat()
