@@ -61,7 +61,7 @@ def auditor(request: Request, user: Annotated[User, Depends(current_user)]) -> U
     if not can_read_audit(user):
         _access(request).audit.append(Event.by(
             user, "audit_query", outcome=DENIED, reason="role", details={"path": request.url.path}))
-        raise ForbiddenError("只有审计员可以查看访问日志")
+        raise ForbiddenError("只有审计管理员可以查看访问日志")
     return user
 
 
