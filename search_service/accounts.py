@@ -10,7 +10,10 @@
 - Sessions live in the database (only a hash of the cookie value is stored) and end after
   :attr:`Accounts.idle` without use or :attr:`Accounts.max_age` in all. Each carries a CSRF
   token that state-changing requests must echo.
-- Bearer tokens for scripts: created per user, stored as hashes, revocable.
+- Bearer tokens for scripts: created per user, stored as hashes, revocable; ``last_used`` is
+  written at most once a minute, so a read's only write is its access-log record. Each keeps who
+  created it; over HTTP only its owner can (``/api/me/tokens``), and a token the command line
+  created for someone names its creator in every record of a request made with it.
 - A disabled user is refused at once: sessions and tokens are checked against the user row on
   every request.
 
@@ -46,6 +49,7 @@ from search_service.users import User
 MIN_PASSWORD_LENGTH = 10
 RATE_LIMITED = "rate_limited"  # reason of sign-ins refused for the address's failures
 TOKEN_PREFIX = "ast_"
+TOKEN_USE_GRANULARITY = timedelta(minutes=1)  # last_used is written at most this often
 _NAME = re.compile(r"^[0-9A-Za-z_.\-\u4e00-\u9fff]{2,32}$")
 _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("timing-equaliser-not-a-password")
@@ -80,6 +84,7 @@ tokens = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
            index=True),
     Column("label", String(128), nullable=False),
+    Column("created_by", String(64), nullable=False, server_default=""),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_used", UTCDateTime, nullable=True),
@@ -208,22 +213,24 @@ class Accounts:
         return self.get(name)
 
     def create_token(self, actor: Any, name: str, label: str) -> tuple[int, str]:
-        """A new bearer token for ``name``: (its id, the secret, shown only this once)."""
+        """A new bearer token for ``name``: (its id, the secret, shown only this once). The
+        token remembers ``actor``; one made for someone else names its creator in the log."""
         user_id = self._user_id(name)
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with serialized(self.engine) as conn:
             token_id = conn.execute(insert(tokens).values(
                 user_id=user_id, label=label or "script", token_hash=_hash(secret),
-                created_at=self.clock())).inserted_primary_key[0]
+                created_by=actor.name, created_at=self.clock())).inserted_primary_key[0]
             self.audit.append(Event.by(actor, "token_create", details={
                 "name": name, "token_id": token_id, "label": label}), conn)
         return token_id, secret
 
-    def revoke_token(self, actor: Any, token_id: int) -> None:
+    def revoke_token(self, actor: Any, token_id: int, owner: str | None = None) -> None:
+        """Revoke a token; with ``owner``, only one of that user's own tokens."""
         with serialized(self.engine) as conn:
             row = conn.execute(select(tokens.c.id, users.c.name).join(users)
                                .where(tokens.c.id == token_id)).first()
-            if row is None:
+            if row is None or (owner is not None and row.name != owner):
                 raise AccountError(f"没有编号为 {token_id} 的令牌")
             conn.execute(update(tokens).where(tokens.c.id == token_id,
                                               tokens.c.revoked_at.is_(None))
@@ -249,7 +256,8 @@ class Accounts:
         with self.engine.connect() as conn:
             rows = conn.execute(select(tokens).where(tokens.c.user_id == user_id)
                                 .order_by(tokens.c.id))
-            return [{"id": r.id, "label": r.label, "created_at": r.created_at.isoformat(),
+            return [{"id": r.id, "label": r.label, "created_by": r.created_by,
+                     "created_at": r.created_at.isoformat(),
                      "last_used": r.last_used.isoformat() if r.last_used else None,
                      "revoked": r.revoked_at is not None} for r in rows]
 
@@ -371,15 +379,20 @@ class Accounts:
         if not secret.startswith(TOKEN_PREFIX):
             return None
         with self.engine.connect() as conn:
-            row = conn.execute(select(tokens.c.id, tokens.c.revoked_at, users.c.name,
-                                      users.c.role, users.c.org, users.c.disabled).join(users)
+            row = conn.execute(select(tokens.c.id, tokens.c.revoked_at, tokens.c.created_by,
+                                      tokens.c.last_used, users.c.name, users.c.role,
+                                      users.c.org, users.c.disabled).join(users)
                                .where(tokens.c.token_hash == _hash(secret))).first()
         if row is None or row.revoked_at is not None or row.disabled:
             return None
-        with self.engine.begin() as conn:
-            conn.execute(update(tokens).where(tokens.c.id == row.id)
-                         .values(last_used=self.clock()))
-        return _user(row)
+        now = self.clock()
+        if row.last_used is None or now - row.last_used >= TOKEN_USE_GRANULARITY:
+            with self.engine.begin() as conn:  # its own short write, at most once a minute
+                conn.execute(update(tokens).where(tokens.c.id == row.id)
+                             .values(last_used=now))
+        issuer = row.created_by if row.created_by != row.name else ""
+        return User(name=row.name, role=row.role, org=row.org, token_id=row.id,
+                    issued_by=issuer)
 
     def _end_sessions(self, conn: Connection, name: str) -> None:
         user_id = select(users.c.id).where(users.c.name == name).scalar_subquery()

@@ -13,7 +13,7 @@ from search_service.admin import api as admin_api
 from search_service.admin import page as admin_page
 from search_service.api import (archive_room, audit, auth, customers, documents, failed,
                                 health, oversight, oversight_pages, pages, room_pages, search,
-                                viewer)
+                                tokens, viewer)
 from search_service.api.context import RequestContext
 from search_service.api.errors import handle_error
 from search_service.api.limits import RequestLimits
@@ -43,7 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
     for area in (auth, search, documents, customers, failed, audit, health, oversight,
                  archive_room, viewer, room_pages, pages, oversight_pages):
         app.include_router(area.router)
-    for router in (admin_api.router, admin_page.router):
+    for router in (admin_api.router, admin_page.router, tokens.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     for exc_type in (ServiceError, RequestValidationError, HTTPException, Exception):

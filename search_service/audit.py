@@ -6,7 +6,8 @@ slipped in by SQL without :meth:`AuditLog.verify` naming it, and the chain canno
 without the secret. A one-row head table holds the last sequence number and hash: appends
 lock it (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` elsewhere), so several
 server processes writing at once still produce one chain, and removing the newest records
-is caught too.
+is caught too. Within a process, records appended at the same moment share one transaction
+(:mod:`~search_service.group_commit`), each still chained to the one before.
 
 Retention: :meth:`AuditLog.prune` removes only records older than 180 days or more, exports
 them first (CSV, with their hashes) and logs itself; the chain then starts from the last
@@ -39,6 +40,7 @@ from search_service.checkpoints import CHECKPOINT_EVERY, GENESIS, Anchor, Checkp
 from search_service.db import Base, serialized, utcnow
 from search_service.timefmt import beijing
 from search_service.errors import AuditWriteError
+from search_service.group_commit import GroupCommit
 
 MIN_RETENTION = timedelta(days=180)
 ALLOWED, DENIED = "allowed", "denied"
@@ -135,7 +137,13 @@ class Event:
 
     @classmethod
     def by(cls, person: Any, action: str, **kwargs: Any) -> "Event":
-        """An event of ``person`` (anything with ``name``, ``role`` and ``org``)."""
+        """An event of ``person`` (anything with ``name``, ``role`` and ``org``). Acting with
+        a token someone else created names that creator in the details, so the record shows
+        who else could have made the request."""
+        issuer = getattr(person, "issued_by", "")
+        if issuer:
+            kwargs["details"] = {**kwargs.get("details", {}), "token_id": person.token_id,
+                                 "token_issued_by": issuer}
         return cls(action, person.name, person.role, person.org, **kwargs)
 
 
@@ -189,6 +197,7 @@ class AuditLog:
         self.key = key
         self.clock = clock
         self.checkpoints = Checkpoints(key)
+        self._group: GroupCommit[tuple[Event, RequestInfo]] = GroupCommit(engine, self._append)
         self._ensure_head()
 
     def _ensure_head(self) -> None:
@@ -208,21 +217,22 @@ class AuditLog:
         """Write one record and return it; raises :class:`AuditWriteError` if it cannot.
 
         With ``connection`` (a :func:`~search_service.db.serialized` transaction) the record
-        commits or rolls back together with the caller's own changes.
+        commits or rolls back together with the caller's own changes. Without, it commits
+        with the records other threads append at the same moment (group commit), and this
+        returns only once that commit is durable.
         """
         if event.action not in ACTIONS:
             raise ValueError(f"unknown audit action {event.action!r}")
         try:
             if connection is not None:
-                return self._append(connection, event)
-            with serialized(self.engine) as conn:
-                return self._append(conn, event)
+                return self._append(connection, (event, current_request.get()))
+            return self._group.submit((event, current_request.get()))
         except SQLAlchemyError as exc:
             raise AuditWriteError("访问日志暂时无法写入，请求未执行，请稍后重试或联系管理员") from exc
 
-    def _append(self, conn: Connection, event: Event) -> dict[str, Any]:
+    def _append(self, conn: Connection, queued: tuple[Event, RequestInfo]) -> dict[str, Any]:
+        event, info = queued
         last = conn.execute(select(head).where(head.c.id == 1).with_for_update()).one()
-        info = current_request.get()
         row = {
             "seq": last.seq + 1, "at": iso(self.clock()), "user": event.user,
             "role": event.role, "org": event.org, "action": event.action,
@@ -404,9 +414,9 @@ class AuditLog:
             conn.execute(delete(records).where(records.c.seq <= through))
             conn.execute(update(head).where(head.c.id == 1)
                          .values(base_seq=through, base_hash=base_hash))
-            self._append(conn, Event.by(actor, "audit_prune", details={
+            self.append(Event.by(actor, "audit_prune", details={
                 "through_seq": through, "base_hash": base_hash, "count": len(removed),
-                "export": str(export_to), "export_sha256": digest}))
+                "export": str(export_to), "export_sha256": digest}), conn)
         return len(removed)
 
     # --- alerts ------------------------------------------------------------------------

@@ -562,6 +562,7 @@ def cmd_user_token(args: argparse.Namespace) -> int:
     if args.action == "create":
         token_id, secret = accounts.create_token(_console_user(), args.target, args.label)
         print(f"已签发令牌（编号 {token_id}）。请立即保存，它不会再次显示：\n{secret}")
+        print(f"此令牌由 {_console_user().name} 签发：用它所做的每次访问都在访问日志中注明签发人")
         print("使用方法：请求头 Authorization: Bearer <令牌>")
     elif args.action == "list":
         for token in accounts.list_tokens(args.target):
@@ -578,7 +579,7 @@ def cmd_user_token(args: argparse.Namespace) -> int:
 def cmd_user_demo(args: argparse.Namespace) -> int:
     import secrets
 
-    from search_service.policy import DEFAULT_CITY
+    from search_service.policy import DEFAULT_CITY, NEW_ACCOUNT_ROLE
 
     access = _access(args)
     if not access.settings.demo:
@@ -589,6 +590,8 @@ def cmd_user_demo(args: argparse.Namespace) -> int:
     actor = _console_user()
     print("演示账户（仅供演示，每次运行重新生成密码）：")
     for role in ROLES.values():
+        if role.name == NEW_ACCOUNT_ROLE:
+            continue  # not a role anyone demonstrates: an account waiting for one
         password = f"Demo-{secrets.token_hex(4)}-{secrets.randbelow(90) + 10}"
         try:
             access.accounts.get(role.name)

@@ -5,8 +5,14 @@
 | clerk 营业员          | own unit and the units below it | masked        |                                 |
 | inspector 稽查员      | all units                       | masked        | spot checks (抽查)              |
 | archivist 档案管理员  | own unit and below              | unmasked      | failed files; spot checks       |
-| auditor 审计员        | none                            | -             | reads and exports the access log |
-| admin 系统管理员      | none                            | -             | manages accounts and roles      |
+| auditor 审计管理员    | none                            | -             | reads and exports the access log |
+| admin 系统管理员      | none                            | -             | manages accounts (not roles)    |
+| secadmin 安全管理员   | none                            | -             | sets roles and units            |
+| pending 待授权        | none                            | -             | an account no role is set for   |
+
+auditor, admin and secadmin are the three administrator duties (三员分立): each is a role of
+its own, an account holds one role, and an account that holds one duty is never given another
+(:func:`duty_change_refusal`). None of them reads archives.
 
 Units (供电单位) form a tree: 市公司 → 县公司 → 供电所. The tree comes from ``units.csv``
 (columns ``单位,上级单位``; a unit with an empty 上级单位 is a root) in the archive root or
@@ -54,7 +60,9 @@ class Role:
     see_failed_files: bool = False
     spot_check: bool = False  # draws and fills spot checks (抽查) of the units in reach
     read_audit: bool = False
-    manage_users: bool = False
+    manage_accounts: bool = False  # creates, disables, unlocks accounts; resets passwords
+    assign_roles: bool = False  # sets accounts' roles and units
+    duty: str = ""  # the administrator duty (三员) this role is, if any
     archive_room: bool = False  # keeps the archive room: loans, handover, paper, retention
 
 
@@ -63,9 +71,12 @@ ROLES: dict[str, Role] = {r.name: r for r in (
     Role("inspector", "稽查员", Reach.ALL, spot_check=True),
     Role("archivist", "档案管理员", Reach.OWN_UNIT, personal_data=True, see_failed_files=True,
          spot_check=True, archive_room=True),
-    Role("auditor", "审计员", Reach.NONE, read_audit=True),
-    Role("admin", "系统管理员", Reach.NONE, manage_users=True),
+    Role("auditor", "审计管理员", Reach.NONE, read_audit=True, duty="audit"),
+    Role("admin", "系统管理员", Reach.NONE, manage_accounts=True, duty="system"),
+    Role("secadmin", "安全管理员", Reach.NONE, assign_roles=True, duty="security"),
+    Role("pending", "待授权", Reach.NONE),
 )}
+NEW_ACCOUNT_ROLE = "pending"  # what a system administrator's new account holds until a role is set
 
 
 class Person(Protocol):
@@ -108,8 +119,40 @@ def can_read_audit(user: Person) -> bool:
     return role_of(user).read_audit
 
 
+def can_manage_accounts(user: Person) -> bool:
+    """The system administrator: accounts, passwords, locks, revoking tokens."""
+    return role_of(user).manage_accounts
+
+
+def can_assign_roles(user: Person) -> bool:
+    """The security administrator: roles and units."""
+    return role_of(user).assign_roles
+
+
 def can_manage_users(user: Person) -> bool:
-    return role_of(user).manage_users
+    """Either administrator of accounts: opens the accounts page and lists accounts."""
+    return can_manage_accounts(user) or can_assign_roles(user)
+
+
+def duty_of(role: str) -> str:
+    """The administrator duty a role is ("system", "security", "audit"), or ""."""
+    found = ROLES.get(role)
+    return found.duty if found else ""
+
+
+def duty_change_refusal(actor: Person, target: Person, new_role: str) -> str:
+    """Why ``actor`` may not give ``target`` the role ``new_role`` (a Chinese sentence), or
+    "" if the change is allowed: no one sets their own role, and an account holding one
+    administrator duty never takes another role (whoever takes another duty gets a new
+    account, so no account ever holds two and the log keeps each duty's actions apart)."""
+    if not can_assign_roles(actor):
+        return "只有安全管理员可以设置角色和所属单位"
+    if getattr(actor, "name", None) == getattr(target, "name", ""):
+        return "不能变更自己的角色或所属单位"
+    if duty_of(target.role) and new_role != target.role:
+        return (f"账户已承担{role_label(target.role)}职责，不能改为其他角色（三员分立）；"
+                "如需调整，请为其另建账户")
+    return ""
 
 
 # --- the archive room: lending, handover, paper files, retention ---------------------------

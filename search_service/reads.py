@@ -91,11 +91,12 @@ class ArchiveReader:
         self._day_lock = threading.Lock()
         warm_up()
 
-    def scope(self, user: User) -> Scope:
+    def scope(self, user: User, units: Units | None = None) -> Scope:
         """What ``user`` may read (the one place a reader asks): their units, plus what their
-        approved loans name (the archive room's grants, as data)."""
+        approved loans name (the archive room's grants, as data). ``units``: the tree the
+        caller already holds, so one request reads it once."""
         accounts, doc_ids = self._grants(user)
-        return scope_of(user, self.access.units(), accounts, doc_ids)
+        return scope_of(user, units or self.access.units(), accounts, doc_ids)
 
     def search(self, user: User, params: SearchParams) -> SearchResult:
         self._require_archives(user, "search", target_account=params.account_no)
@@ -105,7 +106,7 @@ class ArchiveReader:
         context = replace(params.context or QueryContext(), lexicon=lexicon,
                           today=today_in(self.settings.time_zone))
         result = run_search(self.engine, self.catalog,
-                            replace(params, scope=self.scope(user), context=context))
+                            replace(params, scope=self.scope(user, units), context=context))
         if result.total == 0 and params.q.strip():
             result.hints = self._hints(user, units, suggestions, params, context)
         self._log(user, "search", target_account=params.account_no, details={

@@ -1,4 +1,5 @@
-"""The administrator's page ``/admin``: the accounts, with a button for every change."""
+"""The administrators' page ``/admin``: the accounts, with a button for every change the
+signed-in administrator's duty allows (system: accounts; security: roles and units)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from search_service.admin.api import Admin, user_list
 from search_service.api.deps import AccessControl
 from search_service.api.pages import templates
-from search_service.policy import ROLES, needs_unit
+from search_service.policy import ROLES, can_assign_roles, can_manage_accounts, needs_unit
 
 router = APIRouter(include_in_schema=False)
 
@@ -18,8 +19,10 @@ def admin_page(request: Request, admin: Admin, access: AccessControl) -> HTMLRes
     users = user_list(access, admin)
     for user in users:
         user["tokens"] = [t for t in access.accounts.list_tokens(user["name"])
-                          if not t["revoked"]]
+                          if not t["revoked"]] if can_manage_accounts(admin) else []
     return templates.TemplateResponse(request, "admin.html", {
-        "users": users, "roles": ROLES,
+        "users": users, "roles": ROLES, "duty": ROLES[admin.role],
+        "system": can_manage_accounts(admin), "security": can_assign_roles(admin),
         "unit_roles": [name for name in ROLES if needs_unit(name)],
+        "duty_roles": [name for name, role in ROLES.items() if role.duty],
     })

@@ -101,7 +101,7 @@ def events(access: Access, user: User, filters: Filters, page: int, page_size: i
     return {"total": total, "page": page, "page_size": page_size, "records": records}
 
 
-@router.get("/api/audit/events", response_model=AuditEvents, summary="查询访问日志（审计员）")
+@router.get("/api/audit/events", response_model=AuditEvents, summary="查询访问日志（审计管理员）")
 def list_events(user: Auditor, filters: AuditFilters, access: AccessControl,
                 page: Annotated[int, Query(ge=1, le=100000)] = 1,
                 page_size: Annotated[int, Query(ge=1, le=MAX_AUDIT_PAGE_SIZE)] = 50) -> dict:
@@ -109,7 +109,7 @@ def list_events(user: Auditor, filters: AuditFilters, access: AccessControl,
 
 
 @router.get("/api/audit/events.csv", response_class=StreamingResponse,
-            summary="导出访问日志为 CSV（UTF-8 带 BOM，审计员）",
+            summary="导出访问日志为 CSV（UTF-8 带 BOM，审计管理员）",
             responses={200: {"content": {"text/csv": {}}}})
 def export_events(user: Auditor, filters: AuditFilters, access: AccessControl
                   ) -> StreamingResponse:
@@ -121,7 +121,7 @@ def export_events(user: Auditor, filters: AuditFilters, access: AccessControl
         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/api/audit/verify", response_model=ChainStatus, summary="校验访问日志的哈希链（审计员）")
+@router.get("/api/audit/verify", response_model=ChainStatus, summary="校验访问日志的哈希链（审计管理员）")
 def verify(user: Auditor, access: AccessControl,
            full: Annotated[bool, Query(description="true：逐条校验全部记录（大日志需较长时间）；"
                                                     "默认只校验最近一个校验点之后的记录")] = False
@@ -131,7 +131,7 @@ def verify(user: Auditor, access: AccessControl,
     return status.to_dict()
 
 
-@router.get("/api/audit/alerts", response_model=Alerts, summary="告警：批量查阅、非工作时间、多次被拒（审计员）")
+@router.get("/api/audit/alerts", response_model=Alerts, summary="告警：批量查阅、非工作时间、多次被拒（审计管理员）")
 def alerts(user: Auditor, access: AccessControl, reader: Reader,
            since: Annotated[date | datetime | None, Query(description="起始（默认 7 天前）")] = None,
            until: Annotated[date | datetime | None, Query(description="截止（默认现在）")] = None

@@ -15,7 +15,7 @@ MAX_QUERY = 500
 
 
 
-def search_params(
+async def search_params(  # async: parsing only, no thread hop
     q: Annotated[str, Query(max_length=MAX_QUERY, description="检索词；可为空（仅按筛选条件浏览）")] = "",
     doc_type: Annotated[list[str], Query(description="档案类别代码，如 JC03（可重复）")] = [],
     org: Annotated[list[str], Query(description="供电单位（可重复）")] = [],

@@ -172,8 +172,8 @@ def signed_in(target: "Settings | FastAPI", name: str = "archivist", role: str =
 
 def bearer_token(app: FastAPI, name: str = "archivist", role: str = "archivist",
                  org: str = DEFAULT_CITY) -> str:
-    add_user(app, name, role, org)
-    return app.state.access.accounts.create_token(CLI_ADMIN, name, "tests")[1]
+    add_user(app, name, role, org)  # made by its owner, as over /api/me/tokens
+    return app.state.access.accounts.create_token(User(name, role, org), name, "tests")[1]
 
 
 @dataclass(frozen=True)

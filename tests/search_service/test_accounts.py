@@ -175,7 +175,8 @@ def test_tokens_are_hashed_and_revocable(accounts: Accounts, clerk: str) -> None
     token_id, secret = accounts.create_token(ADMIN, "zhangwei", "script")
     with accounts.engine.connect() as conn:
         assert secret not in conn.execute(select(tokens.c.token_hash)).scalar_one()
-    assert accounts.token_user(secret) == User("zhangwei", "clerk", "城东供电所")
+    assert accounts.token_user(secret) == User("zhangwei", "clerk", "城东供电所",
+                                               token_id=token_id, issued_by="root")
     assert accounts.token_user(secret + "x") is None
     accounts.revoke_token(ADMIN, token_id)
     assert accounts.token_user(secret) is None
@@ -183,3 +184,18 @@ def test_tokens_are_hashed_and_revocable(accounts: Accounts, clerk: str) -> None
     with pytest.raises(AccountError):
         accounts.revoke_token(ADMIN, 999)
     assert [a for a, _, _ in actions(accounts)][-2:] == ["token_create", "token_revoke"]
+
+
+def test_a_token_notes_its_use_at_most_once_a_minute(accounts: Accounts, clerk: str,
+                                                     clock: Clock) -> None:
+    """The read path writes nothing but its log record: last_used moves once a minute."""
+    _, secret = accounts.create_token(ADMIN, "zhangwei", "script")
+    first = clock.now
+    accounts.token_user(secret)
+    for _ in range(5):
+        clock.advance(seconds=11)
+        accounts.token_user(secret)
+    assert accounts.list_tokens("zhangwei")[0]["last_used"] == first.isoformat()
+    clock.advance(seconds=5)  # 60 s after the first use
+    accounts.token_user(secret)
+    assert accounts.list_tokens("zhangwei")[0]["last_used"] == clock.now.isoformat()

@@ -111,3 +111,50 @@ def test_db_commands_report_and_upgrade(db_url: str, capsys) -> None:
     assert "已是最新" in capsys.readouterr().out
     assert main(["db", "upgrade", "--db", db_url]) == 0
     assert "无需升级" in capsys.readouterr().out
+
+
+def test_accounts_and_tokens_survive_the_duties_upgrade(db_url: str) -> None:
+    """A database at the head before 0006_duties, with accounts of every old role and two
+    tokens (one whose token_create record is in the log, one whose record was pruned):
+    every account keeps its role and unit, each token learns its creator, the chain holds."""
+    from search_service.accounts import tokens
+
+    old = make_engine(db_url, migrate=False)
+    upgrade(old, "0005")
+    seed_previous_schema(old)  # zhangwei (clerk) and two chained records
+    now = utcnow()
+    log = AuditLog.__new__(AuditLog)
+    log.key = KEY
+    with old.begin() as conn:
+        prev = conn.execute(select(head.c.hash)).scalar()
+        row = {"seq": 3, "at": "2026-01-03T00:00:00.000000Z", "user": "root", "role": "admin",
+               "org": "", "action": "token_create", "outcome": "allowed", "reason": "",
+               "target_doc": "", "target_account": "", "client_ip": "", "user_agent": "",
+               "request_id": "", "details": '{"label":"夜间报表","name":"zhangwei","token_id":1}',
+               "prev_hash": prev}
+        row["hash"] = log.digest(row)
+        conn.execute(insert(records).values(**row))
+        conn.execute(head.update().values(seq=3, hash=row["hash"]))
+        for name, role in (("root", "admin"), ("checker", "auditor")):
+            conn.execute(insert(users).values(
+                name=name, role=role, org="", password_hash="x", disabled=False,
+                failed_logins=0, created_at=now, password_changed_at=now))
+        user_id = conn.execute(select(users.c.id).where(users.c.name == "zhangwei")).scalar()
+        for token_id in (1, 2):
+            conn.execute(text("INSERT INTO api_tokens (id, user_id, label, token_hash, "
+                              "created_at) VALUES (:id, :user, 'script', :hash, :at)"),
+                         {"id": token_id, "user": user_id, "hash": f"h{token_id}", "at": now})
+    old.dispose()
+
+    engine = make_engine(db_url)
+    assert revision_of(engine) == head_revision()
+    with engine.connect() as conn:
+        accounts = conn.execute(select(users.c.name, users.c.role, users.c.org)
+                                .order_by(users.c.name)).all()
+        creators = conn.execute(select(tokens.c.id, tokens.c.created_by)
+                                .order_by(tokens.c.id)).all()
+    assert [tuple(a) for a in accounts] == [("checker", "auditor", ""), ("root", "admin", ""),
+                                            ("zhangwei", "clerk", "城东供电所")]
+    assert [tuple(c) for c in creators] == [(1, "root"), (2, "升级前签发（签发人不明）")]
+    status = AuditLog(engine, KEY).verify()
+    assert status.ok and status.checked == 3, status.message

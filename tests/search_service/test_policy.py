@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from indexer.errors import TableError
 from search_service.engines.base import Scope
-from search_service.policy import (DEFAULT_CITY, DEFAULT_COUNTY, ROLES, Units,
+from search_service.policy import (DEFAULT_CITY, DEFAULT_COUNTY, ROLES, Reach, Units,
                                    can_read_archives, can_see_personal_data, in_scope,
                                    load_units, scope_of)
 from search_service.search import SearchParams
@@ -14,15 +14,21 @@ STATIONS = ("城东供电所", "城西供电所")
 
 
 def test_role_table_matches_the_issue() -> None:
-    table = {name: (r.label, r.documents.value, r.personal_data, r.read_audit, r.manage_users)
+    table = {name: (r.label, r.documents.value, r.personal_data, r.read_audit,
+                    r.manage_accounts, r.assign_roles, r.duty)
              for name, r in ROLES.items()}
     assert table == {
-        "clerk": ("营业员", "own_unit", False, False, False),
-        "inspector": ("稽查员", "all", False, False, False),
-        "archivist": ("档案管理员", "own_unit", True, False, False),
-        "auditor": ("审计员", "none", False, True, False),
-        "admin": ("系统管理员", "none", False, False, True),
+        "clerk": ("营业员", "own_unit", False, False, False, False, ""),
+        "inspector": ("稽查员", "all", False, False, False, False, ""),
+        "archivist": ("档案管理员", "own_unit", True, False, False, False, ""),
+        "auditor": ("审计管理员", "none", False, True, False, False, "audit"),
+        "admin": ("系统管理员", "none", False, False, True, False, "system"),
+        "secadmin": ("安全管理员", "none", False, False, False, True, "security"),
+        "pending": ("待授权", "none", False, False, False, False, ""),
     }
+    duties = [r for r in ROLES.values() if r.duty]  # 三员分立: each duty one role, one power
+    assert all(r.documents is Reach.NONE and not r.personal_data for r in duties)
+    assert [sum((r.read_audit, r.manage_accounts, r.assign_roles)) for r in duties] == [1, 1, 1]
     assert not can_read_archives(User("a", "admin")) and not can_read_archives(User("b", "auditor"))
     assert not can_read_archives(User("c", "boss", "城东供电所"))  # unknown roles get nothing
     assert can_see_personal_data(User("d", "archivist", "城东供电所"))

@@ -1,5 +1,6 @@
 // The administrator's page: each button calls /api/admin/... with the session's CSRF token,
-// then the page reloads showing what happened (a new token is shown this once only).
+// then the page reloads showing what happened. The buttons shown follow the administrator's
+// duty (system: accounts; security: roles and units); nobody issues tokens for others here.
 const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 const message = document.getElementById("admin-message");
 const shown = sessionStorage.getItem("admin-message");
@@ -41,12 +42,6 @@ const ACTIONS = {
     await call("POST", `/api/admin/users/${encodeURIComponent(name)}/password`, { password });
     return `已重置 ${name} 的密码，其会话已结束`;
   },
-  async token(name) {
-    const label = window.prompt(`令牌用途（如 夜间报表）：`, "script");
-    if (label === null) return null;
-    const made = await call("POST", `/api/admin/users/${encodeURIComponent(name)}/tokens`, { label });
-    return `已为 ${name} 签发令牌 #${made.id}（只显示这一次，请妥善保存）：${made.token}`;
-  },
   async revoke(name, row, button) {
     if (!window.confirm(`吊销令牌 #${button.dataset.token}？`)) return null;
     await call("DELETE", `/api/admin/tokens/${button.dataset.token}`);
@@ -66,10 +61,10 @@ document.getElementById("users").addEventListener("click", async (event) => {
   }
 });
 
-document.getElementById("create-user").addEventListener("submit", async (event) => {
+document.getElementById("create-user")?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const body = Object.fromEntries(["name", "role", "org", "password"].map(
+  const body = Object.fromEntries(["name", "password"].map(
     (key) => [key, form.elements[key].value]));
   try {
     await call("POST", "/api/admin/users", body);

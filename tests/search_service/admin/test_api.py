@@ -22,11 +22,18 @@ def app(indexed_archive: IndexedArchive, db_url: str) -> FastAPI:
 
 @pytest.fixture
 def admin(app: FastAPI) -> TestClient:
+    """The system administrator (系统管理员)."""
     return signed_in(app, "root", "admin", "")
 
 
-def records(app: FastAPI) -> list[tuple[str, str]]:
-    _, rows = app.state.access.audit.query(Filters(user="root"), page_size=200)
+@pytest.fixture
+def security(app: FastAPI) -> TestClient:
+    """The security administrator (安全管理员)."""
+    return signed_in(app, "sec", "secadmin", "")
+
+
+def records(app: FastAPI, user: str = "root") -> list[tuple[str, str]]:
+    _, rows = app.state.access.audit.query(Filters(user=user), page_size=200)
     return [(r["action"], r["details"].get("name", "")) for r in reversed(rows)
             if r["action"] not in ("login",)]
 
@@ -36,12 +43,12 @@ def login(app: FastAPI, name: str, password: str) -> int:
                                                     "password": password}).status_code
 
 
-def test_every_account_operation_is_one_log_record(app: FastAPI, admin: TestClient) -> None:
-    made = admin.post("/api/admin/users", json={"name": "zhangwei", "role": "clerk",
-                                                "org": "城东供电所", "password": PASSWORD})
-    assert made.status_code == 201 and made.json()["role_label"] == "营业员"
-    assert admin.put("/api/admin/users/zhangwei/role",
-                     json={"role": "inspector", "org": "市供电公司"}).json()["role"] == "inspector"
+def test_every_account_operation_is_one_log_record(app: FastAPI, admin: TestClient,
+                                                   security: TestClient) -> None:
+    made = admin.post("/api/admin/users", json={"name": "zhangwei", "password": PASSWORD})
+    assert made.status_code == 201 and made.json()["role_label"] == "待授权"
+    assert security.put("/api/admin/users/zhangwei/role",
+                        json={"role": "inspector", "org": "市供电公司"}).json()["role"] == "inspector"
     assert admin.post("/api/admin/users/zhangwei/disable").json()["disabled"] is True
     assert login(app, "zhangwei", PASSWORD) == 401
     assert admin.post("/api/admin/users/zhangwei/enable").json()["disabled"] is False
@@ -52,30 +59,34 @@ def test_every_account_operation_is_one_log_record(app: FastAPI, admin: TestClie
         login(app, "zhangwei", "Wrong-password-1")
     assert login(app, "zhangwei", NEW_PASSWORD) == 423
     assert admin.post("/api/admin/users/zhangwei/unlock").json()["locked_until"] is None
-    assert login(app, "zhangwei", NEW_PASSWORD) == 200
-    token = admin.post("/api/admin/users/zhangwei/tokens", json={"label": "夜间报表"}).json()
-    assert token["token"].startswith("ast_")
+    owner = TestClient(app)
+    csrf = owner.post("/api/login", json={"username": "zhangwei",
+                                          "password": NEW_PASSWORD}).json()["csrf_token"]
+    token = owner.post("/api/me/tokens", json={"label": "夜间报表"},
+                       headers={"X-CSRF-Token": csrf}).json()
     bearer = {"Authorization": f"Bearer {token['token']}"}
     assert TestClient(app).get("/api/search", headers=bearer).status_code == 200
     listed = admin.get("/api/admin/users/zhangwei/tokens").json()
-    assert [(t["id"], t["label"], t["revoked"]) for t in listed] == [(token["id"], "夜间报表", False)]
+    assert [(t["id"], t["label"], t["created_by"], t["revoked"]) for t in listed] == [
+        (token["id"], "夜间报表", "zhangwei", False)]
     assert admin.delete(f"/api/admin/tokens/{token['id']}").status_code == 204
     assert TestClient(app).get("/api/search", headers=bearer).status_code == 401
     users = admin.get("/api/admin/users").json()
     assert "zhangwei" in [u["name"] for u in users["users"]] and users["roles"]["admin"] == "系统管理员"
     assert records(app) == [
-        ("user_create", "zhangwei"), ("user_role", "zhangwei"), ("user_disable", "zhangwei"),
-        ("user_enable", "zhangwei"), ("user_password", "zhangwei"), ("user_unlock", "zhangwei"),
-        ("token_create", "zhangwei"), ("token_revoke", "zhangwei"), ("user_list", ""),
+        ("user_create", "zhangwei"), ("user_disable", "zhangwei"), ("user_enable", "zhangwei"),
+        ("user_password", "zhangwei"), ("user_unlock", "zhangwei"),
+        ("token_revoke", "zhangwei"), ("user_list", ""),
     ]
+    assert records(app, "sec") == [("user_role", "zhangwei")]
 
 
-def test_bad_input_is_a_chinese_400(admin: TestClient) -> None:
-    weak = admin.post("/api/admin/users", json={"name": "lisi", "role": "clerk",
-                                                "org": "城东供电所", "password": "short"})
+def test_bad_input_is_a_chinese_400(admin: TestClient, security: TestClient) -> None:
+    weak = admin.post("/api/admin/users", json={"name": "lisi", "password": "short"})
     assert weak.status_code == 400 and "密码至少需要" in weak.json()["error"]["message"]
-    no_unit = admin.post("/api/admin/users", json={"name": "lisi", "role": "clerk",
-                                                   "password": PASSWORD})
+    assert admin.post("/api/admin/users", json={"name": "lisi", "password": PASSWORD}
+                      ).status_code == 201
+    no_unit = security.put("/api/admin/users/lisi/role", json={"role": "clerk"})
     assert no_unit.status_code == 400 and "所属供电单位" in no_unit.json()["error"]["message"]
     assert admin.post("/api/admin/users/nobody/disable").status_code == 400
 
@@ -87,22 +98,25 @@ def test_state_changes_need_the_csrf_token(admin: TestClient) -> None:
 
 
 @pytest.mark.parametrize("role, org", [("archivist", "市供电公司"), ("auditor", ""),
-                                       ("clerk", "城东供电所")])
+                                       ("clerk", "城东供电所"), ("pending", "")])
 def test_other_roles_are_refused_and_logged(app: FastAPI, role: str, org: str) -> None:
     client = signed_in(app, f"x_{role}", role, org)
     refused = client.get("/api/admin/users")
     assert refused.status_code == 403 and "系统管理员" in refused.json()["error"]["message"]
     assert client.post("/api/admin/users/x_clerk/disable").status_code == 403
+    assert client.put("/api/admin/users/x_clerk/role", json={"role": "clerk"}).status_code == 403
     assert client.get("/admin").status_code == 403
     _, rows = app.state.access.audit.query(Filters(user=f"x_{role}", outcome="denied"))
     assert rows and rows[0]["action"] == "user_list" and rows[0]["reason"] == "role"
 
 
-def test_the_administrator_still_reads_no_archives_and_no_log(admin: TestClient) -> None:
-    assert admin.get("/api/search", params={"q": "明远"}).status_code == 403
-    assert admin.get("/api/audit/events").status_code == 403
-    assert admin.get("/audit").status_code == 403
-    home = admin.get("/", follow_redirects=False)
+@pytest.mark.parametrize("role", ["admin", "secadmin"])
+def test_administrators_read_no_archives_and_no_log(app: FastAPI, role: str) -> None:
+    client = signed_in(app, f"a_{role}", role, "")
+    assert client.get("/api/search", params={"q": "明远"}).status_code == 403
+    assert client.get("/api/audit/events").status_code == 403
+    assert client.get("/audit").status_code == 403
+    home = client.get("/", follow_redirects=False)
     assert home.status_code == 303 and home.headers["location"] == "/admin"
 
 

@@ -1,0 +1,265 @@
+"""Benchmark: what a search request costs beyond its search, before and after (issue 20).
+
+For each code tree (``--tree LABEL=DIR``, e.g. ``before=/path/to/main after=.``) it copies the
+index's database (each tree on its own copy, brought to that tree's schema), makes an
+inspector's bearer token with that tree's code, starts ``archive-search serve`` from that
+tree and sends each query of the mix ``--rounds`` times, one at a time. For every request:
+the HTTP time at the client, the search's own time as the answer reports it (``took_ms``:
+query plan, engine, catalog rows and snippets), and the difference — the request's cost
+outside search (uvicorn, thread hops, authentication, scope, the access-log record with its
+commit, masking, JSON). Then ``--users`` clients at once (where group commit of the log
+records shows). Medians, trees side by side, one run; the machine may be shared.
+
+    .venv/bin/python bench/bench_request_cost.py --index IDX --root ARCHIVE \\
+        --tree before=/work/main --tree after=.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+MIX = [
+    ("户号", "/api/search?q={account}"),
+    ("户名片段", "/api/search?q=明远"),
+    ("空检索浏览", "/api/search"),
+    ("稽查筛选", "/api/search?doc_type=JC03&volt_level=10kV&hazard_status=未整改"),
+]
+
+TOKEN = """
+import sys
+from search_service.access import Access
+from search_service.config import Settings
+from search_service.users import User
+access = Access(Settings(index_dir=sys.argv[1], database_url=sys.argv[2], demo=True))
+owner = User("bench", "inspector", "")
+access.accounts.create_user(owner, "bench", "Speed-test-2026", "inspector", "")
+print(access.accounts.create_token(owner, "bench", "bench")[1])
+"""
+
+DOWNGRADE = """
+import sys
+from alembic import command
+from search_service.db import serialized
+from search_service.migrate import alembic_config
+from sqlalchemy import create_engine
+with serialized(create_engine(sys.argv[1])) as conn:
+    config = alembic_config()
+    config.attributes["connection"] = conn
+    command.downgrade(config, sys.argv[2])
+"""
+
+
+def get(url: str, token: str) -> tuple[float, dict]:
+    began = time.perf_counter()
+    request = urllib.request.Request(urllib.parse.quote(url, safe=":/?=&"),
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as response:
+        body = response.read()
+    return (time.perf_counter() - began) * 1000, json.loads(body)
+
+
+def tree_head(tree: Path) -> str:
+    """The newest migration a tree knows (file names start with their revision)."""
+    names = sorted(p.name for p in (tree / "search_service/migrations/versions").glob("0*.py"))
+    return names[-1].split("_")[0]
+
+
+def prepare_db(tree: Path, source: Path, workdir: Path, index: Path) -> tuple[str, str]:
+    """A copy of the index's database at ``tree``'s schema, and a token made by its code."""
+    copy = workdir / f"{tree.resolve().name}-{os.getpid()}.db"
+    shutil.copy(source, copy)
+    url = f"sqlite:///{copy}"
+    env = {**os.environ, "PYTHONPATH": str(tree.resolve())}
+    here = Path(__file__).resolve().parents[1]
+    revision = sqlite3.connect(copy).execute("SELECT version_num FROM alembic_version").fetchone()
+    if not revision[0].startswith(tree_head(tree)):  # a newer schema than the tree knows
+        subprocess.run([sys.executable, "-c", DOWNGRADE, url, tree_head(tree)], check=True,
+                       env={**os.environ, "PYTHONPATH": str(here)})
+    token = subprocess.run([sys.executable, "-c", TOKEN, str(index), url], check=True,
+                           env=env, capture_output=True, text=True).stdout.strip()
+    return url, token
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(tree: Path, args: argparse.Namespace, url: str, port: int) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(tree.resolve()), "ARCHIVE_SEARCH_DEMO": "1",
+           "ARCHIVE_SEARCH_DB": url}
+    return subprocess.Popen([sys.executable, "-m", "search_service.cli", "serve", "--index",
+                             str(args.index), "--root", str(args.root), "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def sequential(base: str, token: str, paths: list[tuple[str, str]],
+               rounds: int) -> dict[str, tuple[float, float, float]]:
+    """Per query: median HTTP ms, median took_ms, median of (HTTP - took) per request."""
+    found = {}
+    for label, path in paths:
+        get(base + path, token)  # warm up
+        samples = [get(base + path, token) for _ in range(rounds)]
+        http = [ms for ms, _ in samples]
+        took = [body["took_ms"] for _, body in samples]
+        found[label] = (statistics.median(http), statistics.median(took),
+                        statistics.median(h - t for h, t in zip(http, took)))
+    return found
+
+
+def concurrent(base: str, token: str, paths: list[tuple[str, str]], users: int,
+               each: int) -> tuple[float, float]:
+    """(requests per second, median HTTP - took) with ``users`` clients at once."""
+    overheads: list[float] = []
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        for i in range(each):
+            ms, body = get(base + paths[(n + i) % len(paths)][1], token)
+            with lock:
+                overheads.append(ms - body["took_ms"])
+
+    began = time.perf_counter()
+    workers = [threading.Thread(target=client, args=(n,)) for n in range(users)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return users * each / (time.perf_counter() - began), statistics.median(overheads)
+
+
+def run_tree(label: str, tree: Path, args: argparse.Namespace, workdir: Path) -> dict:
+    url, token = prepare_db(tree, args.db, workdir, args.index)
+    port = free_port()
+    server = serve(tree, args, url, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{base}/api/health").read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        _, first = get(f"{base}/api/search?page_size=20", token)
+        account = next(h["account_no"] for h in first["hits"] if h["account_no"])
+        paths = [(name, path.format(account=account)) for name, path in MIX]
+        result = {"sequential": sequential(base, token, paths, args.rounds)}
+        result["concurrent"] = concurrent(base, token, paths, args.users, args.rounds)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return result
+
+
+BREAKDOWN = """
+import json, statistics, sys, time
+from dataclasses import replace
+from pathlib import Path
+from search_service.app import create_app
+from search_service.audit import Event
+from search_service.api.models import SearchResponse
+from search_service.config import Settings
+from search_service.masking import mask_record
+from search_service.query.understand import QueryContext
+from search_service.reads import SNIPPET_KEYS
+from search_service.search import SearchParams, run_search
+from search_service.users import User
+app = create_app(Settings(index_dir=Path(sys.argv[1]), archive_root=Path(sys.argv[2]),
+                          database_url=sys.argv[3], demo=True))
+access, reader = app.state.access, app.state.reader
+secret = access.accounts.create_token(User("bench", "inspector", ""), "bench", "parts")[1]
+user = access.accounts.token_user(secret)
+params = SearchParams(q="明远")
+lexicon, _ = reader._vocabulary(access.units())
+planned = replace(params, scope=reader.scope(user),
+                  context=replace(QueryContext(), lexicon=lexicon))
+result = reader.search(user, params)
+def median(work, n=40):
+    work(); times = []
+    for _ in range(n):
+        began = time.perf_counter(); work(); times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
+parts = {
+    "token lookup (one SELECT)": lambda: access.accounts.token_user(secret),
+    "unit tree (cached)": access.units,
+    "grants (loans: expiry check + SELECT)": lambda: reader._grants(user),
+    "access-log record (one fsync'd commit)": lambda: access.audit.append(Event.by(user, "search")),
+    "masking 20 hits": lambda: [mask_record(h, SNIPPET_KEYS) for h in result.hits],
+    "response model + JSON": lambda: json.dumps(SearchResponse.model_validate(
+        result.to_dict()).model_dump(), ensure_ascii=False),
+    "run_search (plan, engine, catalog rows, snippets)": lambda: run_search(
+        reader.engine, reader.catalog, planned),
+    "ArchiveReader.search (all of the above but auth and JSON)": lambda: reader.search(user, params),
+}
+print(json.dumps({name: median(work) for name, work in parts.items()}))
+"""
+
+
+def breakdown(tree: Path, args: argparse.Namespace, workdir: Path) -> dict[str, float]:
+    """Medians of each part of a search request (q=明远), in process, with ``tree``'s code."""
+    url, _ = prepare_db(tree, args.db, workdir, args.index)
+    env = {**os.environ, "PYTHONPATH": str(tree.resolve())}
+    out = subprocess.run([sys.executable, "-c", BREAKDOWN, str(args.index), str(args.root), url],
+                         check=True, env=env, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def report(results: dict[str, dict], args: argparse.Namespace) -> None:
+    labels = list(results)
+    print(f"\n{args.rounds} rounds per query, sequential; then {args.users} clients x "
+          f"{args.rounds} requests. ms, medians. Trees: {', '.join(labels)}")
+    print("| query | " + " | ".join(f"{t} HTTP / search / HTTP−search" for t in labels) + " |")
+    print("|---|" + "---|" * len(labels))
+    for query, _ in MIX:
+        cells = ["{:.1f} / {:.1f} / **{:.1f}**".format(*results[t]["sequential"][query])
+                 for t in labels]
+        print(f"| {query} | " + " | ".join(cells) + " |")
+    cells = ["{:.1f} req/s, HTTP−search {:.1f}".format(*results[t]["concurrent"]) for t in labels]
+    print(f"| {args.users} clients | " + " | ".join(cells) + " |")
+    if "parts" in results[labels[-1]]:
+        print(f"\nIn process, {labels[-1]}, q=明远 as an inspector (ms, medians of 40):")
+        print("| part | ms |\n|---|---|")
+        for name, ms in results[labels[-1]]["parts"].items():
+            print(f"| {name} | {ms:.2f} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, default=Path("data/index"))
+    parser.add_argument("--root", type=Path, default=Path("data/sample-archive"))
+    parser.add_argument("--db", type=Path, default=None,
+                        help="the index's database (default: archive-search.db beside --index)")
+    parser.add_argument("--tree", action="append", default=[],
+                        help="LABEL=DIR of a code tree to serve (repeatable; default after=.)")
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--users", type=int, default=8)
+    args = parser.parse_args()
+    args.db = args.db or args.index.parent / "archive-search.db"
+    trees = [t.split("=", 1) for t in args.tree] or [["after", "."]]
+    workdir = Path(tempfile.mkdtemp(prefix="bench-cost-"))
+    try:
+        results = {label: run_tree(label, Path(tree), args, workdir) for label, tree in trees}
+        results[trees[-1][0]]["parts"] = breakdown(Path(trees[-1][1]), args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    report(results, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
