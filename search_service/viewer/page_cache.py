@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -45,7 +46,15 @@ def warm(path: Path, file_type: str, index: int, ocr: bool) -> None:
     with _lock:
         if key in _pages or key in _pending:
             return
-    _ahead.submit(_quiet, path, file_type, index, ocr)
+    _ahead.submit(_quiet_call, _shared, path, file_type, index, ocr)
+
+
+def warm_engine() -> None:
+    """Load the OCR models in the background (about 1 s), so a masked scan's first view
+    does not wait for them."""
+    from indexer.ocr import engine
+
+    _ahead.submit(_quiet_call, engine)
 
 
 def clear() -> None:
@@ -110,8 +119,8 @@ def _copy(page: Page) -> Page:
     return Page(page.image.copy(), page.text, list(page.boxes), page.source)
 
 
-def _quiet(path: Path, file_type: str, index: int, ocr: bool) -> None:
+def _quiet_call(action: Callable[..., object], *args: object) -> None:
     try:
-        _shared(path, file_type, index, ocr)
+        action(*args)
     except Exception:  # noqa: BLE001 - the viewer's own request reports a page that fails
         pass
