@@ -39,6 +39,7 @@ from search_service.checkpoints import CHECKPOINT_EVERY, GENESIS, Anchor, Checkp
 from search_service.db import Base, serialized, utcnow
 from search_service.timefmt import beijing
 from search_service.errors import AuditWriteError
+from search_service.escaping import csv_cell
 
 MIN_RETENTION = timedelta(days=180)
 ALLOWED, DENIED = "allowed", "denied"
@@ -482,9 +483,7 @@ def _csv_value(record: dict[str, Any], key: str) -> str:
         return canonical_details(value) if value else ""
     if key == "outcome":
         return _OUTCOME_LABELS.get(value, value)
-    text = str(value)
-    # Keep Excel from evaluating cells that start like a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return csv_cell(value)
 
 
 def _csv_line(values: Iterable[str]) -> str:
