@@ -48,10 +48,10 @@ def main() -> int:
     with served(args.index, args.root, url, SECRET, workers=args.workers) as (base, _):
         clients = sign_in_users(base, names)
         city = next(n for n, name in enumerate(names) if name.startswith("load_archivist_city"))
-        docs, accounts = discover(clients[city])
-        print(f"{len(names)} 个用户，{args.workers} 个工作进程，{len(docs)} 份档案，"
+        targets = discover(clients[city])
+        print(f"{len(names)} 个用户，{args.workers} 个工作进程，{len(targets.docs)} 份档案，"
               f"{args.seconds:.0f} 秒，数据库 {url.split(':')[0]}")
-        result = run_load(clients, docs, accounts, args.seconds)
+        result = run_load(clients, targets, args.seconds)
     print(result.report())
     errors = [o for o in result.outcomes if o.status == 0 or o.status >= 500]
     counts = log_counts(access, {o.request_id for o in result.outcomes})

@@ -16,6 +16,7 @@ from search_service.api import (archive_room, audit, auth, customers, documents,
                                 viewer)
 from search_service.api.context import RequestContext
 from search_service.api.errors import handle_error
+from search_service.api.headers import SecurityHeaders
 from search_service.api.limits import RequestLimits
 from search_service.api.models import ErrorResponse
 from search_service.config import Settings
@@ -39,7 +40,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.oversight = Oversight(app.state.reader)
     app.add_middleware(RequestLimits, max_body=settings.max_body_kb * 1024,
                        max_query=settings.max_query_chars)
-    app.add_middleware(RequestContext)  # outermost: every answer carries its request id
+    app.add_middleware(SecurityHeaders)  # on every answer, refusals of the limits included
+    # outermost: every answer carries its request id
+    app.add_middleware(RequestContext, trusted_proxies=settings.trusted_proxies)
     for area in (auth, search, documents, customers, failed, audit, health, oversight,
                  archive_room, viewer, room_pages, pages, oversight_pages):
         app.include_router(area.router)

@@ -113,7 +113,8 @@ class RequestInfo:
 
     client_ip: str = ""
     user_agent: str = ""
-    request_id: str = ""
+    request_id: str = ""  # made by the server, never taken from the client
+    client_request_id: str = ""  # an X-Request-ID the client sent: recorded in details
 
 
 current_request: ContextVar[RequestInfo] = ContextVar("current_request", default=RequestInfo())
@@ -229,7 +230,8 @@ class AuditLog:
             "outcome": event.outcome, "reason": event.reason[:256],
             "target_doc": event.target_doc, "target_account": event.target_account,
             "client_ip": info.client_ip, "user_agent": info.user_agent[:512],
-            "request_id": info.request_id, "details": canonical_details(event.details),
+            "request_id": info.request_id,
+            "details": canonical_details(_with_client_request_id(event.details, info)),
             "prev_hash": last.hash,
         }
         row["hash"] = self.digest(row)
@@ -445,6 +447,12 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
     out["details"] = json.loads(row["details"]) if row.get("details") else {}
     out["action_label"] = ACTIONS.get(row["action"], row["action"])
     return out
+
+
+def _with_client_request_id(details: dict[str, Any], info: RequestInfo) -> dict[str, Any]:
+    """The client's own request id beside the server's, where the client sent one."""
+    return {**details, "client_request_id": info.client_request_id} \
+        if info.client_request_id else details
 
 
 def _condition(filters: Filters) -> Any:

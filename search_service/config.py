@@ -26,6 +26,9 @@
                                           window before it gets 429 (20)
     ARCHIVE_SEARCH_MAX_BODY_KB            largest request body accepted (64 KiB)
     ARCHIVE_SEARCH_MAX_QUERY_CHARS        longest query string accepted, URL-encoded (16384)
+    ARCHIVE_SEARCH_TRUSTED_PROXIES        reverse proxies whose X-Forwarded-For is believed,
+                                          addresses or networks separated by commas
+                                          (default: none; docs/security.md)
 
 There is no module-level settings object: ``create_app(settings)`` receives one, so tests
 and several workers each build theirs.
@@ -42,6 +45,7 @@ from typing import Any
 from indexer.customers import UNITS_FILENAME
 from indexer.errors import InputError
 from indexer.store import read_meta
+from search_service.api.context import parse_proxies
 from search_service.db import default_url
 from search_service.engines.manticore.nodes import Topology
 
@@ -71,6 +75,7 @@ class Settings:
     login_address_limit: int = 20
     max_body_kb: int = 64
     max_query_chars: int = 16384
+    trusted_proxies: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -98,6 +103,11 @@ class Settings:
         if min(self.login_lock_after, self.login_lock_minutes, self.login_address_limit,
                self.max_body_kb, self.max_query_chars) < 1:
             raise InputError("登录限制和请求大小上限须为正整数")
+        try:
+            parse_proxies(self.trusted_proxies)
+        except ValueError as exc:
+            raise InputError(f"{ENV_PREFIX}TRUSTED_PROXIES 中的“{exc}”不是有效的地址或网段"
+                             "（例：10.0.0.5,10.1.0.0/16）") from exc
 
     def db_url(self) -> str:
         """The configured database URL, else a SQLite file beside the index directory."""
@@ -165,6 +175,7 @@ _ENV_FIELDS = (  # (field, variable suffix, converter)
     ("login_address_limit", "LOGIN_ADDRESS_LIMIT", int),
     ("max_body_kb", "MAX_BODY_KB", int),
     ("max_query_chars", "MAX_QUERY_CHARS", int),
+    ("trusted_proxies", "TRUSTED_PROXIES", str),
 )
 assert {f.name for f in fields(Settings)} == {name for name, _, _ in _ENV_FIELDS}
 
