@@ -42,6 +42,7 @@ from search_service.audit import DENIED, AuditLog, Event, current_request, iso, 
 from search_service.db import Base, UTCDateTime, serialized, utcnow
 from search_service.errors import (AccountError, AccountLockedError, LoginError,
                                    TooManyAttemptsError)
+from search_service.passwords import too_common
 from search_service.lockout import UNKNOWN_USER, unknown_name_lockout
 from search_service.policy import ROLES, needs_unit, role_label
 from search_service.users import User
@@ -125,6 +126,9 @@ def check_password(password: str, name: str = "") -> None:
         raise AccountError("密码须包含小写字母、大写字母、数字、其他符号中的至少三类")
     if name and name.lower() in password.lower():
         raise AccountError("密码不能包含用户名")
+    if too_common(password, name):
+        raise AccountError("密码过于常见（在泄露密码库或常用密码中，或由常见词加数字组成），"
+                           "请换一个不易猜到的密码，例如几个不相关的词加数字和符号")
 
 
 def _hash(secret: str) -> str:
