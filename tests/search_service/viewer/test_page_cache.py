@@ -31,7 +31,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, str, int
         found += [(pdf, "pdf", p) for p in range(3)]
     found.append((scan_file(base / "scan.pdf", [page_image(), page_image()]), "pdf", 1))
     found.append((garbled_pdf(base / "garbled.pdf"), "pdf", 0))
-    found.append((scan_file(base / "scan.tif", [page_image(), page_image()]), "tiff", 1))
+    found.append((scan_file(base / "scan.tif", [page_image(), page_image()]), "tif", 1))
     return found
 
 
@@ -95,6 +95,11 @@ def test_thirty_viewers_of_one_page_cost_one_rendering(files, monkeypatch) -> No
     assert len(calls) == 1
     assert len({id(p.image) for p in pages}) == 30  # each viewer draws on its own copy
     assert {p.image.tobytes()[::97] for p in pages} == {fingerprint(*files[0])[1]}
+
+
+@pytest.mark.parametrize("file_type", ["pdf", "png", "jpg", "jpeg", "tif", "tiff", "bmp"])
+def test_every_type_the_indexer_records_for_pages_is_paged(file_type: str) -> None:
+    assert render.is_paged(file_type)  # a .tif scan once answered "no page 1"
 
 
 def test_a_changed_file_is_rendered_again(tmp_path: Path) -> None:
