@@ -24,7 +24,7 @@ from PIL import Image, ImageSequence
 from indexer.textquality import is_garbled
 
 PDF_TYPES = frozenset({"pdf"})
-IMAGE_TYPES = frozenset({"jpeg", "jpg", "png", "tif", "tiff", "bmp", "gif"})  # as the indexer names them
+IMAGE_TYPES = frozenset({"jpeg", "jpg", "png", "tif", "tiff", "bmp", "gif"})  # indexer names
 PAGED_TYPES = PDF_TYPES | IMAGE_TYPES
 PDF_SCALE = 150 / 72  # 150 dpi: a readable A4 page of 1240 x 1754 pixels
 MAX_SIDE = 2000  # scans larger than this are scaled down for the screen

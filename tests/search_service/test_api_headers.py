@@ -20,8 +20,8 @@ from tests.search_service.conftest import (IndexedArchive, doc_id, ensure_user, 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 DOC = doc_id("城东供电所/3301000001_杭州明远纺织有限公司/用电检查/隐患整改通知书_2023-05-20.pdf")
 PAGES = ["/", "/?q=明远", f"/documents/{DOC}", "/customers/3301000001", "/failed", "/audit",
-         "/loans", "/handovers", "/retention", "/manage", "/manage/assessment", "/manage/spot-checks",
-         "/admin", "/login", "/no-such-page", "/manage/lists/overdue"]
+         "/loans", "/handovers", "/retention", "/manage", "/manage/assessment",
+         "/manage/spot-checks", "/admin", "/login", "/no-such-page", "/manage/lists/overdue"]
 
 
 @pytest.fixture(scope="module")

@@ -102,7 +102,8 @@ def test_a_handover_submitted_and_received(browser, server):  # noqa: F811
     clerk.wait_for_function("() => document.getElementById('check-result').textContent.length > 0")
     assert "资料不齐全" in clerk.locator("#check-result").inner_text()
     clerk.click("#submit-batch")
-    clerk.wait_for_function("() => document.getElementById('handover-error').textContent.length > 0")
+    clerk.wait_for_function(
+        "() => document.getElementById('handover-error').textContent.length > 0")
     assert "请填写说明" in clerk.locator("#handover-error").inner_text()
     clerk.fill("#gaps_reason", "身份证明待客户补交")
     shot(clerk, "handover-submit")
