@@ -23,6 +23,7 @@ from search_service.config import Settings
 from search_service.errors import ServiceError
 from search_service.oversight.service import Oversight
 from search_service.reads import ArchiveReader
+from search_service.viewer.page_cache import warm_engine
 
 _ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 413, 414, 422, 503)}
 
@@ -55,5 +56,8 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for uvicorn (``--factory``): each worker builds its app from the environment."""
-    return create_app(Settings.from_env())
+    """Factory for uvicorn (``--factory``): each worker builds its app from the environment,
+    and loads the OCR models in the background for the first masked scan it shows."""
+    app = create_app(Settings.from_env())
+    warm_engine()
+    return app

@@ -45,7 +45,7 @@ from search_service.query.vocabulary import Vocabulary
 from search_service.search import HIT_FIELDS, SearchParams, SearchResult, match_pattern, run_search
 from search_service.users import User
 from search_service.viewer.marks import Watermark
-from search_service.viewer.page_cache import warm, warm_engine
+from search_service.viewer.page_cache import warm
 from search_service.viewer.pages import copy_pdf, page_png
 from search_service.viewer.render import is_paged
 
@@ -90,7 +90,6 @@ class ArchiveReader:
         self._checked_day = ""  # the day the engine's date-driven fields were last checked
         self._day_lock = threading.Lock()
         warm_up()
-        warm_engine()
 
     def scope(self, user: User) -> Scope:
         """What ``user`` may read (the one place a reader asks): their units, plus what their
