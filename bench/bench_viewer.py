@@ -26,10 +26,15 @@ from indexer.sample_scans import Subject, cjk_font_path, inspection_sheet
 from search_service.highlight import compile_phrases
 from search_service.viewer.marks import Watermark
 from search_service.viewer.pages import copy_pdf, page_png
+from search_service.viewer import page_cache
 from search_service.viewer.render import _ocr_cache
 
 LINES = [f"供用电合同 第{n}条 用电人联系电话 1381234{n:04d} 身份证号 33010219850202{n:04d}"
          for n in range(40)]
+
+
+GAP = 0.3  # seconds from the document view to the browser's request for page 1: the page's
+# HTML, style and layout (a scenario, not measured here)
 
 
 def text_pdf(path: Path, pages: int) -> Path:
@@ -55,13 +60,35 @@ def scan(path: Path) -> Path:
     return path
 
 
+def cold(action):  # noqa: ANN001, ANN201 - the action with nothing of the page kept
+    def run():  # noqa: ANN202
+        _ocr_cache.clear()
+        page_cache.clear()
+        return action()
+    return run
+
+
+def ahead(path: Path, file_type: str, mark: Watermark, gap: float):  # noqa: ANN201
+    """A first view whose page was rendered ahead by the document view ``gap`` seconds
+    before the browser asked for it; only the page request is timed."""
+    def run():  # noqa: ANN202
+        _ocr_cache.clear()
+        page_cache.clear()
+        page_cache.warm(path, file_type, 0, True)
+        time.sleep(gap)
+        start = time.perf_counter()
+        page_png(path, file_type, 0, mark, True)
+        return time.perf_counter() - start
+    return run
+
+
 def median_seconds(action, runs: int) -> float:  # noqa: ANN001 - a callable without arguments
     action()  # warm-up: models, fonts, caches
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
+        timed = action()
+        times.append(timed if isinstance(timed, float) else time.perf_counter() - start)
     return statistics.median(times)
 
 
@@ -78,9 +105,10 @@ def main() -> None:
             "text PDF page, unmasked": lambda: page_png(pdf, "pdf", 0, mark, False, pattern),
             "text PDF page, masked": lambda: page_png(pdf, "pdf", 0, mark, True, pattern),
             "scan page, unmasked": lambda: page_png(sheet, "png", 0, mark, False),
-            "scan page, masked (OCR boxes)": lambda: (_ocr_cache.clear(),
-                                                      page_png(sheet, "png", 0, mark, True)),
-            "scan page, masked, boxes cached": lambda: page_png(sheet, "png", 0, mark, True),
+            "scan page, masked, first view": cold(lambda: page_png(sheet, "png", 0, mark, True)),
+            f"  rendered ahead, asked {GAP}s later": ahead(sheet, "png", mark, GAP),
+            "scan page, masked, page cached": lambda: page_png(sheet, "png", 0, mark, True),
+            "text PDF page, masked, first view": cold(lambda: page_png(pdf, "pdf", 0, mark, True)),
             "masked copy, 5-page text PDF": lambda: copy_pdf(pdf, "pdf", "", "合同", mark),
         }
         print(f"python {platform.python_version()}, {os.cpu_count()} cores, "

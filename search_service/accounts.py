@@ -15,7 +15,9 @@
   created it; over HTTP only its owner can (``/api/me/tokens``), and a token the command line
   created for someone names its creator in every record of a request made with it.
 - A disabled user is refused at once: sessions and tokens are checked against the user row on
-  every request.
+  every request. Sign-in says "disabled" only after the right password.
+- A name without an account is answered exactly like an account: "wrong", then locked after
+  as many failures (:mod:`search_service.lockout`), so no answer confirms that a name exists.
 
 Every change and every sign-in attempt is written to the access log in the same transaction
 as the change itself, so nothing happens unlogged.
@@ -43,6 +45,8 @@ from search_service.audit import DENIED, AuditLog, Event, current_request, iso, 
 from search_service.db import Base, UTCDateTime, serialized, utcnow
 from search_service.errors import (AccountError, AccountLockedError, LoginError,
                                    TooManyAttemptsError)
+from search_service.passwords import too_common
+from search_service.lockout import UNKNOWN_USER, unknown_name_lockout
 from search_service.policy import ROLES, needs_unit, role_label
 from search_service.users import User
 
@@ -127,6 +131,9 @@ def check_password(password: str, name: str = "") -> None:
         raise AccountError("密码须包含小写字母、大写字母、数字、其他符号中的至少三类")
     if name and name.lower() in password.lower():
         raise AccountError("密码不能包含用户名")
+    if too_common(password, name):
+        raise AccountError("密码过于常见（在泄露密码库或常用密码中，或由常见词加数字组成），"
+                           "请换一个不易猜到的密码，例如几个不相关的词加数字和符号")
 
 
 def _hash(secret: str) -> str:
@@ -290,29 +297,38 @@ class Accounts:
     def _refusal(self, conn: Connection, row: Any, name: str, password: str,
                  now: datetime) -> LoginError | None:
         """Why this sign-in fails (after logging it and counting it), or None."""
-        if row is None:
+        if row is None:  # answered exactly as an account would be: no name is confirmed
             _verify(_DUMMY_HASH, password)  # same time as for a real user
-            return self._deny(conn, name, "", "", "unknown_user",
-                              LoginError("用户名或密码错误"))
+            state = unknown_name_lockout(conn, name, now, self.lock_after, self.lock_for)
+            error = (self._locked(state.locked_until, now) if state.locked_until
+                     else self._failed(state.failures + 1))
+            return self._deny(conn, name, "", "", UNKNOWN_USER, error)
         who = (row.name, row.role, row.org)
-        if row.disabled:
-            return self._deny(conn, *who, "disabled", LoginError("该账户已停用，请联系系统管理员"))
         if row.locked_until is not None and row.locked_until > now:
-            minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
-            return self._deny(conn, *who, "locked",
-                              AccountLockedError(f"连续登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试"))
+            return self._deny(conn, *who, "locked", self._locked(row.locked_until, now))
         if not _verify(row.password_hash, password):
             failures = row.failed_logins + 1
             locked = failures >= self.lock_after
             conn.execute(update(users).where(users.c.id == row.id).values(
                 failed_logins=0 if locked else failures,
                 locked_until=now + self.lock_for if locked else None))
-            error = (AccountLockedError(f"连续 {failures} 次登录失败，账户已锁定 "
-                                        f"{int(self.lock_for.total_seconds() // 60)} 分钟")
-                     if locked else LoginError("用户名或密码错误"))
-            return self._deny(conn, *who, "locked_now" if locked else "bad_password", error,
-                              failures=failures)
+            return self._deny(conn, *who, "locked_now" if locked else "bad_password",
+                              self._failed(failures), failures=failures)
+        if row.disabled:  # told only to who knows the password
+            return self._deny(conn, *who, "disabled", LoginError("该账户已停用，请联系系统管理员"))
         return None
+
+    def _failed(self, failures: int) -> LoginError:
+        """The answer to a wrong password (or unknown name), the one that locks included."""
+        if failures < self.lock_after:
+            return LoginError("用户名或密码错误")
+        return AccountLockedError(f"连续 {failures} 次登录失败，账户已锁定 "
+                                  f"{int(self.lock_for.total_seconds() // 60)} 分钟")
+
+    @staticmethod
+    def _locked(until: datetime, now: datetime) -> AccountLockedError:
+        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+        return AccountLockedError(f"连续登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试")
 
     def _address_refusal(self, conn: Connection, row: Any, name: str,
                          now: datetime) -> LoginError | None:

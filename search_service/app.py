@@ -16,12 +16,14 @@ from search_service.api import (archive_room, audit, auth, customers, documents,
                                 tokens, viewer)
 from search_service.api.context import RequestContext
 from search_service.api.errors import handle_error
+from search_service.api.headers import SecurityHeaders
 from search_service.api.limits import RequestLimits
 from search_service.api.models import ErrorResponse
 from search_service.config import Settings
 from search_service.errors import ServiceError
 from search_service.oversight.service import Oversight
 from search_service.reads import ArchiveReader
+from search_service.viewer.page_cache import warm_engine
 
 _ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 413, 414, 422, 503)}
 
@@ -39,7 +41,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.oversight = Oversight(app.state.reader)
     app.add_middleware(RequestLimits, max_body=settings.max_body_kb * 1024,
                        max_query=settings.max_query_chars)
-    app.add_middleware(RequestContext)  # outermost: every answer carries its request id
+    app.add_middleware(SecurityHeaders)  # on every answer, refusals of the limits included
+    # outermost: every answer carries its request id
+    app.add_middleware(RequestContext, trusted_proxies=settings.trusted_proxies)
     for area in (auth, search, documents, customers, failed, audit, health, oversight,
                  archive_room, viewer, room_pages, pages, oversight_pages):
         app.include_router(area.router)
@@ -52,5 +56,8 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for uvicorn (``--factory``): each worker builds its app from the environment."""
-    return create_app(Settings.from_env())
+    """Factory for uvicorn (``--factory``): each worker builds its app from the environment,
+    and loads the OCR models in the background for the first masked scan it shows."""
+    app = create_app(Settings.from_env())
+    warm_engine()
+    return app

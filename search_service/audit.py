@@ -41,6 +41,7 @@ from search_service.db import Base, serialized, utcnow
 from search_service.timefmt import beijing
 from search_service.errors import AuditWriteError
 from search_service.group_commit import GroupCommit
+from search_service.escaping import csv_cell
 
 MIN_RETENTION = timedelta(days=180)
 ALLOWED, DENIED = "allowed", "denied"
@@ -115,7 +116,8 @@ class RequestInfo:
 
     client_ip: str = ""
     user_agent: str = ""
-    request_id: str = ""
+    request_id: str = ""  # made by the server, never taken from the client
+    client_request_id: str = ""  # an X-Request-ID the client sent: recorded in details
 
 
 current_request: ContextVar[RequestInfo] = ContextVar("current_request", default=RequestInfo())
@@ -239,7 +241,8 @@ class AuditLog:
             "outcome": event.outcome, "reason": event.reason[:256],
             "target_doc": event.target_doc, "target_account": event.target_account,
             "client_ip": info.client_ip, "user_agent": info.user_agent[:512],
-            "request_id": info.request_id, "details": canonical_details(event.details),
+            "request_id": info.request_id,
+            "details": canonical_details(_with_client_request_id(event.details, info)),
             "prev_hash": last.hash,
         }
         row["hash"] = self.digest(row)
@@ -457,6 +460,12 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _with_client_request_id(details: dict[str, Any], info: RequestInfo) -> dict[str, Any]:
+    """The client's own request id beside the server's, where the client sent one."""
+    return {**details, "client_request_id": info.client_request_id} \
+        if info.client_request_id else details
+
+
 def _condition(filters: Filters) -> Any:
     parts = []
     if filters.user:
@@ -493,9 +502,7 @@ def _csv_value(record: dict[str, Any], key: str) -> str:
         return canonical_details(value) if value else ""
     if key == "outcome":
         return _OUTCOME_LABELS.get(value, value)
-    text = str(value)
-    # Keep Excel from evaluating cells that start like a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return csv_cell(value)
 
 
 def _csv_line(values: Iterable[str]) -> str:

@@ -208,7 +208,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"检索服务：http://{settings.host}:{settings.port}/ （索引 {settings.index_dir}，"
           f"按 Ctrl+C 停止）", flush=True)
     uvicorn.run("search_service.app:app_from_env", factory=True, host=settings.host,
-                port=settings.port, workers=settings.workers, log_level="warning")
+                port=settings.port, workers=settings.workers, log_level="warning",
+                proxy_headers=False)  # forwarded headers: only ARCHIVE_SEARCH_TRUSTED_PROXIES
     return 0
 
 

@@ -28,6 +28,9 @@
     ARCHIVE_SEARCH_MAX_QUERY_CHARS        longest query string accepted, URL-encoded (16384)
     ARCHIVE_SEARCH_TIME_ZONE              the zone of "today" for time words in queries
                                           (去年, 上个月; default Asia/Shanghai)
+    ARCHIVE_SEARCH_TRUSTED_PROXIES        reverse proxies whose X-Forwarded-For is believed,
+                                          addresses or networks separated by commas
+                                          (default: none; docs/security.md)
 
 There is no module-level settings object: ``create_app(settings)`` receives one, so tests
 and several workers each build theirs.
@@ -45,6 +48,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from indexer.customers import UNITS_FILENAME
 from indexer.errors import InputError
 from indexer.store import read_meta
+from search_service.api.context import parse_proxies
 from search_service.db import default_url
 from search_service.engines.manticore.nodes import Topology
 
@@ -75,6 +79,7 @@ class Settings:
     max_body_kb: int = 64
     max_query_chars: int = 16384
     time_zone: str = "Asia/Shanghai"
+    trusted_proxies: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -106,6 +111,11 @@ class Settings:
             ZoneInfo(self.time_zone)
         except (ValueError, ZoneInfoNotFoundError):
             raise InputError(f"时区“{self.time_zone}”无效，应为如 Asia/Shanghai 的时区名") from None
+        try:
+            parse_proxies(self.trusted_proxies)
+        except ValueError as exc:
+            raise InputError(f"{ENV_PREFIX}TRUSTED_PROXIES 中的“{exc}”不是有效的地址或网段"
+                             "（例：10.0.0.5,10.1.0.0/16）") from exc
 
     def db_url(self) -> str:
         """The configured database URL, else a SQLite file beside the index directory."""
@@ -174,6 +184,7 @@ _ENV_FIELDS = (  # (field, variable suffix, converter)
     ("max_body_kb", "MAX_BODY_KB", int),
     ("max_query_chars", "MAX_QUERY_CHARS", int),
     ("time_zone", "TIME_ZONE", str),
+    ("trusted_proxies", "TRUSTED_PROXIES", str),
 )
 assert {f.name for f in fields(Settings)} == {name for name, _, _ in _ENV_FIELDS}
 

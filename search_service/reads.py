@@ -46,6 +46,7 @@ from search_service.query.vocabulary import Vocabulary
 from search_service.search import HIT_FIELDS, SearchParams, SearchResult, match_pattern, run_search
 from search_service.users import User
 from search_service.viewer.marks import Watermark
+from search_service.viewer.page_cache import warm
 from search_service.viewer.pages import copy_pdf, page_png
 from search_service.viewer.render import is_paged
 
@@ -151,6 +152,7 @@ class ArchiveReader:
         loan = self._loan(user, stored)
         self._log(user, "document_view", target_doc=doc_id,
                   target_account=stored.get("account_no", ""), details={"q": q, **loan})
+        self._render_ahead(user, stored)
         text = stored.pop("content", "")
         body = {**stored, "text": text, "text_html": mark_all(text, pattern),
                 "file_allowed": self._file_refusal(user, stored, text) == "",
@@ -207,6 +209,16 @@ class ArchiveReader:
         self._log(user, "copy_download", **target, details={"pages": _viewer_pages(stored),
                                                             **loan})
         return body, f"{Path(stored['path']).stem}_脱敏副本.pdf"
+
+    def _render_ahead(self, user: User, stored: dict[str, Any]) -> None:
+        """Start rendering the first page the viewer will ask for (issue 21: within 1 s)."""
+        masked = not self._unmasked(user, stored)
+        if not _viewer_pages(stored) or (masked and stored.get("doc_type") in UNMASKABLE_TYPES):
+            return
+        try:
+            warm(_inside(self._root(), stored["path"]), stored["file_type"], 0, masked)
+        except (NotFoundError, UnavailableError):
+            pass
 
     def _viewable(self, user: User, action: str, stored: dict[str, Any], masked: bool,
                   target: dict[str, str]) -> Path:

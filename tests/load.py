@@ -2,9 +2,10 @@
 
 ``served`` starts ``archive-search serve --workers N`` on a free 127.0.0.1 port (its own
 process group, stopped at the end); ``sign_in_users`` signs in users of mixed roles;
-``run_load`` has each of them search, open documents and customers and download files for
-a fixed time, sending its own ``X-Request-ID`` with every request so each one can be found
-in the access log afterwards, even one whose connection died.
+``run_load`` has each of them search, open documents and customers, view page images of
+text PDFs and scans and download files for a fixed time, sending its own ``X-Request-ID``
+with every request: the server records it beside its own id, so each request can be found in
+the access log afterwards, even one whose connection died.
 """
 
 from __future__ import annotations
@@ -156,31 +157,49 @@ def sign_in_users(base: str, names: list[str]) -> list[httpx.Client]:
     return clients
 
 
-def discover(client: httpx.Client) -> tuple[list[str], list[str]]:
+SCAN_TYPES = frozenset({"jpg", "jpeg", "png", "tif", "tiff", "bmp"})
+
+
+@dataclass
+class Targets:
+    """What the users read: documents, 户号, and documents with page images by kind."""
+
+    docs: list[str]
+    accounts: list[str]
+    pdf_pages: list[str] = field(default_factory=list)
+    scan_pages: list[str] = field(default_factory=list)
+
+
+def discover(client: httpx.Client) -> Targets:
     """Document ids and 户号 to read, from a search as a city-level user."""
     hits = []
     for query in QUERIES:
         hits += client.get("/api/search", params={"q": query, "page_size": 50}).json()["hits"]
-    return sorted({h["doc_id"] for h in hits}), sorted({h["account_no"] for h in hits
-                                                        if h["account_no"]})
+    return Targets(sorted({h["doc_id"] for h in hits}),
+                   sorted({h["account_no"] for h in hits if h["account_no"]}),
+                   sorted({h["doc_id"] for h in hits if h["file_type"] == "pdf"}),
+                   sorted({h["doc_id"] for h in hits if h["file_type"] in SCAN_TYPES}))
 
 
-def _request(client: httpx.Client, docs: list[str], accounts: list[str],
-             rng: random.Random) -> tuple[str, str]:
+def _request(client: httpx.Client, targets: Targets, rng: random.Random) -> tuple[str, str]:
     if "auditor" in client.headers["X-Load-User"]:
         return "audit", "/api/audit/events?page_size=20"
     roll = rng.random()
-    if roll < 0.5:
+    if roll < 0.4:
         return "search", f"/api/search?q={rng.choice(QUERIES)}"
-    if roll < 0.75:
-        return "document", f"/api/documents/{rng.choice(docs)}"
-    if roll < 0.9:
-        return "customer", f"/api/customers/{rng.choice(accounts)}"
-    return "download", f"/api/documents/{rng.choice(docs)}/file"
+    if roll < 0.6:
+        return "document", f"/api/documents/{rng.choice(targets.docs)}"
+    if roll < 0.72:
+        return "customer", f"/api/customers/{rng.choice(targets.accounts)}"
+    if roll < 0.82 and targets.pdf_pages:
+        return "page_pdf", f"/api/documents/{rng.choice(targets.pdf_pages)}/pages/1.png"
+    if roll < 0.9 and targets.scan_pages:
+        return "page_scan", f"/api/documents/{rng.choice(targets.scan_pages)}/pages/1.png"
+    return "download", f"/api/documents/{rng.choice(targets.docs)}/file"
 
 
-def run_load(clients: list[httpx.Client], docs: list[str], accounts: list[str],
-             seconds: float, seed: int = 0) -> LoadResult:
+def run_load(clients: list[httpx.Client], targets: Targets, seconds: float, seed: int = 0
+             ) -> LoadResult:
     """Every client in its own thread, one request after another, for ``seconds``."""
     result, lock = LoadResult(), threading.Lock()
     began = time.monotonic()
@@ -189,7 +208,7 @@ def run_load(clients: list[httpx.Client], docs: list[str], accounts: list[str],
     def user(client: httpx.Client, n: int) -> None:
         rng = random.Random(seed * 1000 + n)
         while time.monotonic() < deadline:
-            kind, path = _request(client, docs, accounts, rng)
+            kind, path = _request(client, targets, rng)
             request_id = uuid.uuid4().hex
             started = time.monotonic()
             try:
@@ -210,18 +229,19 @@ def run_load(clients: list[httpx.Client], docs: list[str], accounts: list[str],
 
 
 def log_counts(access, request_ids: set[str]) -> dict[str, int]:
-    """How many access-log records each of ``request_ids`` has."""
-    from sqlalchemy import func, select
+    """How many access-log records each of ``request_ids`` (ids the clients sent, which the
+    server keeps beside its own in the details) has."""
+    import json
+
+    from sqlalchemy import select
 
     from search_service.audit import records
 
     counts: dict[str, int] = {}
-    ids = sorted(request_ids)
     with access.engine.connect() as conn:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for request_id, count in conn.execute(
-                    select(records.c.request_id, func.count()).where(
-                        records.c.request_id.in_(chunk)).group_by(records.c.request_id)):
-                counts[request_id] = count
+        for (details,) in conn.execute(select(records.c.details).where(
+                records.c.details.like('%"client_request_id"%'))):
+            sent = json.loads(details).get("client_request_id", "")
+            if sent in request_ids:
+                counts[sent] = counts.get(sent, 0) + 1
     return counts

@@ -7,7 +7,7 @@ shared links work, and the page needs no build step and little JavaScript.
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -35,8 +35,18 @@ AUDIT_PAGE_SIZE = 50
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: Annotated[str, Query(max_length=2000)] = "/"
                ) -> HTMLResponse:
-    safe_next = next if next.startswith("/") and not next.startswith("//") else "/"
-    return templates.TemplateResponse(request, "login.html", {"next": safe_next})
+    return templates.TemplateResponse(request, "login.html", {"next": same_site_path(next)})
+
+
+def same_site_path(target: str) -> str:
+    """``target`` if it is a path on this site, else ``/``. Browsers read ``\\`` as ``/`` and
+    drop tabs and newlines, so ``/\\host`` and ``/<tab>/host`` lead to another site: a path
+    starts with one ``/``, holds no backslash and no control character, and names no host."""
+    if (not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)):
+        return "/"
+    parts = urlsplit(target)
+    return "/" if parts.scheme or parts.netloc else target
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from search_service.escaping import append_row, paragraph
 from search_service.timefmt import beijing, beijing_date
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,12 +34,12 @@ def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
     sheet = book.active
     sheet.title = title[:31]
     for line in preface:
-        sheet.append([line])
-    sheet.append(list(headers))
+        append_row(sheet, [line])
+    append_row(sheet, headers)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(["" if v is None else v for v in row])
+        append_row(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -74,7 +75,7 @@ def handover_pdf(batch: dict[str, Any]) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     register_cjk_font()
     text = ParagraphStyle("cjk", fontName=CJK_FONT, fontSize=9, leading=12, wordWrap="CJK")
@@ -83,22 +84,22 @@ def handover_pdf(batch: dict[str, Any]) -> bytes:
     doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm,
                             rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=12 * mm,
                             title=f"移交清单 {batch['batch_no']}", invariant=1)
-    rows = [[Paragraph(str(v), text) for v in HANDOVER_HEADERS]]
-    rows += [[Paragraph(str(v), text) for v in row] for row in _handover_rows(batch)]
+    rows = [[paragraph(v, text) for v in HANDOVER_HEADERS]]
+    rows += [[paragraph(v, text) for v in row] for row in _handover_rows(batch)]
     table = Table(rows, colWidths=[10 * mm, 24 * mm, 40 * mm, 34 * mm, 70 * mm, 22 * mm,
                                    12 * mm, 16 * mm, 40 * mm], repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     preface = _handover_preface(batch)
-    story = [Paragraph("档案移交清单", title), Spacer(1, 4 * mm),
-             Paragraph(f"批次号：{batch['batch_no']}", text)]
-    story += [Paragraph(line, text) for line in preface[1:4]]
+    story = [paragraph("档案移交清单", title), Spacer(1, 4 * mm),
+             paragraph(f"批次号：{batch['batch_no']}", text)]
+    story += [paragraph(line, text) for line in preface[1:4]]
     story += [Spacer(1, 3 * mm), table, Spacer(1, 10 * mm),
-              Paragraph(f"移交人（签字）：{batch['submitted_by']}________________　　"
+              paragraph(f"移交人（签字）：{batch['submitted_by']}________________　　"
                         f"日期：{beijing_date(batch['submitted_at'])}", text),
               Spacer(1, 6 * mm),
-              Paragraph(f"接收人（签字）：{batch['received_by']}________________　　"
+              paragraph(f"接收人（签字）：{batch['received_by']}________________　　"
                         f"日期：{beijing_date(batch['closed_at']) or '____年__月__日'}", text)]
     doc.build(story)
     return out.getvalue()

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from search_service.escaping import append_row
 from search_service.oversight.followup import WorkList
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -18,11 +19,11 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 def _sheet(book: Workbook, title: str, headers: Sequence[str],
            rows: Iterable[Sequence[Any]]) -> None:
     sheet = book.create_sheet(title[:31])
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(["" if v is None else v for v in row])
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
     for n, header in enumerate(headers, start=1):
         width = max([len(str(header)) * 2] + [len(str(c.value or "")) * 2 for c in sheet[

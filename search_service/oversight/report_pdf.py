@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from search_service.escaping import paragraph
+
 FONT = "STSong-Light"
 
 
@@ -22,7 +24,7 @@ def spot_check_pdf(check: dict[str, Any]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     _register_font()
     title = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, spaceAfter=6)
@@ -38,22 +40,22 @@ def spot_check_pdf(check: dict[str, Any]) -> bytes:
         f"随机种子：{check['seed']}（{'按用户分类分层' if check['stratified'] else '简单随机'}抽样，可复现）",
         f"抽查人：{check['created_by']}　　完成人：{check['finished_by']}　　完成时间：{finished} (UTC)",
     ]
-    story: list[Any] = [Paragraph(f"档案抽查报告（第 {check['id']} 号）", title)]
-    story += [Paragraph(line, body) for line in facts] + [Spacer(1, 6 * mm)]
-    rows = [[Paragraph(h, body) for h in ("户号", "户名", "抽查项目", "结果", "说明")]]
+    story: list[Any] = [paragraph(f"档案抽查报告（第 {check['id']} 号）", title)]
+    story += [paragraph(line, body) for line in facts] + [Spacer(1, 6 * mm)]
+    rows = [[paragraph(h, body) for h in ("户号", "户名", "抽查项目", "结果", "说明")]]
     for customer in check["customers"]:
         for n, item in enumerate(customer["items"]):
-            rows.append([Paragraph(customer["account_no"] if n == 0 else "", body),
-                         Paragraph(customer["name"] if n == 0 else "", body),
-                         Paragraph(item["label"], body), Paragraph(item["result"], body),
-                         Paragraph(item["note"], body)])
+            rows.append([paragraph(customer["account_no"] if n == 0 else "", body),
+                         paragraph(customer["name"] if n == 0 else "", body),
+                         paragraph(item["label"], body), paragraph(item["result"], body),
+                         paragraph(item["note"], body)])
     table = Table(rows, colWidths=[24 * mm, 36 * mm, 40 * mm, 16 * mm, 64 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
-    story += [table, Spacer(1, 10 * mm), Paragraph("抽查人签字：＿＿＿＿＿＿　　被抽查单位负责人签字：＿＿＿＿＿＿", body)]
+    story += [table, Spacer(1, 10 * mm), paragraph("抽查人签字：＿＿＿＿＿＿　　被抽查单位负责人签字：＿＿＿＿＿＿", body)]
     doc.build(story)
     return out.getvalue()
 

@@ -10,6 +10,7 @@ from PIL import PngImagePlugin
 
 from search_service.viewer.marks import Watermark, highlight, redact, stamp
 from search_service.viewer.masked_copy import images_pdf, text_pdf
+from search_service.viewer.page_cache import cached_page
 from search_service.viewer.render import is_paged, page_count, render_page
 
 MAX_COPY_PAGES = 200
@@ -19,7 +20,7 @@ def page_png(path: Path, file_type: str, index: int, mark: Watermark, masked: bo
              pattern: re.Pattern[str] | None = None) -> bytes:
     """Page ``index`` as PNG: matches highlighted, numbers blacked out if ``masked``, stamped.
     The PNG's text chunk repeats the watermark (and carries nothing of the page's text)."""
-    page = render_page(path, file_type, index, ocr=masked)
+    page = cached_page(path, file_type, index, ocr=masked)
     highlight(page, pattern)
     if masked:
         redact(page)

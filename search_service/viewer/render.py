@@ -6,6 +6,10 @@ each character's box from its position;
 scans (JPG, PNG, TIFF pages, BMP) are opened with Pillow, and so are PDF pages without a
 usable text layer after rendering: their characters' boxes come from OCR line boxes, shared
 out along each line by character width (a CJK character counts twice a Latin one).
+
+pdfium is not thread-safe, not even across documents: every pdfium call of the process runs
+under :data:`pdfium_lock`, from opening a document to freeing its last bitmap (concurrent
+viewers once made a worker abort with a double free; docs/security.md, "Rendering under load").
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ from PIL import Image, ImageSequence
 from indexer.textquality import is_garbled
 
 PDF_TYPES = frozenset({"pdf"})
-IMAGE_TYPES = frozenset({"jpeg", "jpg", "png", "tiff", "bmp", "gif"})
+IMAGE_TYPES = frozenset({"jpeg", "jpg", "png", "tif", "tiff", "bmp", "gif"})  # indexer names
 OFD_TYPES = frozenset({"ofd"})
 PAGED_TYPES = PDF_TYPES | IMAGE_TYPES | OFD_TYPES
 PDF_SCALE = 150 / 72  # 150 dpi: a readable A4 page of 1240 x 1754 pixels
 MAX_SIDE = 2000  # scans larger than this are scaled down for the screen
 MIN_TEXT_CHARS = 8
 OCR_CACHE_PAGES = 256  # OCR'd pages kept in memory (text and boxes, a few KB each)
+pdfium_lock = threading.RLock()  # one pdfium call at a time in this process
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom in image pixels
 
@@ -96,7 +101,9 @@ def _pdf_page(path: Path, index: int) -> Page:
             raise IndexError(index)
         page = pdf[index]
         try:
-            image = page.render(scale=PDF_SCALE).to_pil().convert("RGB")
+            bitmap = page.render(scale=PDF_SCALE)
+            image = bitmap.to_pil().convert("RGB")  # a copy: the bitmap is freed here, locked
+            bitmap.close()
             height = page.get_height()
             textpage = page.get_textpage()
             count = textpage.count_chars()
@@ -186,10 +193,12 @@ def _recognise(image: Image.Image) -> tuple[str, tuple[Box | None, ...]]:
 
 @contextmanager
 def _pdf(path: Path) -> Iterator["object"]:
+    """An open PDF; pdfium is held by this thread until the document is closed."""
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        yield pdf
-    finally:
-        pdf.close()
+    with pdfium_lock:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            yield pdf
+        finally:
+            pdf.close()

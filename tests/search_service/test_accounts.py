@@ -51,7 +51,7 @@ def test_password_rules(password: str, complaint: str) -> None:
 def test_good_passwords_pass() -> None:
     check_password("Chengdong-2026", "zhangwei")
     check_password("chengdong2026!", "zhangwei")
-    check_password("供电所Abc12345")
+    check_password("供电所Abc-档案-7391")
 
 
 def test_password_is_stored_as_argon2_only(accounts: Accounts, clerk: str) -> None:

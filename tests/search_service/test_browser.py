@@ -181,7 +181,7 @@ def test_document_page_shows_the_pdf_and_downloads_the_original(page, server, in
     page.wait_for_url(re.compile("/documents/"))
     first = page.locator("#pages img").first
     first.wait_for()
-    page.wait_for_function("document.querySelector('#pages img').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('#pages img').naturalWidth > 0")
     shot(page, "document-pdf")
     with page.expect_download() as info:
         page.click("#download")

@@ -39,13 +39,15 @@ def test_fifty_users_of_mixed_roles_no_5xx_one_record_per_read(installation) -> 
     with served(settings.index_dir, settings.archive_root, settings.db_url(),
                 TEST_SECRET) as (base, _):
         clients = sign_in_users(base, names)
-        docs, accounts = discover(clients[city_archivist(names)])
-        result = run_load(clients, docs, accounts, LOAD_SECONDS)
+        targets = discover(clients[city_archivist(names)])
+        result = run_load(clients, targets, LOAD_SECONDS)
     print(result.report())
     assert len(result.outcomes) > 100
     failed = [o for o in result.outcomes if o.status == 0 or o.status >= 500]
     assert not failed, failed[:5]
     assert {o.status for o in result.outcomes} >= {200, 404}  # reads, and refusals of scope
+    assert {o.kind for o in result.outcomes if o.status == 200} >= {
+        "search", "document", "customer", "page_pdf", "download"}
     counts = log_counts(access, {o.request_id for o in result.outcomes})
     wrong = [(o.kind, o.status, counts.get(o.request_id, 0)) for o in result.outcomes
              if counts.get(o.request_id, 0) != 1]
@@ -59,7 +61,7 @@ def test_a_worker_killed_mid_request_loses_and_doubles_nothing(installation) -> 
     with served(settings.index_dir, settings.archive_root, settings.db_url(),
                 TEST_SECRET) as (base, server):
         clients = sign_in_users(base, names)
-        docs, accounts = discover(clients[city_archivist(names)])
+        targets = discover(clients[city_archivist(names)])
         killed_at: list[float] = []
 
         def kill_one_worker() -> None:
@@ -73,7 +75,7 @@ def test_a_worker_killed_mid_request_loses_and_doubles_nothing(installation) -> 
         killer = threading.Thread(target=kill_one_worker)
         killer.start()
         began = time.monotonic()
-        result = run_load(clients, docs, accounts, 6)
+        result = run_load(clients, targets, 6)
         killer.join()
         after_kill = killed_at[0] - began
     print(result.report())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import unescape
 
+import pytest
+
 from tests.search_service.conftest import doc_id
 
 
@@ -47,3 +49,24 @@ def test_customer_page_lists_groups(client):
     html = client.get("/customers/3301000005").text
     assert html.count('class="doc-group"') == 3
     assert "杭州东方化工有限公司" in html and "户号 3301000005" in html
+
+
+HOSTILE_NEXT = ["//evil.example/", "/\\evil.example", "\\\\evil.example", "/\\/evil.example",
+                "/\t/evil.example", "/\n/evil.example", "https://evil.example/",
+                "javascript:alert(1)", " //evil.example", "/%5Cevil.example".replace("%5C", "\\"),
+                "http:/evil.example", "evil.example"]
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_login_never_leads_to_another_site(client, target: str) -> None:
+    page = client.get("/login", params={"next": target})
+    assert 'data-next="/"' in page.text, target
+
+
+@pytest.mark.parametrize("target", ["/", "/?q=明远&org=城东供电所", "/documents/abc#pages",
+                                    "/customers/3301000001"])
+def test_login_leads_back_to_a_page_of_this_site(client, target: str) -> None:
+    from html import escape
+
+    page = client.get("/login", params={"next": target})
+    assert f'data-next="{escape(target)}"' in page.text, target

@@ -85,7 +85,7 @@ def test_the_viewer_shows_watermarked_pages(browser, server):  # noqa: F811
     page.goto(f"{server}/documents/{CONTRACT}?q=合同")
     image = page.locator("#pages img").first
     image.wait_for()
-    page.wait_for_function("document.querySelector('#pages img').naturalWidth > 1000")
+    page.wait_for_function("() => document.querySelector('#pages img').naturalWidth > 1000")
     assert page.locator("#masked-copy").is_visible()
     image.scroll_into_view_if_needed()
     shot(page, "viewer-page")
@@ -101,10 +101,11 @@ def test_a_handover_submitted_and_received(browser, server):  # noqa: F811
     clerk.goto(f"{server}/handovers")
     clerk.fill("#accounts", "3301000001")
     clerk.click("#check-batch")
-    clerk.wait_for_function("document.getElementById('check-result').textContent.length > 0")
+    clerk.wait_for_function("() => document.getElementById('check-result').textContent.length > 0")
     assert "资料不齐全" in clerk.locator("#check-result").inner_text()
     clerk.click("#submit-batch")
-    clerk.wait_for_function("document.getElementById('handover-error').textContent.length > 0")
+    clerk.wait_for_function(
+        "() => document.getElementById('handover-error').textContent.length > 0")
     assert "请填写说明" in clerk.locator("#handover-error").inner_text()
     clerk.fill("#gaps_reason", "身份证明待客户补交")
     shot(clerk, "handover-submit")

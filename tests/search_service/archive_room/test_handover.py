@@ -119,3 +119,29 @@ def test_the_gaps_are_those_of_the_archives_completeness_rules(indexed_archive, 
     clerk = signed_in(app, "clerk_east", "clerk", "城东供电所")
     gaps = clerk.post("/api/handovers/check", json={"accounts": [RESIDENT]}).json()["gaps"]
     assert "YK09" in gaps[RESIDENT]
+
+
+HOSTILE_REASON = '<img src="/etc/passwd" width="9"/><b>未闭合 =HYPERLINK("http://evil.example","点我")'
+
+
+def test_hostile_text_reaches_the_list_as_written(room_app, users) -> None:
+    """A return reason with markup and a formula: the PDF shows it as text (no image, no
+    failure), the Excel cell holds it as quoted text, not a formula."""
+    clerk, archivist = users["clerk_east"], users["archivist_east"]
+    batch = clerk.post("/api/handovers", json={"accounts": [EAST], "gaps_reason": "补签中"}).json()
+    decided = archivist.post(f"/api/handovers/{batch['id']}/decisions", json={"items": [
+        {"doc_id": batch["documents"][0]["doc_id"], "accept": False, "reason": HOSTILE_REASON},
+        {"doc_id": batch["documents"][1]["doc_id"], "accept": False,
+         "reason": "=1+2"}]})
+    assert decided.status_code == 200, decided.text
+    pdf = clerk.get(f"/api/handovers/{batch['id']}/list.pdf")
+    assert pdf.status_code == 200
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
+    assert '<img src="/etc/passwd"' in text and "<b>未闭合" in text
+    assert not any("/XObject" in (p.get("/Resources") or {}) for p in reader.pages)
+    sheet = load_workbook(io.BytesIO(clerk.get(f"/api/handovers/{batch['id']}/list.xlsx")
+                                     .content)).active
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    assert cells["=1+2"].data_type == "s" and cells["=1+2"].quotePrefix
+    assert cells[HOSTILE_REASON].data_type == "s"

@@ -110,3 +110,24 @@ def test_scope_and_roles(app) -> None:
     assert refused.status_code == 404
     assert log_of(app, "sc-west-archivist")[-1]["reason"] == "out_of_scope"
     assert inspector.get(f"/api/spot-checks/{check_id}/report.pdf").status_code == 409
+
+
+def test_a_hostile_note_reaches_the_report_as_written(app) -> None:
+    """Markup in a note is shown as text: no file of the server embedded, no broken report."""
+    inspector = client_for(app, "sc-hostile", "inspector", DEFAULT_CITY)
+    check = inspector.post("/api/spot-checks", json={"org": EAST, "size": 1, "seed": 5}).json()
+    account = inspector.get(f"/api/spot-checks/{check['id']}").json()["customers"][0]["account_no"]
+    notes = {"binding": '<img src="/etc/passwd" width="9"/>', "signatures": "<b>未闭合 & 未签",
+             "consistency": "=cmd|' /C calc'!A0"}
+    for item, note in notes.items():
+        response = inspector.put(f"/api/spot-checks/{check['id']}/items", json={
+            "account_no": account, "item": item, "result": "不合格", "note": note})
+        assert response.status_code == 200, response.text
+    assert inspector.post(f"/api/spot-checks/{check['id']}/finish").status_code == 200
+    pdf = inspector.get(f"/api/spot-checks/{check['id']}/report.pdf")
+    assert pdf.status_code == 200
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    for note in notes.values():
+        assert note in text, note
+    assert not any("/XObject" in (p.get("/Resources") or {}) for p in reader.pages)
