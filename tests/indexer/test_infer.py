@@ -60,3 +60,12 @@ def test_labels_in_form_tables_are_followed_by_a_tab() -> None:
     form = "隐患整改通知书\n户号\t3301000005\n整改期限\t2023年9月1日\n整改状态\t逾期"
     assert infer.hazard_facts("JC03", form) == infer.HazardFacts("是", "逾期", date(2023, 9, 1))
     assert infer.account_from_text(form) == "3301000005"
+
+
+@pytest.mark.parametrize("relpath, text", [
+    ("a/检查记录.txt", "证件号码 330102 19650318 123x，现场检查正常"),
+    ("a/检查记录.txt", "身份证：330102-1965-0318-1234"),
+    ("a/身份证明_330102 19650318 1234.pdf", "复印件"),
+])
+def test_no_date_from_inside_an_id_number(relpath: str, text: str) -> None:
+    assert infer.date_from(relpath, text) is None  # a birth date would reach the year facet
