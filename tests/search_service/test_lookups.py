@@ -84,14 +84,17 @@ def test_the_21st_lookup_in_an_hour_is_refused_logged_and_alerted(app: FastAPI) 
     assert refused.json()["error"]["code"] == "too_many_lookups"
     assert "一小时内" in refused.json()["error"]["message"]
     assert refused.headers["Retry-After"] == "3600"
+    page = clerk.get("/", params={"q": "+86 137 5862 9034"})  # the page says it in Chinese
+    assert page.status_code == 429 and "一小时内" in page.text
 
     lookups = _records(app, "lk-counter", "number_lookup")
     assert [r["outcome"] for r in lookups].count("allowed") == 20
     denied = [r for r in lookups if r["outcome"] == "denied"]
-    assert len(denied) == 1 and denied[0]["reason"] == "lookup_limit"
-    assert lookups[-1]["details"]["numbers"] == ["137****9034"]
+    assert len(denied) == 2 and {r["reason"] for r in denied} == {"lookup_limit"}
+    first = lookups[-1]  # newest first
+    assert first["details"]["numbers"] == ["137****9034"] and first["details"]["lookup"] == 1
     assert ID_NUMBER not in str(lookups) and MOBILE not in str(lookups)
-    assert lookups[-1]["details"]["total"] == 1 and lookups[-1]["action_label"] == "个人号码查询"
+    assert first["details"]["total"] == 1 and first["action_label"] == "个人号码查询"
     assert len(_records(app, "lk-counter", "search")) == 1  # each read: exactly one record
 
     auditor = signed_in(app, "lk-auditor", "auditor")
