@@ -121,23 +121,31 @@ def find_numbers(text: str) -> list[Found]:
             if not rule.accept(number, bare):
                 continue
             taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
-            positions = [start + i for i, c in enumerate(number) if c.isalnum()]
-            found.append(Found(match.start(), end, tuple(positions[rule.first:
-                                                                   len(positions) - rule.last]),
-                               bare))
+            found.append(Found(match.start(), end, _hidden(number, bare, start, rule), bare))
     return sorted(found, key=lambda f: f.start)
+
+
+def _hidden(number: str, bare: str, start: int, rule: _Rule) -> tuple[int, ...]:
+    """Positions (in the text) of the characters of ``number`` (at ``start``) that ``rule``
+    hides: all but its first and last few letters or digits; separators stay."""
+    if len(number) == len(bare):  # no separators: one range
+        return tuple(range(start + rule.first, start + len(number) - rule.last))
+    positions = [start + i for i, c in enumerate(number) if c.isalnum()]
+    return tuple(positions[rule.first:len(positions) - rule.last])
 
 
 def mask_text(text: str) -> str:
     """``text`` with identity numbers, mobile numbers and bank accounts masked (same length)."""
-    found = find_numbers(text)
-    if not found:
-        return text
-    chars = list(text)
-    for number in found:
-        for i in number.hidden:
-            chars[i] = "*"
-    return "".join(chars)
+    return _masked(text, find_numbers(text))
+
+
+def _masked(text: str, found: list[Found]) -> str:
+    """``text`` with the hidden characters of ``found`` (in order) replaced by ``*``."""
+    out, cursor = [], 0
+    for i in (i for number in found for i in number.hidden):
+        out += [text[cursor:i], "*"]
+        cursor = i + 1
+    return "".join(out) + text[cursor:] if out else text
 
 
 def mask_marked(text: str, marks: list[tuple[int, int]]
@@ -151,7 +159,7 @@ def mask_marked(text: str, marks: list[tuple[int, int]]
         return text, marks
     kept = [(s, e) for s, e in marks
             if all(e <= f.start or f.end <= s or (s <= f.start and f.end <= e) for f in found)]
-    return mask_text(text), kept
+    return _masked(text, found), kept
 
 
 def sensitive_spans(text: str) -> list[tuple[int, int]]:

@@ -72,13 +72,17 @@ def planted_text(number: Planted, place: str) -> str:
     return f"{FILLER[:30]}{word}{gap}{number.written}{FILLER}"
 
 
-_DOC_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{16}(?![0-9a-f])")
+# Digits a surface shows that are no document text: ids and hashes (hexadecimal), times,
+# and JSON numbers (sizes, modification times, scores).
+_NOT_TEXT = re.compile(r"(?<![0-9a-f])(?=[0-9]*[a-f])[0-9a-f]{16,}(?![0-9a-f])"
+                       r"|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?"
+                       r'|":\s*-?[0-9][0-9.eE+-]*')
 
 
 def _hidden_seen(output: str, hidden: str) -> list[str]:
-    """The four-digit runs of ``hidden`` that ``output`` shows (separators ignored; document
-    ids, hexadecimal, left out)."""
-    output = _DOC_ID.sub("", output.translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}))
+    """The four-digit runs of ``hidden`` that ``output`` shows (separators ignored, digits
+    that are no text left out)."""
+    output = _NOT_TEXT.sub("", output.translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}))
     plain = re.sub(r"[\s\-]", "", output)
     return [hidden[i:i + 4] for i in range(len(hidden) - 3) if hidden[i:i + 4] in plain]
 
