@@ -18,7 +18,7 @@ from search_service.config import Settings
 from search_service.errors import TooManyLookupsError
 from search_service.search import SearchParams
 from tests.factories import CUSTOMERS, make_txt, write_customers
-from tests.search_service.conftest import TEST_SECRET, ensure_user, signed_in
+from tests.search_service.conftest import TEST_SECRET, ensure_user, signed_in, with_catalog
 
 ORG = "城东供电所"
 ID_NUMBER = "330102198706234417"
@@ -37,20 +37,17 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-def _app(indexed: Path, tmp_path: Path, **changes: object) -> FastAPI:
-    """The service over the indexed archive with an access log of this test's own."""
-    import shutil
-
-    shutil.copy(indexed / "archive-search.db", tmp_path / "archive-search.db")
+def _app(indexed: Path, db_url: str, **changes: object) -> FastAPI:
+    """The service over the indexed archive, on a database (SQLite or PostgreSQL) of this
+    test's own: the catalog copied in, accounts and access log new."""
+    with_catalog(indexed / "index", db_url)
     return create_app(Settings(index_dir=indexed / "index", archive_root=indexed / "archive",
-                               secret_key=TEST_SECRET,
-                               database_url=f"sqlite:///{tmp_path / 'archive-search.db'}",
-                               **changes))
+                               secret_key=TEST_SECRET, database_url=db_url, **changes))
 
 
 @pytest.fixture
-def app(indexed: Path, tmp_path: Path) -> FastAPI:
-    return _app(indexed, tmp_path)
+def app(indexed: Path, db_url: str) -> FastAPI:
+    return _app(indexed, db_url)
 
 
 def total(client: TestClient, q: str) -> int:
@@ -111,9 +108,8 @@ def test_roles_that_see_numbers_are_not_limited(app: FastAPI) -> None:
     assert len(_records(app, "lk-archivist-many", "search")) == 21
 
 
-def test_the_limit_is_a_setting_and_holds_under_concurrency(indexed: Path,
-                                                           tmp_path: Path) -> None:
-    app = _app(indexed, tmp_path, number_lookups=5)
+def test_the_limit_is_a_setting_and_holds_under_concurrency(indexed: Path, db_url: str) -> None:
+    app = _app(indexed, db_url, number_lookups=5)
     ensure_user(app.state.access, "lk-threads", "clerk", ORG)
     user = app.state.access.accounts.get("lk-threads")
     reader = app.state.reader
