@@ -44,6 +44,9 @@ _USCC = re.compile(rf"(?<![0-9A-Za-z])(?P<n>[{_USCC_CHAR}]{{2}}[0-9]{{6}}[{_USCC
 _BANK = re.compile(r"(?<![0-9])(?P<n>[0-9]{4}(?:[ -]?[0-9]{4}){3}(?:[ -]?[0-9]{1,3})?)(?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?"
                      r"(?P<n>1[3-9][0-9](?:[ -]?[0-9]{4}){2})(?![0-9])")
+# Document ids and SHA-256 digests (16 or more lowercase hexadecimal characters, a letter
+# among them) are identifiers: digits inside them are no personal number.
+_HEX_ID = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-f])[0-9a-f]{16,}(?![0-9A-Za-z])")
 _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
 _ANY_DIGIT = re.compile("[0-9\uff10-\uff19]")
 _FULL_WIDTH = re.compile("[\uff10-\uff19\uff0b\uff0d]")  # digits, plus, hyphen: fold them
@@ -109,7 +112,9 @@ def find_numbers(text: str) -> list[Found]:
     folded = text.translate(_FOLD) if _FULL_WIDTH.search(text) else text
     runs = [(max(0, m.start() - _PREFIX), m.end() + 1) for m in _DIGIT_RUN.finditer(folded)]
     found: list[Found] = []
-    taken = bytearray(len(folded))  # characters already part of a number found
+    taken = bytearray(len(folded))  # characters already part of a number found (or an id)
+    for match in _HEX_ID.finditer(folded):
+        taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
     for rule in _RULES:
         regions = [(0, len(folded))] if rule.pattern is _USCC else runs
         for match in (m for pos, end in regions for m in rule.pattern.finditer(folded, pos, end)):

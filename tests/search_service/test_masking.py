@@ -99,3 +99,11 @@ def test_fragments_are_not_personal_numbers() -> None:
     assert personal_numbers("19900101") == []
     assert personal_numbers("1101051990") == []
     assert personal_numbers("139 1234") == []
+
+
+def test_document_ids_and_digests_are_no_numbers() -> None:
+    digest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    for identifier in ("13912345678f0a2b", "62178563904277152a08", digest):
+        assert mask_text(identifier) == identifier
+    assert mask_html('<a href="/documents/13912345678f0a2b">13912345678</a>') == \
+        '<a href="/documents/13912345678f0a2b">139****5678</a>'

@@ -203,6 +203,21 @@ def test_handover_lists_mask_file_names(clients: dict[str, TestClient]) -> None:
     assert _hidden_seen(checked.text, "19870623") == []
 
 
+def test_handover_batches_mask_file_names(clients: dict[str, TestClient]) -> None:
+    submitted = clients["clerk"].post("/api/handovers", json={
+        "accounts": [ACCOUNT], "gaps_reason": "身份证明待补"})
+    assert submitted.status_code == 201, submitted.text
+    batch = submitted.json()["id"]
+    shown = [submitted.text, clients["clerk"].get(f"/api/handovers/{batch}").text,
+             clients["clerk"].get(f"/handovers/{batch}").text,
+             clients["clerk"].get("/handovers").text]
+    for text in shown:
+        assert _hidden_seen(text, "19870623") == []
+    assert "用电申请书_330102********4417.txt" in shown[1]
+    archivist = clients["archivist"].get(f"/api/handovers/{batch}").text
+    assert "用电申请书_330102198706234417.txt" in archivist
+
+
 def test_cli_search_output_is_masked(archive: Settings) -> None:
     for extra in ([], ["--json"]):
         out = io.StringIO()
