@@ -1,7 +1,7 @@
 """Masking of personal data (PIPL art. 28) wherever it leaves the service.
 
     身份证号 (18 characters)       110105********1234   (first 6, last 4)
-    身份证号 (15 digits, old)      110105*****123       (first 6, last 3: no digit of the birth date)
+    身份证号 (15 digits, old)      110105******123      (first 6, last 3: no digit of the birth date)
     统一社会信用代码               913301********4D5E   (first 6, last 4)
     mobile number                 138****5678          (first 3, last 4; +86 / 0086 kept)
     bank account (16-19 digits)   ***************1234  (last 4)
@@ -93,8 +93,8 @@ _RULES = (
 
 @dataclass(frozen=True)
 class Found:
-    """One personal number in a text: the whole match (with any +86), the number's own
-    span, the characters it hides, and its bare digits."""
+    """One personal number in a text: where it stands (with any +86 before it), the
+    positions of the characters a mask hides, and its bare digits."""
 
     start: int
     end: int
@@ -113,7 +113,7 @@ def find_numbers(text: str) -> list[Found]:
     runs = [(max(0, m.start() - _PREFIX), m.end() + 1) for m in _DIGIT_RUN.finditer(folded)]
     found: list[Found] = []
     taken = bytearray(len(folded))  # characters already part of a number found (or an id)
-    for match in _HEX_ID.finditer(folded):
+    for match in _HEX_ID.finditer(folded) if runs else ():
         taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
     for rule in _RULES:
         regions = [(0, len(folded))] if rule.pattern is _USCC else runs

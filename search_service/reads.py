@@ -60,7 +60,6 @@ _MEDIA_TYPES = {
 UNTYPED = "未分类"
 UNMASKABLE_TYPES = frozenset({"YK02"})  # 身份证明: a copy of an ID card or licence
 SNIPPET_KEYS = frozenset({"snippet"})
-TEXT_HTML_KEYS = frozenset({"text_html"})
 FAILED_FIELDS = ("doc_id", "path", "status", "error", "file_type", "account_no", "org")
 
 
@@ -170,10 +169,11 @@ class ArchiveReader:
                   target_account=stored.get("account_no", ""), details={"q": q, **loan})
         text = stored.pop("content", "")
         masked = not self._unmasked(user, stored)
-        body = {**stored, "text": text, "text_html": mark_all(text, pattern, masked),
-                "file_allowed": self._file_refusal(user, stored, text) == "",
+        body = {**stored, "file_allowed": self._file_refusal(user, stored, text) == "",
                 "viewer_pages": _viewer_pages(stored), **loan}
-        return mask_record(body, TEXT_HTML_KEYS) if masked else body
+        return {**(mask_record(body) if masked else body),  # the text: masked whole, then marked
+                "text": mask_text(text) if masked else text,
+                "text_html": mark_all(text, pattern, masked)}
 
     def file(self, user: User, doc_id: str) -> ArchiveFile:
         """The original file of a document; never a path outside the archive root."""
