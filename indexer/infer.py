@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from indexer import doctypes
 from indexer.doctypes import DocType
+from search_service.masking import mask_text
 
 _ACCOUNT_IN_NAME = re.compile(r"(?<!\d)(\d{10})(?!\d)")
 _ACCOUNT_IN_TEXT = re.compile(r"户\s*号(?:\s*[：:\t|｜│]\s*|[ \u3000]+)(\d{10})(?!\d)")
@@ -84,8 +85,10 @@ def parse_date(text: str) -> date | None:
 
 
 def date_from(relpath: str, text: str) -> date | None:
-    """Date from the file name, else a labelled date in the text, else the text's first date."""
-    found = parse_date(PurePosixPath(relpath).name)
+    """Date from the file name, else a labelled date in the text, else the text's first date;
+    never the birth date inside an ID number (masked first: it would show in facets)."""
+    text = mask_text(text)
+    found = parse_date(mask_text(PurePosixPath(relpath).name))
     if found:
         return found
     for label in _LABELLED_DATE.finditer(text):

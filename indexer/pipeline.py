@@ -38,7 +38,9 @@ from search_service.engines.derived import Derivation
 from search_service.engines.sync import catch_up
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
-EXTRACTION_VERSION = 4  # 4: PDF fallbacks, form values, look-alike code points (realdocs)
+# 4: PDF fallbacks, form values, look-alike code points (realdocs); no date inferred from
+# inside a personal number (mask)
+EXTRACTION_VERSION = 4
 _SKIP_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
 # Files that feed every record: a change refreshes the records of unchanged documents.
 _RECORD_SOURCES = frozenset({*customers_mod.FILENAMES, catalog_mod.FILENAME})

@@ -48,7 +48,8 @@ ALLOWED, DENIED = "allowed", "denied"
 
 ACTIONS = {  # action -> label shown to the auditor
     "login": "登录", "login_failed": "登录失败", "logout": "退出",
-    "search": "检索", "customer_view": "查看客户", "document_view": "查看档案",
+    "search": "检索", "number_lookup": "个人号码查询",
+    "customer_view": "查看客户", "document_view": "查看档案",
     "file_download": "下载原文件", "failed_files": "查看失败文件",
     "audit_query": "查询日志", "audit_export": "导出日志", "audit_verify": "校验日志",
     "audit_alerts": "查看告警", "audit_prune": "清理过期日志",
@@ -71,7 +72,7 @@ ACTIONS = {  # action -> label shown to the auditor
 }
 ARCHIVE_READS = frozenset({"customer_view", "document_view", "file_download", "page_view",
                            "copy_download", "eep_export"})
-READS = ARCHIVE_READS | {"search"}
+READS = ARCHIVE_READS | {"search", "number_lookup"}
 
 records = Table(
     "audit_records", Base.metadata,
@@ -249,6 +250,15 @@ class AuditLog:
         conn.execute(insert(records).values(**row))
         conn.execute(update(head).where(head.c.id == 1).values(seq=row["seq"], hash=row["hash"]))
         return row
+
+    def count_recent(self, conn: Connection, user: str, action: str, outcome: str,
+                     since: datetime) -> int:
+        """How many ``action`` records with ``outcome`` ``user`` has since ``since``, counted
+        under the log's lock (taken here) inside the caller's :func:`serialized` transaction."""
+        conn.execute(select(head.c.id).where(head.c.id == 1).with_for_update()).one()
+        return conn.execute(select(func.count()).select_from(records).where(
+            records.c.user == user, records.c.at >= iso(since), records.c.action == action,
+            records.c.outcome == outcome)).scalar_one()
 
     def digest(self, row: dict[str, Any]) -> str:
         payload = json.dumps([row[name] for name in HASHED], ensure_ascii=False,
@@ -435,7 +445,7 @@ class AuditLog:
                 since = datetime.min.replace(tzinfo=timezone.utc)
         window = self._alert_rows(since, until)
         found = (_bulk_reads(window, rules) + _after_hours(window, rules)
-                 + _repeated_denials(window, rules))
+                 + _repeated_denials(window, rules) + _refused_lookups(window))
         return sorted(found, key=lambda a: a.start, reverse=True)
 
 
@@ -543,7 +553,7 @@ class AlertRules:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # bulk_read, after_hours, denials, overdue_loan
+    kind: str  # bulk_read, after_hours, denials, overdue_loan, number_lookups
     user: str
     start: str
     end: str
@@ -556,7 +566,8 @@ class Alert:
 
 
 ALERT_LABELS = {"bulk_read": "批量查阅客户", "after_hours": "非工作时间查阅",
-                "denials": "多次被拒绝", "overdue_loan": "借阅逾期未还"}
+                "denials": "多次被拒绝", "overdue_loan": "借阅逾期未还",
+                "number_lookups": "个人号码查询超限"}
 
 
 def _by_user(rows: list[dict[str, Any]], keep: Callable[[dict[str, Any]], bool]
@@ -628,4 +639,20 @@ def _repeated_denials(rows: list[dict[str, Any]], rules: AlertRules) -> list[Ale
         for run in _windows(mine, rules.denial_window, lambda w: len(w) >= rules.max_denials):
             found.append(_alert("denials", user, run,
                                 f"{user} 在短时间内 {len(run)} 次被拒绝（登录失败或越权访问）"))
+    return found
+
+
+def _refused_lookups(rows: list[dict[str, Any]]) -> list[Alert]:
+    """Personal-number lookups refused beyond the hourly limit: someone may be guessing."""
+    found = []
+    refused = _by_user(rows, lambda r: r["action"] == "number_lookup" and r["outcome"] == DENIED)
+    for user, mine in refused.items():
+        runs: list[list[dict[str, Any]]] = []
+        for row in mine:  # one alert per hour of refusals
+            if not runs or row["_t"] - runs[-1][0]["_t"] > timedelta(hours=1):
+                runs.append([])
+            runs[-1].append(row)
+        found += [_alert("number_lookups", user, run,
+                         f"{user} 按完整证件号码、手机号码等检索超过每小时上限，"
+                         f"{len(run)} 次被拒绝（可能在猜测号码）") for run in runs]
     return found

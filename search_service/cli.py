@@ -137,7 +137,8 @@ def _add_index(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_search(commands: argparse._SubParsersAction) -> None:
-    sub = _command(commands, "search", "检索档案：户名、户号或正文中的任意词语", cmd_search)
+    sub = _command(commands, "search", "检索档案：户名、户号或正文中的任意词语"
+                   "（证件号码、手机号码、银行账号遮蔽显示）", cmd_search)
     sub.add_argument("query", nargs="?", default="", help="检索词；加英文引号为短语；留空则按筛选条件列出")
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     for option, dest, help_text in FILTER_OPTIONS:
@@ -343,6 +344,7 @@ def format_summary(summary: RunSummary) -> str:
 def cmd_search(args: argparse.Namespace) -> int:
     from search_service.config import Settings
     from search_service.query.timewords import today_in
+    from search_service.masking import mask_record
     from search_service.query.vocabulary import archive_context
     from search_service.search import SearchParams, run_search
 
@@ -356,8 +358,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     context = archive_context(settings.resolved_root(), catalog.units(),
                               _unit_aliases(settings), today_in(settings.time_zone))
     params = SearchParams(q=args.query, filters=filters, page_size=min(args.limit, 100),
-                          facets=False, context=context)
+                          facets=False, context=context, masked=True)
     result = run_search(open_engine(settings), catalog, params)
+    result.hits = [mask_record(h, frozenset({"snippet"})) for h in result.hits]  # as a clerk
     if args.json:
         print(json.dumps({"total": result.total, "hits": result.hits,
                           "understood": result.understood, "reading": result.reading,

@@ -18,6 +18,8 @@
                             host:port (SphinxQL) or host:port:api_port (agents; default port+1):
                             127.0.0.1:9306,127.0.0.1:9308 or a:9306|b:9306,c:9306|d:9306
     ARCHIVE_SEARCH_ALERT_CUSTOMERS        alert when a user reads more customers an hour (30)
+    ARCHIVE_SEARCH_NUMBER_LOOKUPS         searches by a complete personal number a masked
+                                          role may make per hour (20; docs/security.md)
     ARCHIVE_SEARCH_SECURE_COOKIES         1 to mark cookies Secure even without HTTPS seen
     ARCHIVE_SEARCH_LOGIN_LOCK_AFTER       failed sign-ins in a row that lock an account (5)
     ARCHIVE_SEARCH_LOGIN_LOCK_MINUTES     how long it stays locked; also the window of the
@@ -71,6 +73,7 @@ class Settings:
     session_idle_minutes: int = 30
     manticore_nodes: str = ""
     alert_customers: int = 30
+    number_lookups: int = 20
     secure_cookies: bool = False
     search_engine: str = "whoosh"
     login_lock_after: int = 5
@@ -102,6 +105,8 @@ class Settings:
             raise InputError(f"进程数 {self.workers} 无效，应为正整数")
         if self.session_idle_minutes < 1 or self.alert_customers < 1:
             raise InputError("会话空闲时限和告警阈值须为正整数")
+        if self.number_lookups < 1:
+            raise InputError(f"{ENV_PREFIX}NUMBER_LOOKUPS（每小时按个人号码检索的次数上限）须为正整数")
         if self.manticore_nodes:
             Topology.parse(self.manticore_nodes)  # names a malformed node
         if min(self.login_lock_after, self.login_lock_minutes, self.login_address_limit,
@@ -176,6 +181,7 @@ _ENV_FIELDS = (  # (field, variable suffix, converter)
     ("session_idle_minutes", "SESSION_IDLE_MINUTES", int),
     ("manticore_nodes", "MANTICORE_NODES", str),
     ("alert_customers", "ALERT_CUSTOMERS", int),
+    ("number_lookups", "NUMBER_LOOKUPS", int),
     ("secure_cookies", "SECURE_COOKIES", lambda raw: _flag(raw)),
     ("search_engine", "ENGINE", str),
     ("login_lock_after", "LOGIN_LOCK_AFTER", int),

@@ -8,6 +8,7 @@
         │   └── LoginError        401: wrong user name or password
         │       ├── AccountLockedError  423: too many failed sign-ins, locked for a while
         │       └── TooManyAttemptsError 429: too many failed sign-ins from one address
+        ├── TooManyLookupsError   429: the hour's personal-number lookups are used up
         ├── ForbiddenError        403: the role may not do this
         │   └── CsrfError         403: a state-changing request without the session's token
         ├── NotFoundError         404: no such document or customer (or not yours to see)
@@ -50,13 +51,22 @@ class AccountLockedError(LoginError):
     status = 423
 
 
-class TooManyAttemptsError(LoginError):
+class RetryLater:
+    """Mixed into a 429 error: how long to wait, sent as ``Retry-After``."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)  # type: ignore[call-arg]
+        self.retry_after = retry_after  # seconds
+
+
+class TooManyAttemptsError(RetryLater, LoginError):
     code = "too_many_attempts"
     status = 429
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after  # seconds, sent as Retry-After
+
+class TooManyLookupsError(RetryLater, ServiceError):
+    code = "too_many_lookups"
+    status = 429
 
 
 class ForbiddenError(ServiceError):

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from whoosh import query as wq
 
 from indexer.analysis import FULL_WIDTH_TO_ASCII, fold, is_han, raw_tokens
+from search_service.masking import LONGEST_NUMBER, mask_marked
 
 _WORD = r"0-9a-z"
 _TOKEN_CHARS = _WORD + r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -99,14 +100,19 @@ def match_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, i
     return spans
 
 
-def snippet(text: str, pattern: re.Pattern[str] | None, width: int = 120) -> str:
+def snippet(text: str, pattern: re.Pattern[str] | None, width: int = 120,
+            masked: bool = False) -> str:
     """An HTML fragment of about ``width`` characters around the densest matches.
 
-    Matches are wrapped in ``<mark>``; everything else is HTML-escaped.
+    Matches are wrapped in ``<mark>``; everything else is HTML-escaped. ``masked``: the whole
+    text is masked before the window is cut, so a window starting or ending inside a
+    number cannot keep digits the mask hides.
     """
     spans = match_spans(text, pattern)
     start = _window_start(spans, width)
     end = min(len(text), start + width)
+    if masked:
+        text, spans = _masked_window(text, spans, start, end)
     inside = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
     out: list[str] = ["…" if start > 0 else ""]
     cursor = start
@@ -119,15 +125,36 @@ def snippet(text: str, pattern: re.Pattern[str] | None, width: int = 120) -> str
     return "".join(out)
 
 
-def mark_all(text: str, pattern: re.Pattern[str] | None) -> str:
-    """The whole text HTML-escaped with every match marked (document view)."""
+def mark_all(text: str, pattern: re.Pattern[str] | None, masked: bool = False) -> str:
+    """The whole text HTML-escaped with every match marked (document view), masked first
+    if ``masked``."""
+    text, spans = _marked(text, pattern, masked)
     out, cursor = [], 0
-    for s, e in match_spans(text, pattern):
+    for s, e in spans:
         out.append(html.escape(text[cursor:s]))
         out.append(f"<mark>{html.escape(text[s:e])}</mark>")
         cursor = e
     out.append(html.escape(text[cursor:]))
     return "".join(out)
+
+
+def _marked(text: str, pattern: re.Pattern[str] | None, masked: bool
+            ) -> tuple[str, list[tuple[int, int]]]:
+    """The text to show and its matches: found in the text as stored, then, for a masked
+    reader, the text masked whole (same length, same offsets) and the marks it allows."""
+    spans = match_spans(text, pattern)
+    return mask_marked(text, spans) if masked else (text, spans)
+
+
+def _masked_window(text: str, spans: list[tuple[int, int]], start: int, end: int
+                   ) -> tuple[str, list[tuple[int, int]]]:
+    """The text with ``[start, end)`` masked as the whole text would be, and the marks that
+    may be shown: the window and a margin any number overlapping it fits in are masked
+    together (a long document is not masked whole for a 120-character snippet)."""
+    low, high = max(0, start - LONGEST_NUMBER), min(len(text), end + LONGEST_NUMBER)
+    piece, kept = mask_marked(text[low:high], [(s - low, e - low) for s, e in spans
+                                               if s < high and e > low])
+    return text[:low] + piece + text[high:], [(s + low, e + low) for s, e in kept]
 
 
 def _window_start(spans: list[tuple[int, int]], width: int) -> int:

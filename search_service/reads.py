@@ -33,7 +33,9 @@ from search_service.engines.base import Scope
 from search_service.engines.derived import Derivation
 from search_service.engines.sync import catch_up, projected_day
 from search_service.highlight import mark_all
-from search_service.masking import mask_record, mask_text
+from search_service.lookups import NumberLookups
+from search_service.masking import (canonical_numbers, mask_record, mask_text, masked_for,
+                                    personal_numbers)
 from search_service.oversight.customer import customer_oversight
 from search_service.policy import (Units, can_read_archives, can_see_failed_files,
                                    can_see_personal_data, in_scope, readable_units, role_label,
@@ -60,7 +62,6 @@ _MEDIA_TYPES = {
 UNTYPED = "未分类"
 UNMASKABLE_TYPES = frozenset({"YK02"})  # 身份证明: a copy of an ID card or licence
 SNIPPET_KEYS = frozenset({"snippet"})
-TEXT_HTML_KEYS = frozenset({"text_html"})
 FAILED_FIELDS = ("doc_id", "path", "status", "error", "file_type", "account_no", "org")
 
 
@@ -86,6 +87,7 @@ class ArchiveReader:
         self.customers = CustomerCache()
         self.vocabulary = Vocabulary()
         self.room = ArchiveRoom(access.engine, access.audit, root=settings.resolved_root)
+        self.lookups = NumberLookups(access.audit, settings.number_lookups)
         for procedure in (self.room.retention, self.room.handover):
             procedure.on_catalog_changed = self._catch_up
         self._checked_day = ""  # the day the engine's date-driven fields were last checked
@@ -100,22 +102,39 @@ class ArchiveReader:
         return scope_of(user, units or self.access.units(), accounts, doc_ids)
 
     def search(self, user: User, params: SearchParams) -> SearchResult:
+        """A page of hits; a masked role's search by a complete personal number is a lookup
+        under :mod:`search_service.lookups` (limited, recorded as such)."""
         self._require_archives(user, "search", target_account=params.account_no)
         self._keep_current()
         units = self.access.units()
         lexicon, suggestions = self._vocabulary(units)
-        context = replace(params.context or QueryContext(), lexicon=lexicon,
-                          today=today_in(self.settings.time_zone))
-        result = run_search(self.engine, self.catalog,
-                            replace(params, scope=self.scope(user, units), context=context))
-        if result.total == 0 and params.q.strip():
-            result.hints = self._hints(user, units, suggestions, params, context)
-        self._log(user, "search", target_account=params.account_no, details={
-            "q": params.q, "filters": {k: list(v) for k, v in params.filters.items()},
-            "date_from": params.date_from, "date_to": params.date_to, "page": result.page,
-            "total": result.total,
-            "accounts": sorted({h["account_no"] for h in result.hits if h["account_no"]})})
-        if not can_see_personal_data(user):
+        masked = not can_see_personal_data(user)
+        numbers = personal_numbers(params.q)
+        params = replace(params, q=canonical_numbers(params.q), masked=masked,
+                         scope=self.scope(user, units),
+                         context=replace(params.context or QueryContext(), lexicon=lexicon,
+                                         today=today_in(self.settings.time_zone)))
+
+        def run() -> SearchResult:
+            found = run_search(self.engine, self.catalog, params)
+            if found.total == 0 and params.q.strip():
+                found.hints = self._hints(user, units, suggestions, params, params.context)
+            return found
+
+        def details(found: SearchResult) -> dict[str, Any]:
+            return {"q": mask_text(params.q) if masked else params.q,
+                    "filters": {k: list(v) for k, v in params.filters.items()},
+                    "date_from": params.date_from, "date_to": params.date_to,
+                    "page": found.page, "total": found.total,
+                    "accounts": sorted({h["account_no"] for h in found.hits if h["account_no"]})}
+
+        if numbers and masked:
+            result = self.lookups.run(user, numbers, run, details,
+                                      target_account=params.account_no)
+        else:
+            result = run()
+            self._log(user, "search", target_account=params.account_no, details=details(result))
+        if masked:  # snippets were masked before they were cut; every other field here
             result = replace(result, hits=[mask_record(h, SNIPPET_KEYS) for h in result.hits])
         return result
 
@@ -126,7 +145,7 @@ class ArchiveReader:
             raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能查阅档案")
         units = self.access.units()
         _, suggestions = self._vocabulary(units)
-        return suggestions.suggest(q, readable_units(user, units))
+        return masked_for(user, suggestions.suggest(q, readable_units(user, units)))
 
     def _vocabulary(self, units: Units) -> tuple[Any, SuggestionIndex]:
         try:
@@ -154,10 +173,12 @@ class ArchiveReader:
                   target_account=stored.get("account_no", ""), details={"q": q, **loan})
         self._render_ahead(user, stored)
         text = stored.pop("content", "")
-        body = {**stored, "text": text, "text_html": mark_all(text, pattern),
-                "file_allowed": self._file_refusal(user, stored, text) == "",
+        masked = not self._unmasked(user, stored)
+        body = {**stored, "file_allowed": self._file_refusal(user, stored, text) == "",
                 "viewer_pages": _viewer_pages(stored), **loan}
-        return body if self._unmasked(user, stored) else mask_record(body, TEXT_HTML_KEYS)
+        return {**(mask_record(body) if masked else body),  # the text: masked whole, then marked
+                "text": mask_text(text) if masked else text,
+                "text_html": mark_all(text, pattern, masked)}
 
     def file(self, user: User, doc_id: str) -> ArchiveFile:
         """The original file of a document; never a path outside the archive root."""
@@ -203,12 +224,12 @@ class ArchiveReader:
         target = {"target_doc": doc_id, "target_account": stored.get("account_no", "")}
         paged = _viewer_pages(stored) > 0
         path = self._viewable(user, "copy_download", stored, True, target) if paged else Path()
-        title = stored.get("title") or Path(stored["path"]).stem
+        title = mask_text(stored.get("title") or Path(stored["path"]).stem)
         body = self._rendered(user, "copy_download", target, lambda: copy_pdf(
             path, stored["file_type"], stored.get("content", ""), title, self._watermark(user)))
         self._log(user, "copy_download", **target, details={"pages": _viewer_pages(stored),
                                                             **loan})
-        return body, f"{Path(stored['path']).stem}_脱敏副本.pdf"
+        return body, f"{mask_text(Path(stored['path']).stem)}_脱敏副本.pdf"
 
     def _render_ahead(self, user: User, stored: dict[str, Any]) -> None:
         """Start rendering the first page the viewer will ask for (issue 21: within 1 s)."""
@@ -271,7 +292,7 @@ class ArchiveReader:
                 "oversight": None if customer is None else customer_oversight(
                     self.access.engine, self.settings.resolved_root(), account_no),
                 "paper": self.room.paper.location(account_no)}
-        return body if can_see_personal_data(user) else mask_record(body)
+        return masked_for(user, body)
 
     def failed_files(self, user: User) -> list[dict[str, Any]]:
         """Files in the user's scope that yielded no text, with the reason (archivists)."""

@@ -50,6 +50,7 @@ class SearchParams:
     facets: bool = True
     scope: Scope = field(default_factory=Scope)  # the user's access scope (default: all)
     context: QueryContext | None = None  # the archive's vocabulary, chips turned off
+    masked: bool = False  # personal numbers masked in the text before snippets are cut
 
 
 @dataclass
@@ -103,7 +104,7 @@ def run_search(engine: SearchEngine, catalog: Catalog, params: SearchParams) -> 
     unknown = unknown_parts(engine, plan, params) if reading != AS_WRITTEN else ()
     return SearchResult(
         total=found.total, page=page if found.total else 1, page_size=params.page_size,
-        hits=hits_of(catalog, found, plan),
+        hits=hits_of(catalog, found, plan, params.masked),
         facets={name: _facet_values(name, found.facets.get(name, {}), params)
                 for name in FACET_FIELDS if params.facets},
         took_ms=round((time.perf_counter() - began) * 1000, 1), missing=found.missing,
@@ -169,8 +170,10 @@ def search_request(plan: QueryPlan, params: SearchParams) -> SearchRequest:
         offset=(params.page - 1) * params.page_size, limit=params.page_size)
 
 
-def hits_of(catalog: Catalog, found: EngineResult, plan: QueryPlan) -> list[dict[str, Any]]:
-    """The page's hits from their catalog rows, snippets marked from the catalog's text."""
+def hits_of(catalog: Catalog, found: EngineResult, plan: QueryPlan,
+            masked: bool = False) -> list[dict[str, Any]]:
+    """The page's hits from their catalog rows, snippets marked from the catalog's text
+    (masked whole before the snippet is cut, if ``masked``)."""
     rows = catalog.records(h.doc_id for h in found.hits)
     pattern = compile_phrases(plan.highlight_phrases(SNIPPET_FIELDS))
     hits = []
@@ -179,7 +182,7 @@ def hits_of(catalog: Catalog, found: EngineResult, plan: QueryPlan) -> list[dict
         if row is not None and searchable(row):  # not yet dropped by the engine: skipped
             item = {name: row.get(name) or ("" if name != "pages" else 0) for name in HIT_FIELDS}
             item["score"] = round(hit.score, 3) if hit.score is not None else None
-            item["snippet"] = snippet(row.get("content") or "", pattern)
+            item["snippet"] = snippet(row.get("content") or "", pattern, masked=masked)
             hits.append(item)
     return hits
 

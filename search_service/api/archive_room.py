@@ -22,6 +22,7 @@ from search_service.archive_room.eep.export import EepExport
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, LoanRequest
 from search_service.archive_room.paper import Place
 from search_service.api.deps import CurrentUser, Reader
+from search_service.masking import masked_for as shown
 from search_service.policy import Units
 from search_service.reads import ArchiveReader
 
@@ -106,98 +107,102 @@ def attachment(body: bytes, media_type: str, filename: str) -> Response:
 
 @router.post("/api/loans", status_code=201, summary="申请借阅")
 def request_loan(body: LoanIn, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.lending.request(user, LoanRequest(
+    return shown(user, reader.room.lending.request(user, LoanRequest(
         tuple(body.accounts), tuple(body.doc_ids), body.purpose, body.purpose_text, body.days,
-        body.original, body.paper))
+        body.original, body.paper)))
 
 
 @router.get("/api/loans/mine", summary="我的借阅")
 def my_loans(user: CurrentUser, reader: Reader) -> dict:
-    return listed(reader.room.lending.mine(user), "loans")
+    return shown(user, listed(reader.room.lending.mine(user), "loans"))
 
 
 @router.get("/api/loans/pending", summary="待我审批的借阅（档案管理员）")
 def pending_loans(user: CurrentUser, reader: Reader) -> dict:
-    return listed(reader.room.lending.pending_for(user, units_of(reader)), "loans")
+    return shown(user, listed(reader.room.lending.pending_for(user, units_of(reader)), "loans"))
 
 
 @router.get("/api/loans", summary="借阅登记簿（档案管理员、审计员）")
 def loan_register(user: CurrentUser, reader: Reader,
                   status: Annotated[str, Query(pattern=r"^(|pending|approved|refused|returned|"
                                                        r"expired|overdue)$")] = "") -> dict:
-    return listed(reader.room.lending.register(user, units_of(reader), status), "loans")
+    loans = reader.room.lending.register(user, units_of(reader), status)
+    return shown(user, listed(loans, "loans"))
 
 
 @router.get("/api/loans/register.xlsx", summary="导出借阅登记簿（Excel）", **XLSX_FILE)
 def loan_register_xlsx(user: CurrentUser, reader: Reader) -> Response:
-    loans = reader.room.lending.register(user, units_of(reader))
+    loans = shown(user, reader.room.lending.register(user, units_of(reader)))
     return attachment(reports.loans_xlsx(loans), reports.XLSX, "借阅登记簿.xlsx")
 
 
 @router.get("/api/loans/{loan_id}", summary="一笔借阅")
 def loan(loan_id: LoanId, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.lending.get(user, units_of(reader), loan_id)
+    return shown(user, reader.room.lending.get(user, units_of(reader), loan_id))
 
 
 @router.post("/api/loans/{loan_id}/approve", summary="批准借阅（所属单位档案管理员）")
 def approve_loan(loan_id: LoanId, body: Decision, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.lending.decide(user, units_of(reader), loan_id, True, body.reason)
+    return shown(user, reader.room.lending.decide(user, units_of(reader), loan_id, True,
+                                                  body.reason))
 
 
 @router.post("/api/loans/{loan_id}/refuse", summary="拒绝借阅（须填理由）")
 def refuse_loan(loan_id: LoanId, body: Decision, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.lending.decide(user, units_of(reader), loan_id, False, body.reason)
+    return shown(user, reader.room.lending.decide(user, units_of(reader), loan_id, False,
+                                                  body.reason))
 
 
 @router.post("/api/loans/{loan_id}/return", summary="归还借阅")
 def return_loan(loan_id: LoanId, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.lending.end(user, units_of(reader), loan_id)
+    return shown(user, reader.room.lending.end(user, units_of(reader), loan_id))
 
 
 @router.post("/api/loans/{loan_id}/renew", status_code=201, summary="续借（须重新审批）")
 def renew_loan(loan_id: LoanId, body: Renewal, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.lending.renew(user, loan_id, body.days)
+    return shown(user, reader.room.lending.renew(user, loan_id, body.days))
 
 
 # --- handover ------------------------------------------------------------------------------
 
 @router.post("/api/handovers/check", summary="移交前检查：将移交的档案与缺少的资料")
 def check_handover(body: HandoverIn, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.handover.check(user, units_of(reader), body.accounts)
+    return shown(user, reader.room.handover.check(user, units_of(reader), body.accounts))
 
 
 @router.post("/api/handovers", status_code=201, summary="提交移交批次")
 def submit_handover(body: HandoverIn, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.handover.submit(user, units_of(reader), body.accounts, body.gaps_reason)
+    return shown(user, reader.room.handover.submit(user, units_of(reader), body.accounts,
+                                                   body.gaps_reason))
 
 
 @router.get("/api/handovers", summary="本单位的移交批次")
 def handovers(user: CurrentUser, reader: Reader) -> dict:
-    return listed(reader.room.handover.batches(user, units_of(reader)), "batches")
+    return shown(user, listed(reader.room.handover.batches(user, units_of(reader)), "batches"))
 
 
 @router.get("/api/handovers/{batch_id}", summary="一个移交批次及其档案")
 def handover(batch_id: BatchId, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.handover.batch(user, units_of(reader), batch_id)
+    return shown(user, reader.room.handover.batch(user, units_of(reader), batch_id))
 
 
 @router.post("/api/handovers/{batch_id}/decisions", summary="接收或退回档案（档案管理员）")
 def decide_handover(batch_id: BatchId, body: Verdicts, user: CurrentUser,
                     reader: Reader) -> dict:
     verdicts = {v.doc_id: (v.accept, v.reason) for v in body.items}
-    return reader.room.handover.decide(user, units_of(reader), batch_id, verdicts)
+    return shown(user, reader.room.handover.decide(user, units_of(reader), batch_id, verdicts))
 
 
 @router.get("/api/handovers/{batch_id}/list.pdf", summary="移交清单（PDF）", **PDF_FILE)
 def handover_pdf(batch_id: BatchId, user: CurrentUser, reader: Reader) -> Response:
-    batch = reader.room.handover.batch(user, units_of(reader), batch_id)
+    batch = shown(user, reader.room.handover.batch(user, units_of(reader), batch_id))
     return attachment(reports.handover_pdf(batch), "application/pdf",
                       f"移交清单_{batch['batch_no']}.pdf")
 
 
 @router.get("/api/handovers/{batch_id}/list.xlsx", summary="移交清单（Excel）", **XLSX_FILE)
 def handover_xlsx(batch_id: BatchId, user: CurrentUser, reader: Reader) -> Response:
-    batch = reader.room.handover.batch(user, units_of(reader), batch_id)
+    batch = shown(user, reader.room.handover.batch(user, units_of(reader), batch_id))
     return attachment(reports.handover_xlsx(batch), reports.XLSX,
                       f"移交清单_{batch['batch_no']}.xlsx")
 
@@ -224,40 +229,43 @@ def handover_eep(batch_id: BatchId, user: CurrentUser, reader: Reader) -> FileRe
 def paper_files(user: CurrentUser, reader: Reader,
                 q: Annotated[str, Query(max_length=64, description="户号或库房、柜、架、盒号")] = ""
                 ) -> dict:
-    return listed(reader.room.paper.find(user, units_of(reader), q), "locations")
+    return shown(user, listed(reader.room.paper.find(user, units_of(reader), q),
+                              "locations"))
 
 
 @router.put("/api/customers/{account_no}/paper", summary="登记实体档案位置（档案管理员）")
 def set_paper(account_no: Account, body: PlaceIn, user: CurrentUser, reader: Reader) -> dict:
     place = Place(body.store.strip(), body.cabinet.strip(), body.shelf.strip(), body.box.strip())
-    return reader.room.paper.set(user, units_of(reader), account_no, place)
+    return shown(user, reader.room.paper.set(user, units_of(reader), account_no, place))
 
 
 # --- retention -----------------------------------------------------------------------------
 
 @router.get("/api/retention/due", summary="保管期限已满、待鉴定的档案（档案管理员）")
 def retention_due(user: CurrentUser, reader: Reader) -> dict:
-    return listed(reader.room.retention.due(user, units_of(reader)), "documents")
+    return shown(user, listed(reader.room.retention.due(user, units_of(reader)),
+                              "documents"))
 
 
 @router.post("/api/retention/proposals", status_code=201, summary="提出销毁")
 def propose_disposal(body: ProposalIn, user: CurrentUser, reader: Reader) -> dict:
-    return reader.room.retention.propose(user, units_of(reader), body.doc_id, body.reason)
+    return shown(user, reader.room.retention.propose(user, units_of(reader), body.doc_id,
+                                                     body.reason))
 
 
 @router.post("/api/retention/cases/{case_id}/decision", summary="审批销毁（另一位档案管理员）")
 def decide_disposal(case_id: CaseId, body: DisposalDecision, user: CurrentUser,
                     reader: Reader) -> dict:
-    return reader.room.retention.decide(user, units_of(reader), case_id, body.approve,
-                                        body.reason)
+    return shown(user, reader.room.retention.decide(user, units_of(reader), case_id, body.approve,
+                                                    body.reason))
 
 
 @router.get("/api/retention/register", summary="销毁清册")
 def disposal_register(user: CurrentUser, reader: Reader) -> dict:
-    return listed(reader.room.retention.register(user, units_of(reader)), "cases")
+    return shown(user, listed(reader.room.retention.register(user, units_of(reader)), "cases"))
 
 
 @router.get("/api/retention/register.xlsx", summary="导出销毁清册（Excel）", **XLSX_FILE)
 def disposal_register_xlsx(user: CurrentUser, reader: Reader) -> Response:
-    cases = reader.room.retention.register(user, units_of(reader))
+    cases = shown(user, reader.room.retention.register(user, units_of(reader)))
     return attachment(reports.disposals_xlsx(cases), reports.XLSX, "销毁清册.xlsx")

@@ -13,6 +13,7 @@ from search_service.api.deps import CurrentUser, Reader
 from search_service.api.pages import templates
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, PURPOSES
 from search_service.errors import ForbiddenError
+from search_service.masking import masked_for as shown
 from search_service.policy import (can_decide_for, can_keep_archive_room,
                                    can_read_loan_register, can_request_loan,
                                    can_see_personal_data)
@@ -33,9 +34,10 @@ def loans_page(request: Request, user: CurrentUser, reader: Reader,
         "can_request": can_request_loan(user), "purposes": PURPOSES,
         "min_days": MIN_DAYS, "max_days": MAX_DAYS,
         "prefill": {"doc_id": doc_id, "account_no": account_no, "original": original},
-        "mine": lending.mine(user) if can_request_loan(user) else [],
-        "pending": lending.pending_for(user, units) if can_keep_archive_room(user) else None,
-        "register": lending.register(user, units) if units is not None else None,
+        **shown(user, {
+            "mine": lending.mine(user) if can_request_loan(user) else [],
+            "pending": lending.pending_for(user, units) if can_keep_archive_room(user) else None,
+            "register": lending.register(user, units) if units is not None else None}),
         "can_return": can_keep_archive_room(user),
     })
 
@@ -43,7 +45,7 @@ def loans_page(request: Request, user: CurrentUser, reader: Reader,
 @router.get("/handovers", response_class=HTMLResponse)
 def handovers_page(request: Request, user: CurrentUser, reader: Reader,
                    account_no: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
-    batches = reader.room.handover.batches(user, units_of(reader))
+    batches = shown(user, reader.room.handover.batches(user, units_of(reader)))
     return templates.TemplateResponse(request, "handovers.html",
                                       {"batches": batches, "prefill": account_no})
 
@@ -52,7 +54,7 @@ def handovers_page(request: Request, user: CurrentUser, reader: Reader,
 def handover_page(request: Request, batch_id: Annotated[int, Path(ge=1, le=2**31)],
                   user: CurrentUser, reader: Reader) -> HTMLResponse:
     units = units_of(reader)
-    batch = reader.room.handover.batch(user, units, batch_id)
+    batch = shown(user, reader.room.handover.batch(user, units, batch_id))
     return templates.TemplateResponse(request, "handover.html", {
         "batch": batch, "can_decide": can_decide_for(user, units, batch["org"]),
         "can_see_personal": can_see_personal_data(user)})
@@ -63,5 +65,6 @@ def retention_page(request: Request, user: CurrentUser, reader: Reader) -> HTMLR
     units = units_of(reader)
     retention = reader.room.retention
     return templates.TemplateResponse(request, "retention.html", {
-        "due": retention.due(user, units), "register": retention.register(user, units),
+        **shown(user, {"due": retention.due(user, units),
+                       "register": retention.register(user, units)}),
         "user_name": user.name})

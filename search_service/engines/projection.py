@@ -11,9 +11,12 @@ from typing import Any
 
 from indexer.schema import MULTI_FACETS, STATUS_OK
 from search_service.engines.derived import DERIVED_FIELDS
+from search_service.masking import canonical_numbers
 
 # Changes whenever the records change shape: engines holding older records are re-projected.
-PROJECTION_VERSION = 3  # 3: Han tokens folded traditional → simplified (issue 19)
+# 3: Han tokens folded traditional → simplified (issue 19); personal numbers indexed as their
+# bare digits (one token, whatever way they were written).
+PROJECTION_VERSION = 3
 
 # Catalog columns an engine indexes as they are.
 RECORD_FIELDS = (
@@ -21,6 +24,9 @@ RECORD_FIELDS = (
     "org", "customer_class", "elec_type", "volt_level", "doc_type", "doc_date", "year",
     "retention", "hazard_found", "hazard_status", "file_type", "text_source",
 )
+
+# Full-text fields whose personal numbers (身份证, mobile, bank) are indexed as bare digits.
+NUMBER_FIELDS = ("title", "content", "customer_name", "address")
 
 
 def searchable(row: Mapping[str, Any]) -> bool:
@@ -33,6 +39,8 @@ def engine_record(row: Mapping[str, Any],
     """The record engines index for a searchable catalog row, with its derived fields
     (:mod:`search_service.engines.derived`; a multi-valued one as a list)."""
     record = {name: row.get(name) or "" for name in RECORD_FIELDS}
+    for name in NUMBER_FIELDS:  # no fragment of a number is a token of its own
+        record[name] = canonical_numbers(record[name])
     for name in DERIVED_FIELDS:
         record[name] = (derived or {}).get(name) or ([] if name in MULTI_FACETS else "")
     name = record["customer_name"]

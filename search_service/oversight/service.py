@@ -14,12 +14,12 @@ from typing import Any
 
 from search_service.audit import ALLOWED, DENIED, Event
 from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
-from search_service.masking import mask_record
+from search_service.masking import masked_for
 from search_service.oversight import assessment, completeness, export, followup, spotcheck
 from search_service.oversight.report_pdf import spot_check_pdf
 from search_service.oversight.rules import Rules, RulesError, load_rules, type_label
-from search_service.policy import (Units, can_read_archives, can_see_personal_data,
-                                   can_spot_check, readable_units, role_label)
+from search_service.policy import (Units, can_read_archives, can_spot_check, readable_units,
+                                   role_label)
 from search_service.reads import ArchiveReader
 from search_service.users import User
 
@@ -235,12 +235,10 @@ class Oversight:
     # -- helpers ----------------------------------------------------------------------------
 
     def _masked(self, user: User, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return rows if can_see_personal_data(user) else [mask_record(r) for r in rows]
+        return masked_for(user, rows)
 
     def _masked_check(self, user: User, check: dict[str, Any]) -> dict[str, Any]:
-        if can_see_personal_data(user):
-            return check
-        return {**check, "customers": self._masked(user, check["customers"])}
+        return masked_for(user, check)  # customers, titles, comments: all of it
 
     def _log(self, user: User, action: str, outcome: str = ALLOWED, reason: str = "",
              **fields: Any) -> None:

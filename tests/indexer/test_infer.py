@@ -79,3 +79,12 @@ def test_account_from_a_folder_named_by_a_unique_customer_name() -> None:
     assert infer.account_from_folder_name("城东供电所/张三/合同.pdf", lookup) == "3301000003"
     assert infer.account_from_folder_name("城东供电所/李四/合同.pdf", lookup) is None
     assert infer.account_from_folder_name("城东供电所/张三.pdf", lookup) is None  # a file, no folder
+
+
+@pytest.mark.parametrize("relpath, text", [
+    ("a/检查记录.txt", "证件号码 330102 19650318 123x，现场检查正常"),
+    ("a/检查记录.txt", "身份证：330102-1965-0318-1234"),
+    ("a/身份证明_330102 19650318 1234.pdf", "复印件"),
+])
+def test_no_date_from_inside_an_id_number(relpath: str, text: str) -> None:
+    assert infer.date_from(relpath, text) is None  # a birth date would reach the year facet

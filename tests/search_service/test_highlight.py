@@ -1,6 +1,9 @@
+import pytest
+
 from whoosh.query import And, Phrase, Term
 
 from search_service.highlight import compile_phrases, mark_all, phrases_of, snippet
+from search_service.masking import mask_text
 
 
 def marks(fragment: str) -> list[str]:
@@ -39,3 +42,25 @@ def test_phrases_come_from_text_fields_only() -> None:
 
 def test_mark_all_marks_every_occurrence() -> None:
     assert marks(mark_all("明远和明远", compile_phrases([("明远",)]))) == ["明远", "明远"]
+
+
+NUMBERS_TEXT = ("证件号码 330102 19870623 4417 电话 +86 137 5862 9034 卡号 6217 8563 9042 7715 208 "
+                "户号 3301000101 ")
+
+
+@pytest.mark.parametrize("offset", range(0, 150, 7))
+def test_masked_snippets_equal_cutting_the_masked_text(offset: int) -> None:
+    text = "检查" * offset + NUMBERS_TEXT + "现场" * 30 + "灭火器" + "现场" * 60 + NUMBERS_TEXT
+    pattern = compile_phrases([("灭火", "火器")])
+    assert snippet(text, pattern, masked=True) == snippet(mask_text(text), pattern)
+    assert "19870623" not in mark_all(text, pattern, masked=True)
+
+
+def test_marks_never_tell_hidden_digits() -> None:
+    text = "证件号码 330102198706234417，出生日期不详"
+    fragment = compile_phrases([("19870623",)])
+    whole = compile_phrases([("330102198706234417",)])
+    assert mark_all(text, whole, masked=True) == "证件号码 <mark>330102********4417</mark>，出生日期不详"
+    assert "<mark>" not in snippet("证件号码 330102 19870623 4417", fragment, masked=True)
+    assert snippet("证件号码 330102 19870623 4417", fragment) == \
+        "证件号码 330102 <mark>19870623</mark> 4417"
