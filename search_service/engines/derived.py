@@ -2,7 +2,10 @@
 
 - from the completeness rules (``search_service.oversight``), per customer: 资料齐全, the
   missing document types, an overdue hazard, the contract's state;
-- from the archive room, per document: its handover status (未移交 / 待接收 / 已接收 / 退回).
+- from the archive room, per document: its handover status (未移交 / 待接收 / 已接收 / 退回);
+- from the customer's later notices, per 用电检查工作单 that does not state one: its 整改状态
+  (:func:`search_service.oversight.followup.inspection_statuses`; a record field the
+  derivation fills, :data:`FILLED_FIELDS`).
 
 They change when any document of the customer changes, when the archive room decides a
 handover, and with the date (a deadline passes, a contract expires), so
@@ -23,6 +26,8 @@ from sqlalchemy import Engine
 
 DERIVED_FIELDS = ("complete", "missing_types", "hazard_overdue", "contract_state",
                   "handover_status")
+# Record fields a derivation fills where the document itself states nothing.
+FILLED_FIELDS = ("hazard_status",)
 
 
 @dataclass(frozen=True)
@@ -52,12 +57,15 @@ class Derivation:
         """The derived fields of each row, by ``doc_id``."""
         from search_service.archive_room.handover import handover_statuses
         from search_service.oversight.flags import EMPTY, customer_flags
+        from search_service.oversight.followup import inspection_statuses
 
         flags = {} if self._rules is None else customer_flags(
             self.db, {r["account_no"] for r in rows}, self.root, self.today or date.today(),
             self._rules)
         with self.db.connect() as conn:
             handed = handover_statuses(conn, [r["doc_id"] for r in rows])
+            inspected = inspection_statuses(conn, list(rows), self.today or date.today())
         return {r["doc_id"]: {**flags.get(r["account_no"], EMPTY),
-                              "handover_status": handed[r["doc_id"]]["status"]}
+                              "handover_status": handed[r["doc_id"]]["status"],
+                              "hazard_status": inspected.get(r["doc_id"], "")}
                 for r in rows}

@@ -10,13 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from indexer.schema import MULTI_FACETS, STATUS_OK
-from search_service.engines.derived import DERIVED_FIELDS
+from search_service.engines.derived import DERIVED_FIELDS, FILLED_FIELDS
 from search_service.masking import canonical_numbers
 
 # Changes whenever the records change shape: engines holding older records are re-projected.
 # 3: Han tokens folded traditional → simplified (issue 19); personal numbers indexed as their
-# bare digits (one token, whatever way they were written).
-PROJECTION_VERSION = 3
+# bare digits (one token, whatever way they were written). 4: an inspection sheet's 整改状态
+# from the notice that followed it.
+PROJECTION_VERSION = 4
 
 # Catalog columns an engine indexes as they are.
 RECORD_FIELDS = (
@@ -43,6 +44,8 @@ def engine_record(row: Mapping[str, Any],
         record[name] = canonical_numbers(record[name])
     for name in DERIVED_FIELDS:
         record[name] = (derived or {}).get(name) or ([] if name in MULTI_FACETS else "")
+    for name in FILLED_FIELDS:
+        record[name] = record[name] or (derived or {}).get(name) or ""
     name = record["customer_name"]
     record["name_pinyin"] = name  # analyzed into pinyin syllables
     record["name_initials"] = name  # analyzed into bigrams of initials

@@ -6,6 +6,7 @@
   expiring within the notice period (a later contract is the renewal);
 - inspections: customers whose class/voltage needs periodic 用电检查 (JC01) and whose last one
   (or, never inspected, their 装表接电 YK13) is older than the interval;
+- inspection sheets' 整改状态: that of the notice that followed the sheet (a search facet);
 - late filings: documents filed (accepted by the archive room, else cataloged) more than the
   filing deadline after their date.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, select
@@ -26,6 +28,7 @@ from search_service.oversight.sql import (days_between, documents_of, end_of_day
                                           in_units, of_accounts, start_of_day)
 
 CLOSED_STATUS = "已整改"
+OPEN_STATUS, OVERDUE_STATUS, NO_HAZARD = "未整改", "逾期", "无隐患"
 EXPIRED, EXPIRING = "已过期", "即将到期"
 NEVER = "从未检查"
 
@@ -96,6 +99,49 @@ def open_hazards(conn: Connection, units: list[str] | None, today: date,
              .order_by(d.rectify_deadline, d.account_no))
     return [{**row._mapping, "days_overdue": _days_past(row.rectify_deadline, today)}
             for row in conn.execute(query)]
+
+
+def inspection_statuses(conn: Connection, sheets: list[Mapping[str, Any]], today: date
+                        ) -> dict[str, str]:
+    """The 整改状态 of each 用电检查工作单 (JC01) in ``sheets`` that does not state its own:
+    无隐患 when it found none, else that of the first 隐患整改通知书 (JC03) of the customer
+    dated on or after it — 已整改 when closed (as in :func:`open_hazards`), 逾期 past its
+    deadline, else the notice's status — and 未整改 when no notice was filed for it."""
+    wanted = [s for s in sheets if s.get("doc_type") == "JC01" and not s.get("hazard_status")
+              and s.get("hazard_found") in ("是", "否")]
+    found = {s["doc_id"]: NO_HAZARD for s in wanted if s["hazard_found"] == "否"}
+    accounts = sorted({s["account_no"] for s in wanted if s["hazard_found"] == "是"
+                       and s.get("account_no")})
+    if not accounts:
+        return found
+    notices = _notices(conn, accounts, today)
+    for sheet in wanted:
+        if sheet["doc_id"] in found:
+            continue
+        later = [n for n in notices.get(sheet["account_no"], ()) if n[0] >= sheet["doc_date"]]
+        found[sheet["doc_id"]] = later[0][1] if later else OPEN_STATUS
+    return found
+
+
+def _notices(conn: Connection, accounts: list[str], today: date
+             ) -> dict[str, list[tuple[str, str]]]:
+    """Each customer's JC03 notices as (date, status as of ``today``), oldest first."""
+    d = documents.c
+    open_ids = {r["doc_id"] for r in open_hazards(conn, None, today, accounts)}
+    query = (select(d.doc_id, d.account_no, d.doc_date, d.rectify_deadline, d.hazard_status)
+             .where(of_accounts(d.account_no, accounts), d.doc_type == "JC03",
+                    d.removed_at.is_(None))
+             .order_by(d.account_no, d.doc_date))
+    notices: dict[str, list[tuple[str, str]]] = {}
+    for row in conn.execute(query):
+        if row.doc_id not in open_ids:
+            status = CLOSED_STATUS
+        elif row.rectify_deadline and row.rectify_deadline < today.isoformat():
+            status = OVERDUE_STATUS
+        else:
+            status = row.hazard_status if row.hazard_status != CLOSED_STATUS else OPEN_STATUS
+        notices.setdefault(row.account_no, []).append((row.doc_date, status or OPEN_STATUS))
+    return notices
 
 
 def _days_past(deadline: str, today: date) -> int:

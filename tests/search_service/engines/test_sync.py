@@ -158,3 +158,32 @@ def test_derived_fields_reach_the_engine(indexed) -> None:  # noqa: ANN001
     assert {f["value"] for f in found["handover_status"]} == {"未移交"}
     assert {f["value"] for f in found["complete"]} <= {"齐全", "不齐全"} and found["complete"]
     assert found["contract_state"] and found["hazard_overdue"]
+
+
+def test_an_inspection_sheet_takes_the_status_of_the_notice_that_followed_it(tmp_path: Path) -> None:
+    from tests.factories import make_txt
+
+    root = build_archive(tmp_path / "archive")
+    folder = root / "城东供电所" / "3301000001_杭州明远纺织有限公司" / "检查"
+    make_txt(folder / "用电检查工作单_2023-03-01.txt",
+             "用电检查工作单\n户号：3301000001\n检查日期：2023-03-01\n检查结果：发现安全隐患，配电房未配备灭火器\n")
+    make_txt(folder / "用电检查工作单_2024-03-01.txt",
+             "用电检查工作单\n户号：3301000001\n检查日期：2024-03-01\n检查结果：未发现安全隐患\n")
+    far = (date.today() + timedelta(days=60)).isoformat()
+    make_txt(folder / "隐患整改通知书_2023-03-02.txt",
+             f"隐患整改通知书\n户号：3301000001\n检查日期：2023-03-01\n整改期限：{far}\n整改状态：整改中\n")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    ix = tmp_path / "ix"
+
+    def sheets(**filters: tuple[str, ...]) -> dict[str, int]:
+        found = search(ix, SearchParams(q="", facets=True, filters={"doc_type": ("JC01",), **filters}))
+        return {f["value"]: f["count"] for f in found.facets["hazard_status"]}
+
+    # the archive's own sheet of 2023-05-12 was followed by a notice now overdue
+    assert sheets() == {"整改中": 1, "无隐患": 1, "逾期": 1}  # the facet stays for sheets
+    assert search(ix, SearchParams(q="用电检查工作单整改中")).total >= 1
+    # the receipt closes the hazard: the sheet follows at the next catch-up
+    make_txt(folder / "整改回执_2023-04-01.txt",
+             "整改回执\n户号：3301000001\n复查日期：2023-04-01\n整改状态：已整改\n")
+    run_index(root, ix, workers=1, progress=False)
+    assert sheets() == {"已整改": 1, "无隐患": 1, "逾期": 1}
