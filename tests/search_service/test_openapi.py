@@ -57,7 +57,7 @@ def app(indexed_archive, tmp_path_factory):
 
 # A query with nothing searchable in it (")") is a documented 400, not a schema violation.
 CONFIG = SchemathesisConfig.from_dict({"checks": {"positive_data_acceptance": {
-    "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]}}})
+    "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "423", "429", "5xx"]}}})
 
 
 @pytest.fixture(scope="module")
