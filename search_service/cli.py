@@ -199,6 +199,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(index_dir=args.index, archive_root=args.root, host=args.host,
                                  port=args.port, workers=args.workers)
     settings.audit_key()  # refuse to start with a missing or default secret (exit 2)
+    if settings.database_url or settings.index_dir.is_dir():
+        from indexer.catalog.store import Catalog
+
+        _check_pairing(settings, Catalog.open(settings.db_url()))
     os.environ.update(settings.to_env())  # worker processes rebuild the same settings
     print(f"检索服务：http://{settings.host}:{settings.port}/ （索引 {settings.index_dir}，"
           f"按 Ctrl+C 停止）", flush=True)
@@ -310,6 +314,21 @@ def _catalog(args: argparse.Namespace) -> "Catalog":
     return Catalog.open(settings.db_url())
 
 
+def _check_pairing(settings: Settings, catalog: "Catalog") -> None:
+    """Refuse (exit 2) an index built from another catalog than the configured database's."""
+    from search_service.engines import open_engine
+    from search_service.engines.pairing import check_pairing
+    from search_service.errors import IndexMismatchError
+
+    engine = open_engine(settings)
+    try:
+        check_pairing(engine, catalog, settings.index_dir, settings.db_url())
+    except IndexMismatchError as exc:
+        raise InputError(exc.message) from exc
+    finally:
+        engine.close()
+
+
 def format_summary(summary: RunSummary) -> str:
     lines = [
         f"索引完成，用时 {summary.seconds:.1f} 秒：新增 {summary.added}，更新 {summary.updated}，"
@@ -349,6 +368,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     context = archive_context(settings.resolved_root(), catalog.units())
     params = SearchParams(q=args.query, filters=filters, page_size=min(args.limit, 100),
                           facets=False, context=context)
+    _check_pairing(settings, catalog)
     result = run_search(open_engine(settings), catalog, params)
     if args.json:
         print(json.dumps({"total": result.total, "hits": result.hits,
