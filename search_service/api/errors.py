@@ -76,17 +76,29 @@ def error_json(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
-async def handle_error(request: Request, exc: Exception) -> Response:
-    status, code, message = error_parts(exc)
-    if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
-        response = error_json(status, code, message)
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after is not None:
-            response.headers["Retry-After"] = str(retry_after)
-        return response
-    if status == 401:  # a page needs a signed-in user: go and sign in, then come back
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+def is_api(path: str) -> bool:
+    """Whether ``path`` answers machines (JSON errors) rather than people (error pages)."""
+    return path.startswith("/api/") or path == "/openapi.json"
+
+
+def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    """The error as JSON for the API, as the page with the message and a way back otherwise,
+    and also for an API link the browser opened as a page (an export, a file download)."""
+    if is_api(request.url.path) and request.headers.get("sec-fetch-dest") != "document":
+        return error_json(status, code, message)
     from search_service.api.pages import error_page
 
     return error_page(request, status, code, message)
+
+
+async def handle_error(request: Request, exc: Exception) -> Response:
+    status, code, message = error_parts(exc)
+    if status == 401 and not is_api(request.url.path):
+        # a page needs a signed-in user: go and sign in, then come back
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    response = error_response(request, status, code, message)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None and is_api(request.url.path):
+        response.headers["Retry-After"] = str(retry_after)
+    return response
