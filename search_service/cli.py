@@ -583,7 +583,22 @@ def cmd_user_demo(args: argparse.Namespace) -> int:
             access.accounts.create_user(actor, role.name, password, role.name,
                                         orgs.get(role.name, ""))
         print(f"  {role.label}\t用户名 {role.name}\t密码 {password}\t{orgs.get(role.name, '')}")
+    _print_demo_hints(access, [User(role.name, role.name, orgs.get(role.name, ""))
+                               for role in ROLES.values()])
     return 0
+
+
+def _print_demo_hints(access: "Access", users: list[User]) -> None:
+    from search_service.demo_hints import demo_hints
+
+    try:
+        units = access.units()
+    except ArchiveSearchError:
+        return  # no unit tree yet (nothing indexed): nothing to point at
+    lines = demo_hints(access.catalog.engine, units, users)
+    if lines:
+        print("登录后可以试试：")
+        print("\n".join(f"  {line}" for line in lines))
 
 
 def _top_unit(access: "Access") -> str:
