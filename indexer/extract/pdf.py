@@ -59,7 +59,9 @@ def _text_layer(path: Path) -> list[str]:
             AssertionError, NotImplementedError, OSError, ZeroDivisionError) as exc:
         if "cyclic" in str(exc).lower():
             raise CorruptFileError("PDF 结构异常（页面树存在循环引用），无法解析") from exc
-        raise CorruptFileError(f"PDF 文件损坏或不完整（{type(exc).__name__}: {exc}）") from exc
+        # the library's words (PdfStreamError: …) mean nothing to the archivist who reads this
+        raise CorruptFileError("PDF 文件损坏或不完整（文件被截断或内部结构无法解析），"
+                               "请重新扫描或从业务系统重新导出") from exc
 
 
 def _render(path: Path, pages: list[int], limits: Limits) -> Iterator[Image.Image]:

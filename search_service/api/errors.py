@@ -32,6 +32,7 @@ _VALIDATION_HINTS = {
     "date_parsing": "应为日期，格式 YYYY-MM-DD",
     "date_from_datetime_inexact": "应为日期，格式 YYYY-MM-DD",
     "literal_error": "可选值为 {expected}",
+    "enum": "可选值为 {expected}",
     "string_too_long": "过长（最多 {max_length} 个字符）",
     "string_too_short": "不能为空",
     "string_pattern_mismatch": "格式不正确",
@@ -64,8 +65,10 @@ def validation_message(errors: Any) -> str:
         place = _PLACES.get(loc[0], "参数") if loc else "参数"
         name = loc[1] if len(loc) > 1 else "?"
         hint = _VALIDATION_HINTS.get(error.get("type", ""), "取值无效")
+        ctx = {key: str(value).replace(" or ", "、").replace(", ", "、")
+               for key, value in error.get("ctx", {}).items()}
         try:
-            hint = hint.format(**error.get("ctx", {}))
+            hint = hint.format(**ctx)
         except (KeyError, IndexError):
             hint = "取值无效"
         parts.append(f"{place} {name} {hint}")
