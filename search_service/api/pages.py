@@ -31,6 +31,12 @@ templates.env.filters["beijing"] = beijing
 AUDIT_PAGE_SIZE = 50
 
 
+@router.get("/favicon.ico")
+def favicon() -> RedirectResponse:
+    """Browsers ask for /favicon.ico whatever the page names: the page's icon."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: Annotated[str, Query(max_length=2000)] = "/"
                ) -> HTMLResponse:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import unescape
 
+from fastapi.testclient import TestClient
+
 from tests.search_service.conftest import doc_id
 
 
@@ -47,3 +49,12 @@ def test_customer_page_lists_groups(client):
     html = client.get("/customers/3301000005").text
     assert html.count('class="doc-group"') == 3
     assert "杭州东方化工有限公司" in html and "户号 3301000005" in html
+
+
+def test_the_page_has_a_favicon(client):
+    page = client.get("/")
+    assert 'rel="icon" type="image/svg+xml" href="' in page.text
+    anonymous = TestClient(client.app)
+    icon = anonymous.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.content.startswith(b"<svg")
