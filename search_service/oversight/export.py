@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from search_service.oversight.assessment import shown
 from search_service.oversight.followup import WorkList
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,4 +71,4 @@ def assessment_workbook(report: dict[str, Any]) -> bytes:
 def _shown(value: dict[str, Any], figure: dict[str, Any]) -> Any:
     if not figure["rate"]:
         return value["value"]
-    return "—" if value["value"] is None else f"{value['value'] * 100:.1f}%"
+    return shown(value["value"], True)

@@ -171,3 +171,10 @@ def test_a_lists_page_exports_what_it_shows(city) -> None:
                     "%E5%9F%8E%E4%B8%9C%E4%BE%9B%E7%94%B5%E6%89%80")
     book = workbook(city.get(link.replace("&amp;", "&")).content)
     assert [r[0] for r in sheet_rows(book["合同到期与过期"])[1:]] == ["3302000003"]
+
+
+def test_a_period_without_data_says_so_not_zero(city) -> None:
+    page = city.get("/manage/assessment", params={"period": "2001Q1"})
+    assert page.status_code == 200
+    rates = [cell for cell in page.text.split('data-figure="timeliness">')[1:]]
+    assert rates and all(cell.startswith("无数据") for cell in rates)  # nothing filed: not 0%
