@@ -1094,8 +1094,37 @@ def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = F
     write_catalog(root / "catalog.csv", rng, files, {c.number: c.name for c in roster})
     scanned, note = _add_scans(root, random.Random(seed + 1), roster,
                                max(1, customers // 15) if scans is None else scans)
-    return SampleSummary(len(roster), len(files) + scanned, len(broken), root,
+    expired = add_expired_records(root, random.Random(seed + 2), roster)
+    return SampleSummary(len(roster), len(files) + scanned + expired, len(broken), root,
                          tuple(sorted(f.path for f in broken)), scanned, note)
+
+
+EXPIRED_CUSTOMERS = 12  # customers whose archive holds old inspection sheets past retention
+
+
+def add_expired_records(root: Path, rng: random.Random, roster: list[Customer]) -> int:
+    """Old inspection sheets (2010–2014, 保管期限 10年 in catalog.csv) of customers connected
+    before them, so the demo has documents past retention to appraise (鉴定) and dispose of
+    (销毁清册). A Random of its own: the rest of the sample stays as it was. Returns how many."""
+    fake = Faker("zh_CN")
+    fake.seed_instance(rng.randint(0, 2**31))
+    forms = Forms(People(rng, fake))
+    eligible = [c for c in roster if c.category != "低压居民" and c.applied < date(2009, 6, 30)]
+    counters: dict[tuple[str, ...], int] = {}
+    rows = []
+    for c in rng.sample(eligible, min(EXPIRED_CUSTOMERS, len(eligible))):
+        day = _day_between(rng, max(c.applied + timedelta(days=200), date(2010, 1, 1)), date(2014, 12, 31))
+        doc = forms.inspection(c, day, None)
+        planned = PlannedFile(f"{c.folder}/{SUBFOLDERS['JC']}/{doc.title}_{day.isoformat()}.pdf",
+                              c.number, doc, "pdf")
+        target = root / planned.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render(planned))
+        rows.append((planned.path, c.number, doc.code, f"{c.name}{doc.title}", day.isoformat(),
+                     _archive_number(doc.code, day, "10年", counters), "10年"))
+    with (root / "catalog.csv").open("a", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    return len(rows)
 
 
 def _add_scans(root: Path, rng: random.Random, roster: list, count: int) -> tuple[int, str]:
