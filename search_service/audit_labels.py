@@ -30,6 +30,12 @@ DETAIL_KEYS = {  # details key -> label
     "report": "报表", "case": "抽查项", "spot_check": "抽查", "list": "清单",
     "ok": "结果正常", "checked": "已校验", "message": "说明", "purpose": "借阅目的",
     "days": "天数", "doc_ids": "档案编号", "original": "原件", "paper": "实体档案",
+    "period": "期间", "counts": "条数", "within": "天内到期", "missing": "缺少的档案类别",
+}
+VALUES = {  # machine values that name a report or list (search_service/oversight) -> label
+    "overview": "档案管理总览", "assessment": "单位考核", "incomplete": "资料不齐全的客户",
+    "hazards": "隐患逾期未整改", "contracts": "合同到期与过期", "inspections": "周期检查逾期",
+    "late": "归档不及时的文件",
 }
 
 
@@ -51,8 +57,8 @@ def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dict):
-        return "，".join(f"{DETAIL_KEYS.get(k, k)}={_value(v)}" for k, v in value.items()
-                        if v not in ("", None, [], {}))
+        return "，".join(f"{DETAIL_KEYS.get(k, VALUES.get(k, k))}={_value(v)}"
+                        for k, v in value.items() if v not in ("", None, [], {}))
     if isinstance(value, (list, tuple)):
         return "、".join(_value(v) for v in value)
-    return str(value)
+    return VALUES.get(value, str(value)) if isinstance(value, str) else str(value)
