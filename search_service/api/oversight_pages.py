@@ -58,17 +58,23 @@ def assessment_page(request: Request, user: CurrentUser, service: Overseer,
         ("归档及时率", [t["timeliness"] for t in trend])])
     return templates.TemplateResponse(request, "assessment.html", {
         "report": report, "charts": charts, "trend_chart": trend_chart, "org": org,
-        "period": period, "shown": shown, "query": request.url.query})
+        "period": period, "shown": shown, "query": request.url.query,
+        "units": _pickable_units(service, user)})
 
 
 @router.get("/manage/spot-checks", response_class=HTMLResponse)
 def spot_checks_page(request: Request, user: CurrentUser, service: Overseer) -> HTMLResponse:
     checks = service.spot_checks(user)
-    tree = service.unit_tree()
     return templates.TemplateResponse(request, "spot_checks.html", {
         "checks": checks, "can_check": can_spot_check(user),
-        "units": tree.subtree(user.org) if user.org else
-        [u for root in tree.roots() for u in tree.subtree(root)]})
+        "units": _pickable_units(service, user)})
+
+
+def _pickable_units(service: Overseer, user: CurrentUser) -> list[str]:
+    """The units a picker offers ``user``: their unit and those below, in tree order."""
+    tree = service.unit_tree()
+    return tree.subtree(user.org) if user.org else [u for root in tree.roots()
+                                                    for u in tree.subtree(root)]
 
 
 @router.get("/manage/spot-checks/{check_id}", response_class=HTMLResponse)
