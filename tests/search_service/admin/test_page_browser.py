@@ -43,6 +43,7 @@ def test_the_administrator_manages_an_account_on_the_page(browser, server,  # no
     page.fill("#create-user input[name=password]", PASSWORD)
     page.click("#create-user button[type=submit]")
     expect(page.locator("#admin-message")).to_have_text("已创建用户 zhaoliu")
+    expect(page.locator("#admin-message")).not_to_have_class(re.compile(r"\berror\b"))
     expect(row(page, "zhaoliu")).to_contain_text("正常")
 
     row(page, "zhaoliu").locator("select[name=role]").select_option("archivist")
@@ -72,6 +73,7 @@ def test_the_administrator_manages_an_account_on_the_page(browser, server,  # no
     weak.locator("input[name=password]").fill("short")
     weak.locator("button[type=submit]").click()
     expect(page.locator("#admin-message")).to_contain_text("密码至少需要")
+    expect(page.locator("#admin-message")).to_have_class(re.compile(r"\berror\b"))  # not a success
     context.close()
 
     _, rows = Access(settings).audit.query(Filters(user="sysadmin"), page_size=100)
