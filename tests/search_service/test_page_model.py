@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from search_service.page_model import LinkBuilder, customers_in, pages_around, suggestions
+from search_service.page_model import (LinkBuilder, customers_in, document_title, pages_around,
+                                       suggestions)
 from search_service.search import SearchParams, SearchResult
 
 
@@ -69,3 +70,13 @@ def test_less_used_facets_fold_and_unfold_when_one_is_chosen() -> None:
     assert [n for n, _ in groups.folded] == ["file_type", "handover_status"]
     assert not groups.unfold and facet_groups(result(True)).unfold
     assert "org" in PRIMARY_FACETS and "file_type" not in PRIMARY_FACETS
+
+
+def test_one_title_rule_the_catalogs_title_else_type_customer_and_date():
+    catalogued = {"title": "杭州明远纺织有限公司身份证明", "doc_type_name": "身份证明",
+                  "customer_name": "杭州明远纺织有限公司", "doc_date": "2008-11-14"}
+    assert document_title(catalogued) == "杭州明远纺织有限公司身份证明"
+    form = {**catalogued, "title": "用电检查工作单", "doc_type_name": "用电检查工作单"}
+    assert document_title(form) == "用电检查工作单 · 杭州明远纺织有限公司 · 2008-11-14"
+    assert document_title({"title": "", "doc_type_name": "", "customer_name": "",
+                           "doc_date": ""}) == "文件"
