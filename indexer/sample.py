@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -1095,8 +1096,41 @@ def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = F
     scanned, note = _add_scans(root, random.Random(seed + 1), roster,
                                max(1, customers // 15) if scans is None else scans)
     expired = add_expired_records(root, random.Random(seed + 2), roster)
+    add_filing_dates(root, random.Random(seed + 3))
     return SampleSummary(len(roster), len(files) + scanned + expired, len(broken), root,
                          tuple(sorted(f.path for f in broken)), scanned, note)
+
+
+FILING_DEADLINE_DAYS = 30  # the shipped rules' 归档期限
+FILING_SHARES = (0.82, 0.93)  # filed in time below the first, late below the second, else never
+_NAME_DATE = re.compile(r"_(\d{4})-?(\d{2})-?(\d{2})(?:_\d)?\.[a-z]+$")
+
+
+def add_filing_dates(root: Path, rng: random.Random) -> None:
+    """A 归档日期 in catalog.csv for the customer documents: most filed within the deadline
+    after their date, some late, some never (those count as filed when first indexed). A
+    Random of its own: the rest of the sample stays as it was."""
+    catalog = root / "catalog.csv"
+    with catalog.open(encoding="utf-8-sig", newline="") as source:
+        rows = list(csv.reader(source))
+    header, by_path = rows[0], {row[0]: row for row in rows[1:]}
+    for path in sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()):
+        found = _NAME_DATE.search(path)
+        if not found or path.count("/") < 3 or UNASSIGNED_FOLDER in path:
+            continue
+        day = date(*map(int, found.groups()))
+        roll = rng.random()
+        if roll >= FILING_SHARES[1]:
+            continue  # never filed
+        late = roll >= FILING_SHARES[0]
+        days = rng.randint(FILING_DEADLINE_DAYS + 1, FILING_DEADLINE_DAYS * 5) if late \
+            else rng.randint(1, FILING_DEADLINE_DAYS)
+        row = by_path.setdefault(path, [path] + [""] * (len(header) - 1))
+        row.append((day + timedelta(days=days)).isoformat())
+    with catalog.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([*header, "归档日期"])
+        writer.writerows(row + [""] * (len(header) + 1 - len(row)) for row in by_path.values())
 
 
 EXPIRED_CUSTOMERS = 12  # customers whose archive holds old inspection sheets past retention
