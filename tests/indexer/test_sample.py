@@ -18,7 +18,7 @@ from pypdf import PasswordType, PdfReader
 
 from indexer.doctypes import lookup, match_keywords
 from indexer.sample_scans import SUBFOLDER as SCAN_FOLDER
-from indexer.sample import COMPANY, UNASSIGNED_FOLDER, SampleSummary, generate
+from indexer.sample import COMPANY, UNASSIGNED_FOLDER, SampleSummary, default_scans, generate
 
 PROJECT = Path(__file__).resolve().parents[2]
 CUSTOMERS = 20
@@ -85,7 +85,7 @@ def texts(documents: dict[str, Path]) -> dict[str, str]:
 
 def test_scans_start_with_the_demo_customer(archive: SampleSummary) -> None:
     scans = sorted(archive.root.glob(f"*/*/{SCAN_FOLDER}/*"))
-    assert archive.scans == len(scans) == max(1, CUSTOMERS // 15)
+    assert archive.scans == len(scans) == default_scans(CUSTOMERS)
     assert scans[0].parent.parent.name.startswith("3301234567_")
     assert scans[0].suffix in {".jpg", ".png", ".pdf", ".tif"}
 
