@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from search_service.access import Access
 from search_service.api.deps import AccessControl, current_user
 from search_service.audit import DENIED, Event
-from search_service.errors import ForbiddenError
+from search_service.errors import AccountError, ForbiddenError
 from search_service.policy import ROLES, can_manage_users
 from search_service.users import User
 
@@ -100,14 +100,21 @@ def list_users(admin: Admin, access: AccessControl) -> dict:
              summary="创建用户（系统管理员）")
 def create_user(body: NewAccount, admin: Admin, access: AccessControl) -> dict:
     return access.accounts.create_user(admin, body.name.strip(), body.password, body.role,
-                                       body.org.strip()).to_dict()
+                                       known_unit(access, body.org.strip())).to_dict()
 
 
 @router.put("/api/admin/users/{name}/role", response_model=AccountOut,
             summary="变更角色或所属单位（系统管理员）")
 def set_role(name: UserName, body: RoleChange, admin: Admin, access: AccessControl) -> dict:
-    org = body.org.strip() if body.org is not None else None
+    org = known_unit(access, body.org.strip()) if body.org is not None else None
     return access.accounts.set_role(admin, name, body.role, org).to_dict()
+
+
+def known_unit(access: Access, org: str) -> str:
+    """``org`` when empty or in the unit tree; otherwise a Chinese 400 naming it."""
+    if org and org not in access.units():
+        raise AccountError(f"没有供电单位“{org}”，请从单位列表中选择")
+    return org
 
 
 @router.post("/api/admin/users/{name}/disable", response_model=AccountOut,

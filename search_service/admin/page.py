@@ -22,4 +22,5 @@ def admin_page(request: Request, admin: Admin, access: AccessControl) -> HTMLRes
     return templates.TemplateResponse(request, "admin.html", {
         "users": users, "roles": ROLES,
         "unit_roles": [name for name in ROLES if needs_unit(name)],
+        "units": [unit for root in access.units().roots() for unit in access.units().subtree(root)],
     })
