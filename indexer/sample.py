@@ -1103,14 +1103,14 @@ def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = F
 
 
 FILING_DEADLINE_DAYS = 30  # the shipped rules' 归档期限
-FILING_SHARES = (0.82, 0.93)  # filed in time below the first, late below the second, else never
+FILING_IN_TIME = 0.88  # the share filed within the deadline; the others late
 _NAME_DATE = re.compile(r"_(\d{4})-?(\d{2})-?(\d{2})(?:_\d)?\.[a-z]+$")
 
 
 def add_filing_dates(root: Path, rng: random.Random) -> None:
     """A 归档日期 in catalog.csv for the customer documents: most filed within the deadline
-    after their date, some late, some never (those count as filed when first indexed). A
-    Random of its own: the rest of the sample stays as it was."""
+    after their date, the others late (what was never filed is missing from the archive,
+    as some required documents are). A Random of its own: the rest stays as it was."""
     catalog = root / "catalog.csv"
     with catalog.open(encoding="utf-8-sig", newline="") as source:
         rows = list(csv.reader(source))
@@ -1120,10 +1120,7 @@ def add_filing_dates(root: Path, rng: random.Random) -> None:
         if not found or path.count("/") < 3 or UNASSIGNED_FOLDER in path:
             continue
         day = date(*map(int, found.groups()))
-        roll = rng.random()
-        if roll >= FILING_SHARES[1]:
-            continue  # never filed
-        late = roll >= FILING_SHARES[0]
+        late = rng.random() >= FILING_IN_TIME
         days = rng.randint(FILING_DEADLINE_DAYS + 1, FILING_DEADLINE_DAYS * 5) if late \
             else rng.randint(1, FILING_DEADLINE_DAYS)
         row = by_path.setdefault(path, [path] + [""] * (len(header) - 1))

@@ -30,7 +30,8 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo's sample archive (``make demo``: 300 customers, seed 0; its scans left out,
     they change nothing else) indexed as ``make demo`` does, laid out as ``make demo`` leaves
     it: ``data/sample-archive``, ``data/index`` and ``data/archive-search.db``; returns the
-    index directory."""
+    index directory. Tests that use its database run in demo mode (``demo=True``,
+    ``ARCHIVE_SEARCH_DEMO=1``): its access log is keyed with the demo key."""
     from indexer.sample import generate
 
     data = tmp_path_factory.mktemp("demo") / "data"

@@ -11,7 +11,7 @@ import pytest
 
 from indexer.sample import CITY_COMPANY
 from search_service.config import Settings
-from tests.search_service.conftest import TEST_SECRET, IndexedArchive, ensure_user, serving
+from tests.search_service.conftest import IndexedArchive, ensure_user, serving
 from tests.search_service.test_browser import DESKTOP, TABLET, browser, shot, sign_in  # noqa: F401
 
 ACCOUNTS = {"r_clerk": ("clerk", "城东供电所"), "r_inspector": ("inspector", CITY_COMPANY),
@@ -23,10 +23,12 @@ SIZES = {"desktop": DESKTOP, "tablet": TABLET}
 @pytest.fixture(scope="module")
 def demo_server(demo_index: Path):
     archive = IndexedArchive(demo_index.parent / "sample-archive", demo_index)
-    settings = Settings(index_dir=demo_index, archive_root=archive.root, secret_key=TEST_SECRET)
+    # the demo's setting, as make demo serves it (every test on the demo's database keys its
+    # access log with the demo key)
+    settings = Settings(index_dir=demo_index, archive_root=archive.root, demo=True)
     for name, (role, org) in ACCOUNTS.items():
         ensure_user(settings, name, role, org)
-    with serving(archive) as base:
+    with serving(archive, ARCHIVE_SEARCH_DEMO="1", ARCHIVE_SEARCH_SECRET="") as base:
         yield base
 
 
