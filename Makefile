@@ -27,7 +27,7 @@ demo: install $(SAMPLE)/customers.csv
 	@echo
 	ARCHIVE_SEARCH_DEMO=1 ARCHIVE_SEARCH_INDEX=$(INDEX) $(BIN)/archive-search user demo
 	@echo
-	@echo "示例档案已建好索引。请用浏览器打开 http://$(HOST):$(PORT)/ ，用上面的演示账户登录（试试营业员检索“明远”，再以审计员查看访问日志），按 Ctrl+C 停止服务。"
+	@echo "示例档案已建好索引。请用浏览器打开 http://$(HOST):$(PORT)/ ，用上面的演示账户登录（登录后按上面的提示试试），按 Ctrl+C 停止服务。"
 	ARCHIVE_SEARCH_DEMO=1 $(BIN)/archive-search serve --index $(INDEX) --root $(SAMPLE) --host $(HOST) --port $(PORT)
 
 test: install

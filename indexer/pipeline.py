@@ -21,7 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from indexer.catalog import listing as catalog_mod
-from indexer.catalog.store import Catalog, KnownFile
+from indexer.catalog.store import Catalog, KnownFile, filing_timestamp
 from indexer import customers as customers_mod
 from indexer import records as records_mod
 from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError, os_reason
@@ -431,8 +431,10 @@ def _refresh_master_data(records, paths, customers, catalog, writer,  # noqa: AN
         else:
             record = document_record(facts, row["content"], row["pages"], customers, catalog,
                                      row["text_source"], row["ocr_confidence"])
+        filed = record.get("filed_on")
         if any(row.get(k, v) != v for k, v in record.items()
-               if k not in ("ocr_confidence", "name_pinyin", "name_initials")):
+               if k not in ("ocr_confidence", "name_pinyin", "name_initials")) \
+                or (filed and row["cataloged_at"] != filing_timestamp(filed)):
             writer.put(record)
             summary.refreshed += 1
 

@@ -139,6 +139,9 @@ def document_record(
         hazard_status=hazard.status,
         rectify_deadline=_iso(hazard.deadline),
     )
+    filed = entry and entry.filed and infer.parse_date(entry.filed)
+    if filed:
+        record["filed_on"] = filed.isoformat()  # the catalog's 归档日期: the filing date
     record.update(customer_fields(customers, account, facts.path))
     return record
 

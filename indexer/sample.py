@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -1078,10 +1079,10 @@ def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = F
              scans: int | None = None, ofd: int | None = None) -> SampleSummary:
     """Write a sample archive of ``customers`` accounts into ``root`` (absent or empty).
 
-    ``scans`` customers (default one in fifteen) also get a scanned inspection sheet, found
-    only through OCR; without a CJK font on the machine the scans are skipped with a note.
-    ``ofd`` customers (default and at most one in twenty) get OFD e-invoices, every third
-    also an e-contract.
+    ``scans`` customers (default one in fifty: OCR dominates the demo's indexing time) also
+    get a scanned inspection sheet, found only through OCR; without a CJK font on the machine
+    the scans are skipped with a note. ``ofd`` customers (default and at most one in twenty)
+    get OFD e-invoices, every third also an e-contract.
     """
     if customers < MIN_CUSTOMERS:
         raise ValueError(f"need at least {MIN_CUSTOMERS} customers")
@@ -1096,11 +1097,76 @@ def generate(root: Path, customers: int = 300, seed: int = 0, progress: bool = F
     write_units(root / "units.csv")
     write_catalog(root / "catalog.csv", rng, files, {c.number: c.name for c in roster})
     scanned, note = _add_scans(root, random.Random(seed + 1), roster,
-                               max(1, customers // 15) if scans is None else scans)
+                               default_scans(customers) if scans is None else scans)
     count = max(1, customers // 20) if ofd is None else ofd
     electronic = add_ofd(root, random.Random(seed + 2), roster[1::20][:count], COMPANY)
-    return SampleSummary(len(roster), len(files) + scanned + electronic, len(broken), root,
+    expired = add_expired_records(root, random.Random(seed + 2), roster)
+    add_filing_dates(root, random.Random(seed + 3))
+    return SampleSummary(len(roster), len(files) + scanned + electronic + expired, len(broken),
+                         root,
                          tuple(sorted(f.path for f in broken)), scanned, note)
+
+
+FILING_DEADLINE_DAYS = 30  # the shipped rules' 归档期限
+FILING_IN_TIME = 0.88  # the share filed within the deadline; the others late
+_NAME_DATE = re.compile(r"_(\d{4})-?(\d{2})-?(\d{2})(?:_\d)?\.[a-z]+$")
+
+
+def add_filing_dates(root: Path, rng: random.Random) -> None:
+    """A 归档日期 in catalog.csv for the customer documents: most filed within the deadline
+    after their date, the others late (what was never filed is missing from the archive,
+    as some required documents are). A Random of its own: the rest stays as it was."""
+    catalog = root / "catalog.csv"
+    with catalog.open(encoding="utf-8-sig", newline="") as source:
+        rows = list(csv.reader(source))
+    header, by_path = rows[0], {row[0]: row for row in rows[1:]}
+    for path in sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()):
+        found = _NAME_DATE.search(path)
+        if not found or path.count("/") < 3 or UNASSIGNED_FOLDER in path:
+            continue
+        day = date(*map(int, found.groups()))
+        late = rng.random() >= FILING_IN_TIME
+        days = rng.randint(FILING_DEADLINE_DAYS + 1, FILING_DEADLINE_DAYS * 5) if late \
+            else rng.randint(1, FILING_DEADLINE_DAYS)
+        row = by_path.setdefault(path, [path] + [""] * (len(header) - 1))
+        row.append((day + timedelta(days=days)).isoformat())
+    with catalog.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([*header, "归档日期"])
+        writer.writerows(row + [""] * (len(header) + 1 - len(row)) for row in by_path.values())
+
+
+def default_scans(customers: int) -> int:
+    """How many customers get a scanned sheet by default: one in fifty, at least one."""
+    return max(1, customers // 50)
+
+
+EXPIRED_CUSTOMERS = 12  # customers whose archive holds old inspection sheets past retention
+
+
+def add_expired_records(root: Path, rng: random.Random, roster: list[Customer]) -> int:
+    """Old inspection sheets (2010–2014, 保管期限 10年 in catalog.csv) of customers connected
+    before them, so the demo has documents past retention to appraise (鉴定) and dispose of
+    (销毁清册). A Random of its own: the rest of the sample stays as it was. Returns how many."""
+    fake = Faker("zh_CN")
+    fake.seed_instance(rng.randint(0, 2**31))
+    forms = Forms(People(rng, fake))
+    eligible = [c for c in roster if c.category != "低压居民" and c.applied < date(2009, 6, 30)]
+    counters: dict[tuple[str, ...], int] = {}
+    rows = []
+    for c in rng.sample(eligible, min(EXPIRED_CUSTOMERS, len(eligible))):
+        day = _day_between(rng, max(c.applied + timedelta(days=200), date(2010, 1, 1)), date(2014, 12, 31))
+        doc = forms.inspection(c, day, None)
+        planned = PlannedFile(f"{c.folder}/{SUBFOLDERS['JC']}/{doc.title}_{day.isoformat()}.pdf",
+                              c.number, doc, "pdf")
+        target = root / planned.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render(planned))
+        rows.append((planned.path, c.number, doc.code, f"{c.name}{doc.title}", day.isoformat(),
+                     _archive_number(doc.code, day, "10年", counters), "10年"))
+    with (root / "catalog.csv").open("a", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    return len(rows)
 
 
 def _add_scans(root: Path, rng: random.Random, roster: list, count: int) -> tuple[int, str]:

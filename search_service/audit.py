@@ -38,6 +38,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from indexer.errors import InputError
 from search_service.checkpoints import CHECKPOINT_EVERY, GENESIS, Anchor, Checkpoints
 from search_service.db import Base, serialized, utcnow
+from search_service.audit_labels import details_text, reason_label
+from search_service.policy import role_label
 from search_service.timefmt import beijing
 from search_service.errors import AuditWriteError
 from search_service.group_commit import GroupCommit
@@ -467,6 +469,8 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     out["details"] = json.loads(row["details"]) if row.get("details") else {}
     out["action_label"] = ACTIONS.get(row["action"], row["action"])
+    out["reason_label"] = reason_label(row.get("reason") or "")
+    out["details_text"] = details_text(out["details"])
     return out
 
 
@@ -500,16 +504,20 @@ CSV_COLUMNS = {
     "action_label": "操作", "target_doc": "档案编号", "target_account": "户号",
     "outcome": "结果", "reason": "原因", "client_ip": "客户端地址", "user_agent": "浏览器",
     "request_id": "请求编号", "details": "详情", "prev_hash": "前一哈希", "hash": "哈希",
+    "details_json": "详情（原始 JSON，哈希所覆盖）",
 }
 _OUTCOME_LABELS = {ALLOWED: "允许", DENIED: "拒绝"}
+_PERSON_LABELS = {"role": role_label, "reason": reason_label, "details": details_text}
 
 
 def _csv_value(record: dict[str, Any], key: str) -> str:
     if key == "beijing":  # as people read it; the UTC column is what the hash covers
         return beijing(record["at"])
     value = record.get(key, "")
-    if key == "details":
-        return canonical_details(value) if value else ""
+    if key == "details_json":
+        return canonical_details(record["details"]) if record.get("details") else ""
+    if key in _PERSON_LABELS:  # Chinese for people; the machine values stay in the record
+        return _PERSON_LABELS[key](value) if value else ""
     if key == "outcome":
         return _OUTCOME_LABELS.get(value, value)
     return csv_cell(value)

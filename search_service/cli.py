@@ -205,6 +205,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(index_dir=args.index, archive_root=args.root, host=args.host,
                                  port=args.port, workers=args.workers)
     settings.audit_key()  # refuse to start with a missing or default secret (exit 2)
+    if settings.database_url or settings.index_dir.is_dir():
+        from indexer.catalog.store import Catalog
+
+        _check_pairing(settings, Catalog.open(settings.db_url()))
     os.environ.update(settings.to_env())  # worker processes rebuild the same settings
     print(f"检索服务：http://{settings.host}:{settings.port}/ （索引 {settings.index_dir}，"
           f"按 Ctrl+C 停止）", flush=True)
@@ -319,6 +323,21 @@ def _catalog(args: argparse.Namespace) -> "Catalog":
     return Catalog.open(settings.db_url())
 
 
+def _check_pairing(settings: Settings, catalog: "Catalog") -> None:
+    """Refuse (exit 2) an index built from another catalog than the configured database's."""
+    from search_service.engines import open_engine
+    from search_service.engines.pairing import check_pairing
+    from search_service.errors import IndexMismatchError
+
+    engine = open_engine(settings)
+    try:
+        check_pairing(engine, catalog, settings.index_dir, settings.db_url())
+    except IndexMismatchError as exc:
+        raise InputError(exc.message) from exc
+    finally:
+        engine.close()
+
+
 def format_summary(summary: RunSummary) -> str:
     lines = [
         f"索引完成，用时 {summary.seconds:.1f} 秒：新增 {summary.added}，更新 {summary.updated}，"
@@ -359,6 +378,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                               _unit_aliases(settings), today_in(settings.time_zone))
     params = SearchParams(q=args.query, filters=filters, page_size=min(args.limit, 100),
                           facets=False, context=context, masked=True)
+    _check_pairing(settings, catalog)
     result = run_search(open_engine(settings), catalog, params)
     result.hits = [mask_record(h, frozenset({"snippet"})) for h in result.hits]  # as a clerk
     if args.json:
@@ -606,7 +626,22 @@ def cmd_user_demo(args: argparse.Namespace) -> int:
             access.accounts.create_user(actor, role.name, password, role.name,
                                         orgs.get(role.name, ""))
         print(f"  {role.label}\t用户名 {role.name}\t密码 {password}\t{orgs.get(role.name, '')}")
+    _print_demo_hints(access, [User(role.name, role.name, orgs.get(role.name, ""))
+                               for role in ROLES.values()])
     return 0
+
+
+def _print_demo_hints(access: "Access", users: list[User]) -> None:
+    from search_service.demo_hints import demo_hints
+
+    try:
+        units = access.units()
+    except ArchiveSearchError:
+        return  # no unit tree yet (nothing indexed): nothing to point at
+    lines = demo_hints(access.catalog.engine, units, users)
+    if lines:
+        print("登录后可以试试：")
+        print("\n".join(f"  {line}" for line in lines))
 
 
 def _top_unit(access: "Access") -> str:

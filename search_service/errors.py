@@ -13,7 +13,8 @@
         │   └── CsrfError         403: a state-changing request without the session's token
         ├── NotFoundError         404: no such document or customer (or not yours to see)
         └── UnavailableError      503: no index yet, or the log cannot be written
-            └── AuditWriteError   503: the access log cannot be written; nothing was served
+            ├── AuditWriteError   503: the access log cannot be written; nothing was served
+            └── IndexMismatchError 503: the index was built from another catalog (database)
 
 Every error leaves the API as ``{"error": {"code": ..., "message": ...}}``.
 """
@@ -90,3 +91,7 @@ class UnavailableError(ServiceError):
 
 class AuditWriteError(UnavailableError):
     code = "audit_unavailable"
+
+
+class IndexMismatchError(UnavailableError):
+    code = "index_mismatch"

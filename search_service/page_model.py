@@ -3,7 +3,9 @@ page numbers and suggestions for an empty result. Plain Python, no templates."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from indexer import doctypes
@@ -69,6 +71,16 @@ class LinkBuilder:
 
     def clear(self) -> str:
         return self.url([(k, v) for k, v in self.items if k == "q"])
+
+
+def document_title(doc: Mapping[str, Any]) -> str:
+    """One rule for every title a page shows: the document's 题名, else its type, customer and
+    date (a title that only repeats the type, as a form's title line does, is no 题名)."""
+    title = (doc.get("title") or "").strip()
+    if title and title != doc.get("doc_type_name"):
+        return title
+    parts = (doc.get("doc_type_name") or "文件", doc.get("customer_name"), doc.get("doc_date"))
+    return " · ".join(part for part in parts if part)
 
 
 def pages_around(page: int, total: int, page_size: int, width: int = 2) -> list[int | None]:

@@ -29,6 +29,7 @@ from search_service.customer_cache import CustomerCache
 from search_service.db import utcnow
 from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
 from search_service.engines import open_engine
+from search_service.engines.pairing import check_pairing
 from search_service.engines.base import Scope
 from search_service.engines.derived import Derivation
 from search_service.engines.sync import catch_up, projected_day
@@ -91,6 +92,7 @@ class ArchiveReader:
         for procedure in (self.room.retention, self.room.handover):
             procedure.on_catalog_changed = self._catch_up
         self._checked_day = ""  # the day the engine's date-driven fields were last checked
+        self._paired = ""  # the engine generation last found to belong to the catalog
         self._day_lock = threading.Lock()
         warm_up()
 
@@ -105,6 +107,7 @@ class ArchiveReader:
         """A page of hits; a masked role's search by a complete personal number is a lookup
         under :mod:`search_service.lookups` (limited, recorded as such)."""
         self._require_archives(user, "search", target_account=params.account_no)
+        self._check_pairing()
         self._keep_current()
         units = self.access.units()
         lexicon, suggestions = self._vocabulary(units)
@@ -269,7 +272,7 @@ class ArchiveReader:
         """A customer's master data and documents grouped by type (newest first)."""
         self._require_archives(user, "customer_view", target_account=account_no)
         customer = self.customers.get(self.settings.resolved_root()).get(account_no)
-        self.engine.generation()  # no index yet: 503, as for a search
+        self._check_pairing()  # no index yet, or another catalog's: 503, as for a search
         scope = self.scope(user)
         everything = self.catalog.documents_of(account_no)
         documents = [{**{name: row[name] for name in HIT_FIELDS}, "score": None}
@@ -319,7 +322,7 @@ class ArchiveReader:
         """The document's catalog record if ``user`` may read it; otherwise 404 exactly like
         a missing one."""
         self._require_archives(user, action, target_doc=doc_id)
-        self.engine.generation()  # no index yet: 503, as for a search
+        self._check_pairing()  # no index yet, or another catalog's: 503, as for a search
         stored = self.catalog.get(doc_id)
         if stored is not None and stored["removed_at"] is not None:
             stored = None
@@ -341,6 +344,15 @@ class ArchiveReader:
         """What to mark for query ``q``: every reading of it, as a search reads it."""
         lexicon, _ = self._vocabulary(self.access.units())
         return match_pattern(q, QueryContext(lexicon))
+
+    def _check_pairing(self) -> None:
+        """Refuse (503) an index built from another catalog; checked again whenever the
+        index changed (a commit, a rebuild swapped in). No index yet: 503 as well."""
+        generation = self.engine.generation()
+        if generation != self._paired:
+            check_pairing(self.engine, self.catalog, self.settings.index_dir,
+                          self.settings.db_url())
+            self._paired = generation
 
     def _keep_current(self) -> None:
         """On the first search of a new day, bring the date-driven fields (an overdue hazard,

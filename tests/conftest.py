@@ -25,6 +25,21 @@ def index_dir(archive_root: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     return directory
 
 
+@pytest.fixture(scope="session")
+def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's sample archive (``make demo``: 300 customers, seed 0; its scans left out,
+    they change nothing else) indexed as ``make demo`` does, laid out as ``make demo`` leaves
+    it: ``data/sample-archive``, ``data/index`` and ``data/archive-search.db``; returns the
+    index directory. Tests that use its database run in demo mode (``demo=True``,
+    ``ARCHIVE_SEARCH_DEMO=1``): its access log is keyed with the demo key."""
+    from indexer.sample import generate
+
+    data = tmp_path_factory.mktemp("demo") / "data"
+    generate(data / "sample-archive", customers=300, seed=0, scans=0)
+    run_index(data / "sample-archive", data / "index", progress=False)
+    return data / "index"
+
+
 # --- databases: every database test runs on SQLite and on a real PostgreSQL server ---------
 
 DATABASES = ("sqlite", "postgresql")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from indexer.tables import read_table
 
-COLUMNS = ("文件路径", "户号", "档案类别", "题名", "形成日期", "档号", "保管期限")
+COLUMNS = ("文件路径", "户号", "档案类别", "题名", "形成日期", "档号", "保管期限", "归档日期")
 FILENAME = "catalog.csv"
 
 
@@ -22,6 +22,7 @@ class CatalogEntry:
     date: str
     archive_no: str
     retention: str
+    filed: str = ""  # 归档日期: when the archive room filed it (else: when first indexed)
 
 
 def normalize_path(path: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, delete, func, insert, or_, select, update
@@ -25,6 +26,11 @@ class KnownFile:
     sha256: str
     status: str
     extraction_version: int
+
+
+def filing_timestamp(day: str) -> datetime:
+    """A filing day (YYYY-MM-DD) as the catalog's timestamp: 09:00 Beijing time that day."""
+    return datetime.fromisoformat(day).replace(hour=1, tzinfo=timezone.utc)
 
 
 class Catalog:
@@ -170,6 +176,8 @@ class Catalog:
             values["ocr_confidence"] = None  # the index's "not OCR'd"
         values.update(extraction_version=extraction_version, updated_at=now, removed_at=None,
                       batch=batch)
+        if record.get("filed_on"):  # catalog.csv's 归档日期 is the filing date, else first seen
+            values["cataloged_at"] = filing_timestamp(record["filed_on"])
         return values
 
     @staticmethod
@@ -187,7 +195,7 @@ class Catalog:
                              .values({k: bindparam(k) for k in keys}))
                 conn.execute(statement, [{**r, "_doc_id": r["doc_id"]} for r in group])
             else:
-                conn.execute(insert(documents), [{**r, "cataloged_at": now} for r in group])
+                conn.execute(insert(documents), [{"cataloged_at": now, **r} for r in group])
 
     def put_customers(self, found: Mapping[str, Customer]) -> None:
         """Replace the customer master data with ``found``."""

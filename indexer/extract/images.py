@@ -28,7 +28,7 @@ def extract_image(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
                 frames = (_prepare(frame, limits) for frame in ImageSequence.Iterator(image))
                 texts, confidence = ocr_pages(frames, on_page)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CorruptFileError("图片文件损坏或不完整，无法解码") from exc
+        raise CorruptFileError("图片文件损坏或不完整（无法解码），请重新扫描") from exc
     return Extracted("\n\n".join(texts), len(texts), SOURCE_OCR, confidence)
 
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from search_service.access import Access
 from search_service.api.deps import AccessControl, current_user
 from search_service.audit import DENIED, Event
-from search_service.errors import ForbiddenError
+from search_service.errors import AccountError, ForbiddenError
 from search_service.policy import (NEW_ACCOUNT_ROLE, ROLES, can_assign_roles,
                                    can_manage_accounts, can_manage_users, duty_change_refusal,
                                    duty_of, role_label)
@@ -143,8 +143,15 @@ def set_role(name: UserName, body: RoleChange, request: Request, admin: Security
     refusal = duty_change_refusal(admin, target, body.role)
     if refusal:
         raise _refuse(request, admin, refusal, "user_role", "duty", name=name, to=body.role)
-    org = body.org.strip() if body.org is not None else None
+    org = known_unit(access, body.org.strip()) if body.org is not None else None
     return access.accounts.set_role(admin, name, body.role, org).to_dict()
+
+
+def known_unit(access: Access, org: str) -> str:
+    """``org`` when empty or in the unit tree; otherwise a Chinese 400 naming it."""
+    if org and org not in access.units():
+        raise AccountError(f"没有供电单位“{org}”，请从单位列表中选择")
+    return org
 
 
 @router.post("/api/admin/users/{name}/disable", response_model=AccountOut,

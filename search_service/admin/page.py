@@ -25,4 +25,5 @@ def admin_page(request: Request, admin: Admin, access: AccessControl) -> HTMLRes
         "system": can_manage_accounts(admin), "security": can_assign_roles(admin),
         "unit_roles": [name for name in ROLES if needs_unit(name)],
         "duty_roles": [name for name, role in ROLES.items() if role.duty],
+        "units": [unit for root in access.units().roots() for unit in access.units().subtree(root)],
     })

@@ -44,7 +44,7 @@ class LoanIn(BaseModel):
     doc_ids: list[Ident] = Field(default_factory=list, max_length=200, description="档案编号")
     purpose: str = Field(max_length=16, description="借阅目的（列表中的一项）")
     purpose_text: str = Field("", max_length=500, description="用途说明")
-    days: int = Field(MIN_DAYS, ge=1, le=365, description=f"借阅天数（{MIN_DAYS}–{MAX_DAYS}）")
+    days: int = Field(MIN_DAYS, description=f"借阅天数（{MIN_DAYS}–{MAX_DAYS}，超出范围时说明原因）")
     original: bool = Field(False, description="借阅原件（不遮蔽）")
     paper: bool = Field(False, description="同时借出实体档案")
 
@@ -54,7 +54,7 @@ class Decision(BaseModel):
 
 
 class Renewal(BaseModel):
-    days: int = Field(MIN_DAYS, ge=1, le=365)
+    days: int = Field(MIN_DAYS, description=f"续借天数（{MIN_DAYS}–{MAX_DAYS}）")
 
 
 class HandoverIn(BaseModel):

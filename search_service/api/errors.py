@@ -32,6 +32,7 @@ _VALIDATION_HINTS = {
     "date_parsing": "应为日期，格式 YYYY-MM-DD",
     "date_from_datetime_inexact": "应为日期，格式 YYYY-MM-DD",
     "literal_error": "可选值为 {expected}",
+    "enum": "可选值为 {expected}",
     "string_too_long": "过长（最多 {max_length} 个字符）",
     "string_too_short": "不能为空",
     "string_pattern_mismatch": "格式不正确",
@@ -64,8 +65,10 @@ def validation_message(errors: Any) -> str:
         place = _PLACES.get(loc[0], "参数") if loc else "参数"
         name = loc[1] if len(loc) > 1 else "?"
         hint = _VALIDATION_HINTS.get(error.get("type", ""), "取值无效")
+        ctx = {key: str(value).replace(" or ", "、").replace(", ", "、")
+               for key, value in error.get("ctx", {}).items()}
         try:
-            hint = hint.format(**error.get("ctx", {}))
+            hint = hint.format(**ctx)
         except (KeyError, IndexError):
             hint = "取值无效"
         parts.append(f"{place} {name} {hint}")
@@ -76,17 +79,29 @@ def error_json(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
-async def handle_error(request: Request, exc: Exception) -> Response:
-    status, code, message = error_parts(exc)
-    if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
-        response = error_json(status, code, message)
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after is not None:
-            response.headers["Retry-After"] = str(retry_after)
-        return response
-    if status == 401:  # a page needs a signed-in user: go and sign in, then come back
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+def is_api(path: str) -> bool:
+    """Whether ``path`` answers machines (JSON errors) rather than people (error pages)."""
+    return path.startswith("/api/") or path == "/openapi.json"
+
+
+def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    """The error as JSON for the API, as the page with the message and a way back otherwise,
+    and also for an API link the browser opened as a page (an export, a file download)."""
+    if is_api(request.url.path) and request.headers.get("sec-fetch-dest") != "document":
+        return error_json(status, code, message)
     from search_service.api.pages import error_page
 
     return error_page(request, status, code, message)
+
+
+async def handle_error(request: Request, exc: Exception) -> Response:
+    status, code, message = error_parts(exc)
+    if status == 401 and not is_api(request.url.path):
+        # a page needs a signed-in user: go and sign in, then come back
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    response = error_response(request, status, code, message)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None and is_api(request.url.path):
+        response.headers["Retry-After"] = str(retry_after)
+    return response

@@ -2,7 +2,8 @@
 
 An ASGI middleware, so an oversized body is refused while it arrives (by its
 ``Content-Length``, or once a chunked body passes the limit), before any route reads it.
-Answers are the service's one error shape: 414 ``query_too_long``, 413 ``body_too_large``.
+Answers are the service's one error shape: 414 ``query_too_long``, 413 ``body_too_large``
+(on a page path: the error page, with the same message and a way back).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.datastructures import Headers
+from starlette.requests import Request
 
-from search_service.api.errors import error_json
+from search_service.api.errors import error_response
 
 
 class BodyTooLarge(Exception):
@@ -29,8 +31,8 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         if len(scope.get("query_string", b"")) > self.max_query:
-            await error_json(414, "query_too_long",
-                             f"请求参数过长（最多 {self.max_query} 个字符）")(scope, receive, send)
+            await _refuse(scope, receive, send, 414, "query_too_long",
+                          f"请求参数过长（最多 {self.max_query} 个字符）")
             return
         length = Headers(scope=scope).get("content-length", "")
         if length.isdigit() and int(length) > self.max_body:
@@ -61,5 +63,9 @@ class RequestLimits:
             await self._too_large(scope, receive, send)
 
     async def _too_large(self, scope: dict, receive: Any, send: Any) -> None:
-        await error_json(413, "body_too_large", f"请求内容过大（最多 {self.max_body // 1024} KB）")(
-            scope, receive, send)
+        await _refuse(scope, receive, send, 413, "body_too_large",
+                      f"请求内容过大（最多 {self.max_body // 1024} KB）")
+
+
+async def _refuse(scope: dict, receive: Any, send: Any, status: int, code: str, message: str) -> None:
+    await error_response(Request(scope, receive), status, code, message)(scope, receive, send)

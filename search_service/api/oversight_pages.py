@@ -12,6 +12,7 @@ from search_service.api.deps import CurrentUser
 from search_service.api.oversight import (CheckId, ListName, Missing, Org, Overseer, Period,
                                           Within)
 from search_service.api.pages import templates
+from search_service.oversight.assessment import shown
 from search_service.oversight.charts import bar_chart, line_chart
 from search_service.oversight.followup import LISTS
 from search_service.oversight.spotcheck import ITEMS, RESULTS
@@ -49,7 +50,7 @@ def assessment_page(request: Request, user: CurrentUser, service: Overseer,
         values = [row["figures"][figure["key"]]["value"] for row in units]
         top = 1.0 if figure["rate"] else max([v or 0 for v in values] + [1])
         charts.append(bar_chart(figure["title"], [
-            (row["org"], value, _shown(value, figure["rate"]))
+            (row["org"], value, shown(value, figure["rate"]))
             for row, value in zip(units, values)], top))
     trend = report.get("trend", [])
     trend_chart = line_chart("月度趋势（资料齐全率、归档及时率）", [t["month"] for t in trend], [
@@ -57,17 +58,23 @@ def assessment_page(request: Request, user: CurrentUser, service: Overseer,
         ("归档及时率", [t["timeliness"] for t in trend])])
     return templates.TemplateResponse(request, "assessment.html", {
         "report": report, "charts": charts, "trend_chart": trend_chart, "org": org,
-        "period": period, "shown": _shown, "query": request.url.query})
+        "period": period, "shown": shown, "query": request.url.query,
+        "units": _pickable_units(service, user)})
 
 
 @router.get("/manage/spot-checks", response_class=HTMLResponse)
 def spot_checks_page(request: Request, user: CurrentUser, service: Overseer) -> HTMLResponse:
     checks = service.spot_checks(user)
-    tree = service.unit_tree()
     return templates.TemplateResponse(request, "spot_checks.html", {
         "checks": checks, "can_check": can_spot_check(user),
-        "units": tree.subtree(user.org) if user.org else
-        [u for root in tree.roots() for u in tree.subtree(root)]})
+        "units": _pickable_units(service, user)})
+
+
+def _pickable_units(service: Overseer, user: CurrentUser) -> list[str]:
+    """The units a picker offers ``user``: their unit and those below, in tree order."""
+    tree = service.unit_tree()
+    return tree.subtree(user.org) if user.org else [u for root in tree.roots()
+                                                    for u in tree.subtree(root)]
 
 
 @router.get("/manage/spot-checks/{check_id}", response_class=HTMLResponse)
@@ -77,8 +84,3 @@ def spot_check_page(request: Request, check_id: CheckId, user: CurrentUser, serv
         "check": service.spot_check(user, check_id), "results": RESULTS, "items": ITEMS,
         "can_check": can_spot_check(user)})
 
-
-def _shown(value: float | None, rate: bool) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 100:.1f}%" if rate else str(value)

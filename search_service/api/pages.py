@@ -21,15 +21,22 @@ from search_service.api.audit import FormFilters, events
 from search_service.api.deps import AccessControl, Auditor, CurrentUser, Reader
 from search_service.api.documents import DocId
 from search_service.api.params import SearchQuery
-from search_service.page_model import (FACET_TITLES, LinkBuilder, customers_in, facet_groups,
-                                       pages_around, reading_notices, suggestions,
+from search_service.page_model import (FACET_TITLES, LinkBuilder, customers_in, document_title,
+                                       facet_groups, pages_around, reading_notices, suggestions,
                                        understood_chips)
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=web.TEMPLATES_DIR)
 templates.env.globals["role_labels"] = {name: role.label for name, role in ROLES.items()}
 templates.env.filters["beijing"] = beijing
+templates.env.filters["doc_title"] = document_title
 AUDIT_PAGE_SIZE = 50
+
+
+@router.get("/favicon.ico")
+def favicon() -> RedirectResponse:
+    """Browsers ask for /favicon.ico whatever the page names: the page's icon."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 @router.get("/login", response_class=HTMLResponse)

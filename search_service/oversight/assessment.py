@@ -37,6 +37,9 @@ class Period:
         return min(self.end, today)
 
 
+NO_DATA = "无数据"
+
+
 def parse_period(text: str) -> Period:
     """``2024`` / ``2024Q3`` / ``2024-07`` → the period; QueryError otherwise."""
     match = _PERIOD.match(text.strip())
@@ -123,6 +126,14 @@ def assess(conn: Connection, rules: Rules, units: list[str] | None, period: Peri
             "end": period.end.isoformat(), "as_of": as_of.isoformat(),
             "figures": [f.__dict__ for f in shown],
             "rows": rows + [_row(TOTAL, total, shown)]}
+
+
+def shown(value: float | None, rate: bool) -> str:
+    """A figure as people read it: a percentage or a count; 无数据 for a period without
+    anything to count (not 0%)."""
+    if value is None:
+        return NO_DATA
+    return f"{value * 100:.1f}%" if rate else str(value)
 
 
 def _row(org: str, parts: dict[str, list[int]], shown: tuple[Figure, ...]) -> dict[str, Any]:

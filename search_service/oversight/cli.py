@@ -15,6 +15,7 @@ from typing import Any
 
 from indexer.errors import InputError
 from search_service.config import Settings
+from search_service.oversight.assessment import NO_DATA, shown
 from search_service.oversight.followup import LISTS
 from search_service.oversight.rules import load_rules
 from search_service.users import User
@@ -80,7 +81,7 @@ def format_lists(body: dict[str, Any], names: list[str]) -> str:
     lines = []
     overview = body.get("overview")
     if overview:
-        rate = f"{overview['rate'] * 100:.1f}%" if overview["rate"] is not None else "—"
+        rate = shown(overview["rate"], True)
         lines.append(f"客户 {overview['customers']} 户，资料齐全 {overview['complete']} 户"
                      f"（{rate}），不齐全 {overview['incomplete']} 户")
     for name in names:
@@ -103,7 +104,7 @@ def format_assessment(report: dict[str, Any]) -> str:
             if not figure["rate"]:
                 cells.append(str(value["value"]))
             elif value["value"] is None:
-                cells.append("—")
+                cells.append(NO_DATA)
             else:
                 cells.append(f"{value['value'] * 100:.1f}%（{value['numerator']}/"
                              f"{value['denominator']}）")

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from search_service.escaping import append_row
+from search_service.oversight.assessment import shown
 from search_service.oversight.followup import WorkList
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,4 +72,4 @@ def assessment_workbook(report: dict[str, Any]) -> bytes:
 def _shown(value: dict[str, Any], figure: dict[str, Any]) -> Any:
     if not figure["rate"]:
         return value["value"]
-    return "—" if value["value"] is None else f"{value['value'] * 100:.1f}%"
+    return shown(value["value"], True)

@@ -59,7 +59,7 @@ class Oversight:
         if not org:
             return readable
         wanted = tree.subtree(org)
-        if readable is not None and org not in readable:
+        if org not in tree or (readable is not None and org not in readable):
             self._log(user, action, DENIED, "out_of_scope", details={"org": org})
             raise NotFoundError(f"没有供电单位“{org}”，或不在您的权限范围内")
         return wanted

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -18,7 +19,7 @@ from pypdf import PasswordType, PdfReader
 from indexer.doctypes import lookup, match_keywords
 from indexer.sample_ofd import SUBFOLDER as OFD_FOLDER
 from indexer.sample_scans import SUBFOLDER as SCAN_FOLDER
-from indexer.sample import COMPANY, UNASSIGNED_FOLDER, SampleSummary, generate
+from indexer.sample import COMPANY, UNASSIGNED_FOLDER, SampleSummary, default_scans, generate
 
 PROJECT = Path(__file__).resolve().parents[2]
 CUSTOMERS = 20
@@ -85,7 +86,7 @@ def texts(documents: dict[str, Path]) -> dict[str, str]:
 
 def test_scans_start_with_the_demo_customer(archive: SampleSummary) -> None:
     scans = sorted(archive.root.glob(f"*/*/{SCAN_FOLDER}/*"))
-    assert archive.scans == len(scans) == max(1, CUSTOMERS // 15)
+    assert archive.scans == len(scans) == default_scans(CUSTOMERS)
     assert scans[0].parent.parent.name.startswith("3301234567_")
     assert scans[0].suffix in {".jpg", ".png", ".pdf", ".tif"}
 
@@ -231,15 +232,35 @@ def test_catalog_rows_point_at_existing_files(archive: SampleSummary) -> None:
     with (archive.root / "catalog.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert (archive.root / "catalog.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert rows[0] == CATALOG_HEADER
-    assert 0.1 * archive.documents <= len(rows) - 1 <= 0.5 * archive.documents
-    for path, number, category, title, day, archive_number, retention in rows[1:]:
+    assert rows[0] == CATALOG_HEADER + ["归档日期"]
+    described = [row for row in rows[1:] if row[1]]  # the others state only a 归档日期
+    assert 0.1 * archive.documents <= len(described) <= 0.5 * archive.documents
+    for path, number, category, title, day, archive_number, retention, _ in described:
         assert (archive.root / path).is_file() and "\\" not in path
         assert path.split("/")[1].startswith(number + "_")
         assert lookup(category) is not None and title
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", day)
         assert re.fullmatch(r"G017-YX·\d{4}-(Y|D30|D10)-[A-Z]{2}-\d{4}", archive_number)
         assert retention in {"永久", "30年", "10年"}
+
+
+def test_most_documents_are_filed_in_time_some_late(archive: SampleSummary) -> None:
+    with (archive.root / "catalog.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    delays = []
+    for row in rows:
+        assert (archive.root / row["文件路径"]).is_file()
+        made = FILE_NAME.match(row["文件路径"].rsplit("/", 1)[1])
+        if made and row["归档日期"]:
+            digits = made.group(2).replace("-", "")
+            formed = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+            delays.append((date.fromisoformat(row["归档日期"]) - formed).days)
+    assert delays and min(delays) >= 1
+    in_time = sum(d <= 30 for d in delays) / len(delays)
+    assert 0.8 <= in_time <= 0.95 and max(delays) > 30
+    dated = [p for p in archive.root.rglob("*_*.*") if p.parent.name != UNASSIGNED_FOLDER
+             and p.suffix != ".csv"]
+    assert len(delays) == len(dated)  # every filed document has its 归档日期
 
 
 def test_broken_files_exist_and_fail_as_intended(archive: SampleSummary) -> None:

@@ -37,6 +37,7 @@ def test_422_lists_every_bad_parameter(client):
     message = assert_error(client.get("/api/search", params={"page": "0", "sort": "x"}),
                            422, "invalid_parameter")
     assert "page" in message and "sort" in message and "relevance" in message
+    assert "'relevance'、'date_desc'、'date_asc'" in message and " or " not in message
 
 
 def test_unparseable_queries_are_400_or_answered(client):

@@ -185,7 +185,17 @@ def test_csv_export_opens_in_excel(log: AuditLog) -> None:
     assert rows[0][:5] == ["序号", "时间（北京时间）", "时间（UTC）", "用户", "角色"]
     assert rows[1][1] == beijing(rows[1][2]) and rows[1][2].endswith("Z")
     assert rows[1][3] == "zhangwei" and rows[1][6] == "检索" and rows[1][9] == "允许"
-    assert '"hits":3' in rows[1][14]
+    assert "检索词：=cmd|' /C calc'!A0" in rows[1][14]
+    assert rows[0][17] == "详情（原始 JSON，哈希所覆盖）" and '"hits":3' in rows[1][17]
+    assert rows[1][4] == "营业员"
+
+
+def test_csv_reasons_roles_and_details_read_in_chinese(log: AuditLog) -> None:
+    log.append(Event.by(CLERK, "document_view", outcome=DENIED, reason="out_of_scope",
+                        details={"loan": 7, "masked": True}))
+    row = list(csv.reader(io.StringIO("".join(log.export_csv())[1:])))[1]
+    assert (row[4], row[9], row[10]) == ("营业员", "拒绝", "超出可查阅范围")
+    assert row[14] == "借阅单：7；遮蔽：是"
 
 
 def test_csv_cells_cannot_start_a_formula(log: AuditLog) -> None:

@@ -85,3 +85,20 @@ def test_query_strings_are_bounded(app) -> None:
     assert response.status_code == 414
     assert response.json()["error"] == {"code": "query_too_long",
                                         "message": "请求参数过长（最多 600 个字符）"}
+
+
+def test_a_page_with_too_long_a_query_is_an_error_page(app) -> None:
+    response = TestClient(app).get("/", params={"q": "明远" * 200})
+    assert response.status_code == 414 and "text/html" in response.headers["content-type"]
+    assert "请求参数过长（最多 600 个字符）" in response.text and '{"error"' not in response.text
+    assert '<a href="/">返回检索首页</a>' in response.text
+
+
+def test_an_api_link_opened_in_the_browser_fails_as_a_page(app) -> None:
+    client = TestClient(app)
+    response = client.get("/api/search", params={"q": "明远" * 200},
+                          headers={"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"})
+    assert response.status_code == 414 and "text/html" in response.headers["content-type"]
+    assert "请求参数过长" in response.text and "返回检索首页" in response.text
+    assert client.get("/api/search", params={"q": "明远" * 200}).json()["error"]["code"] == \
+        "query_too_long"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from search_service.page_model import LinkBuilder, customers_in, pages_around, suggestions
+from search_service.page_model import (LinkBuilder, customers_in, document_title, pages_around,
+                                       suggestions)
 from search_service.search import SearchParams, SearchResult
 
 
@@ -87,3 +88,13 @@ def test_chips_show_the_names_and_account_read_and_only_filters_are_removable():
     notice, = reading_notices(result, links)
     assert notice.text == "已按“明远”检索（您输入的是“明园”）。" and notice.kind == "corrected"
     assert notice.url == "/?q=%22%E6%98%8E%E5%9B%AD%222023%E5%B9%B4%E4%BB%A5%E6%9D%A5%E5%90%88%E5%90%8C"
+
+
+def test_one_title_rule_the_catalogs_title_else_type_customer_and_date():
+    catalogued = {"title": "杭州明远纺织有限公司身份证明", "doc_type_name": "身份证明",
+                  "customer_name": "杭州明远纺织有限公司", "doc_date": "2008-11-14"}
+    assert document_title(catalogued) == "杭州明远纺织有限公司身份证明"
+    form = {**catalogued, "title": "用电检查工作单", "doc_type_name": "用电检查工作单"}
+    assert document_title(form) == "用电检查工作单 · 杭州明远纺织有限公司 · 2008-11-14"
+    assert document_title({"title": "", "doc_type_name": "", "customer_name": "",
+                           "doc_date": ""}) == "文件"

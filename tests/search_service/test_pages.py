@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.search_service.conftest import doc_id
 
@@ -70,3 +71,10 @@ def test_login_leads_back_to_a_page_of_this_site(client, target: str) -> None:
 
     page = client.get("/login", params={"next": target})
     assert f'data-next="{escape(target)}"' in page.text, target
+def test_the_page_has_a_favicon(client):
+    page = client.get("/")
+    assert 'rel="icon" type="image/svg+xml" href="' in page.text
+    anonymous = TestClient(client.app)
+    icon = anonymous.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.content.startswith(b"<svg")

@@ -21,6 +21,11 @@ async function call(method, path, body) {
   return data;
 }
 
+function failed(text) {  // an error reads differently from a success (.admin-message.error)
+  message.classList.add("error");
+  message.textContent = text;
+}
+
 function done(text) {
   sessionStorage.setItem("admin-message", text);
   window.location.reload();
@@ -57,7 +62,7 @@ document.getElementById("users").addEventListener("click", async (event) => {
     const text = await ACTIONS[button.dataset.action](row.dataset.name, row, button);
     if (text) done(text);
   } catch (error) {
-    message.textContent = error.message;
+    failed(error.message);
   }
 });
 
@@ -70,6 +75,6 @@ document.getElementById("create-user")?.addEventListener("submit", async (event)
     await call("POST", "/api/admin/users", body);
     done(`已创建用户 ${body.name}`);
   } catch (error) {
-    message.textContent = error.message;
+    failed(error.message);
   }
 });

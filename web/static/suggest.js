@@ -13,20 +13,22 @@
     input.setAttribute("aria-expanded", "false");
   }
   function choose(item) {
-    input.value = item.value;
     close();
+    if (item.href) { window.location.href = item.href; return; }  // a customer: their archive
+    input.value = item.value;
     input.form.submit();
   }
   function highlight(n) {
     active = n;
     Array.from(list.children).forEach((li, i) => li.setAttribute("aria-selected", i === n ? "true" : "false"));
   }
-  function row(kind, text, extra, value) {
-    return { kind: kind, text: text, extra: extra, value: value };
+  function row(kind, text, extra, value, href) {
+    return { kind: kind, text: text, extra: extra, value: value, href: href || "" };
   }
   function show(body) {
     items = [
-      ...body.customers.map(c => row("客户", c.name, c.account_no + " · " + c.org, c.name)),
+      ...body.customers.map(c => row("客户", c.name, c.account_no + " · " + c.org, c.name,
+                                    "/customers/" + encodeURIComponent(c.account_no))),
       ...body.units.map(u => row("单位", u, "", u)),
       ...body.doc_types.map(t => row("类别", t.name, t.code, t.name)),
     ];

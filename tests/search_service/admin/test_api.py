@@ -126,3 +126,17 @@ def test_the_page_lists_accounts_in_beijing_time(app: FastAPI, admin: TestClient
     assert page.status_code == 200
     assert "用户管理" in page.text and "wangwu" in page.text and "城西供电所" in page.text
     assert "创建时间（北京时间）" in page.text
+
+
+def test_units_must_exist(admin: TestClient) -> None:
+    unknown = admin.post("/api/admin/users", json={"name": "wangwu", "role": "clerk",
+                                                   "org": "城北供电所", "password": PASSWORD})
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["message"] == "没有供电单位“城北供电所”，请从单位列表中选择"
+    made = admin.post("/api/admin/users", json={"name": "wangwu", "role": "clerk",
+                                                "org": "城东供电所", "password": PASSWORD})
+    assert made.status_code == 201
+    moved = admin.put("/api/admin/users/wangwu/role", json={"role": "clerk", "org": "不存在"})
+    assert moved.status_code == 400 and "不存在" in moved.json()["error"]["message"]
+    page = admin.get("/admin").text
+    assert '<datalist id="units">' in page and '<option value="城东供电所">' in page

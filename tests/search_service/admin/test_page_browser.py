@@ -44,6 +44,7 @@ def test_the_administrators_manage_an_account_on_the_page(browser, server,  # no
     page.fill("#create-user input[name=password]", PASSWORD)
     page.click("#create-user button[type=submit]")
     expect(page.locator("#admin-message")).to_have_text("已创建用户 zhaoliu")
+    expect(page.locator("#admin-message")).not_to_have_class(re.compile(r"\berror\b"))
     expect(row(page, "zhaoliu")).to_contain_text("待授权")
     expect(row(page, "zhaoliu").locator("select[name=role]")).to_have_count(0)
     expect(page.locator("button[data-action=token]")).to_have_count(0)  # no minting for others
@@ -61,6 +62,7 @@ def test_the_administrators_manage_an_account_on_the_page(browser, server,  # no
     weak.locator("input[name=password]").fill("short")
     weak.locator("button[type=submit]").click()
     expect(page.locator("#admin-message")).to_contain_text("密码至少需要")
+    expect(page.locator("#admin-message")).to_have_class(re.compile(r"\berror\b"))  # not a success
     context.close()
 
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")

@@ -99,6 +99,7 @@ def test_refusal_needs_a_reason_and_is_shown_to_the_requester(room_app, users) -
 def test_bad_requests_are_refused_with_reasons(users) -> None:
     clerk = users["clerk_east"]
     for body, words in [(loan_body(days=6), "7 至 30"), (loan_body(days=31), "7 至 30"),
+                        (loan_body(days=400), "7 至 30"), (loan_body(days=0), "7 至 30"),
                         (loan_body(purpose="好奇"), "借阅目的"),
                         (loan_body(purpose="其他", purpose_text=""), "说明"),
                         (loan_body(accounts=[]), "至少"),
@@ -131,6 +132,9 @@ def test_renewal_is_approved_again_and_continues_the_loan(room_app, users) -> No
     clerk, archivist = users["clerk_east"], users["archivist_west"]
     first = clerk.post("/api/loans", json=loan_body()).json()
     archivist.post(f"/api/loans/{first['id']}/approve", json={})
+    for days in (3, 31, 400):  # the server enforces the period, not only the page's field
+        refused = clerk.post(f"/api/loans/{first['id']}/renew", json={"days": days})
+        assert refused.status_code == 400 and "7 至 30" in refused.json()["error"]["message"]
     renewal = clerk.post(f"/api/loans/{first['id']}/renew", json={"days": 10})
     assert renewal.status_code == 201 and renewal.json()["status"] == "pending"
     approved = archivist.post(f"/api/loans/{renewal.json()['id']}/approve", json={}).json()

@@ -171,3 +171,20 @@ def test_a_lists_page_exports_what_it_shows(city) -> None:
                     "%E5%9F%8E%E4%B8%9C%E4%BE%9B%E7%94%B5%E6%89%80")
     book = workbook(city.get(link.replace("&amp;", "&")).content)
     assert [r[0] for r in sheet_rows(book["合同到期与过期"])[1:]] == ["3302000003"]
+
+
+def test_a_period_without_data_says_so_not_zero(city) -> None:
+    page = city.get("/manage/assessment", params={"period": "2001Q1"})
+    assert page.status_code == 200
+    rates = [cell for cell in page.text.split('data-figure="timeliness">')[1:]]
+    assert rates and all(cell.startswith("无数据") for cell in rates)  # nothing filed: not 0%
+
+
+def test_units_are_picked_from_the_tree_and_unknown_ones_refused(city) -> None:
+    page = city.get("/manage/assessment").text
+    picker = page.split('<select name="org">', 1)[1].split("</select>", 1)[0]
+    assert '<option value="">全部</option>' in picker and '<option value="城东供电所">' in picker
+    refused = city.get("/manage/assessment", params={"org": "不存在供电所"})
+    assert refused.status_code == 404 and "没有供电单位“不存在供电所”" in refused.text
+    api = city.get("/api/oversight/assessment", params={"org": "不存在供电所"})
+    assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"

@@ -1,0 +1,28 @@
+"""The demo's figures look like an archive room's: the sample files most documents within the
+deadline, some late, some never (indexer.sample.add_filing_dates), so 归档及时率 and its trend
+are neither 0% nor 100%, and a period without data says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexer.sample import CITY_COMPANY
+from search_service.config import Settings
+from tests.search_service.conftest import signed_in
+
+
+def test_filing_timeliness_on_the_demo_is_realistic(demo_index: Path) -> None:
+    settings = Settings(index_dir=demo_index, archive_root=demo_index.parent / "sample-archive",
+                        demo=True)
+    client = signed_in(settings, "figures_archivist", "archivist", CITY_COMPANY)
+    report = client.get("/api/oversight/assessment", params={"period": "2024"}).json()
+    rows = {row["org"]: row["figures"]["timeliness"] for row in report["rows"]}
+    total = rows.pop("合计")
+    assert total["denominator"] > 100 and 0.7 <= total["value"] <= 0.95
+    assert all(0.4 <= figure["value"] <= 1.0 for figure in rows.values() if figure["denominator"] >= 20)
+    busy = [month for month in report["trend"] if month["filed"] >= 20]
+    assert busy and all(0.5 <= month["timeliness"] <= 1.0 for month in busy)
+    late = client.get("/api/oversight/lists/late", params={"period": "2024"}).json()
+    assert 0 < late["total"] < total["denominator"]
+    empty = client.get("/api/oversight/assessment", params={"period": "2001Q1"}).json()
+    assert {row["figures"]["timeliness"]["value"] for row in empty["rows"]} == {None}
