@@ -30,9 +30,9 @@ from whoosh.searching import Searcher
 
 from indexer.schema import MULTI_FACETS, build_schema
 from search_service.engines.base import EngineResult, SearchRequest
-from search_service.engines.whoosh_columns import ColumnCache
-from search_service.engines.whoosh_files import InPlaceStorage
-from search_service.engines.whoosh_search import search as run_search
+from search_service.engines.whoosh.columns import ColumnCache
+from search_service.engines.whoosh.files import InPlaceStorage
+from search_service.engines.whoosh.search import search as run_search
 from search_service.errors import UnavailableError
 
 STATE_FILE = "current.json"
