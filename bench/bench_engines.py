@@ -69,8 +69,8 @@ def fill_catalog(catalog: Catalog, count: int, on_batch: Callable[[int], None] =
 
     for n, doc in enumerate(documents(count)):
         masters.setdefault(str(doc["account_no"]), Customer(
-            str(doc["account_no"]), str(doc["customer_name"]), str(doc["customer_class"]), "",
-            "", str(doc["org"]), str(doc["address"]), "", ""))
+            str(doc["account_no"]), str(doc["customer_name"]), str(doc["customer_class"]),
+            str(doc["elec_type"]), str(doc["volt_level"]), str(doc["org"]), str(doc["address"]), "", ""))
         batch.append({**{k: doc[k] for k in RECORD_COLUMNS if k in doc}, "cataloged_at": now,
                       "updated_at": now, "batch": n // 5000 + 1, "extraction_version": 0})
         if len(batch) == 5000:
