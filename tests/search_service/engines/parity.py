@@ -7,12 +7,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from indexer.schema import FACET_FIELDS
 from search_service.engines.base import Scope, SearchEngine, SearchRequest
 from search_service.query.parse import plan_query
 from tests.search_service.conftest import doc_id
 from tests.searching import catalog_of
+
+# Service queries (``/api/search`` parameters) every engine must answer as Whoosh does.
+QUERIES = [
+    "q=明远", "q=3301000001", "q=mingyuan", "q=隐患&org=城东供电所",
+    "q=隐患&org=城东供电所&org=城西供电所&year=2023", "doc_type=JC03&sort=date_asc",
+    "q=电费&page=2&page_size=5&sort=date_desc", "q=未配备灭火器", "q=没有这个词组",
+    "date_from=2023-01-01&date_to=2023-12-31&customer_class=高压",
+]
+
+
+def comparable(body: dict[str, Any]) -> dict[str, Any]:
+    """A search answer without what may differ between engines: timing, scores, tie order."""
+    hits = sorted(({k: v for k, v in h.items() if k != "score"} for h in body["hits"]),
+                  key=lambda h: h["doc_id"])
+    return {**{k: v for k, v in body.items() if k not in ("took_ms", "hits")}, "hits": hits}
+
 
 MINGYUAN_NOTICE = "城东供电所/3301000001_杭州明远纺织有限公司/用电检查/隐患整改通知书_2023-05-20.pdf"
 
