@@ -101,3 +101,30 @@ def assert_account_first(reference: SearchEngine, other: SearchEngine, index_dir
     found, _, _ = answer(other, Case("3301000005"))
     ours = {d for d in hits if accounts[d] == "3301000005"}
     assert ours and set(found[:len(ours)]) == ours == set(hits[:len(ours)])
+
+
+def assert_api_alike(whoosh: Any, other: Any) -> None:
+    """Two signed-in clients (the service on Whoosh and on another engine) answer every one
+    of :data:`QUERIES` alike, and the user reads something in most of them."""
+    seen = 0
+    for query in QUERIES:
+        expected = whoosh.get(f"/api/search?{query}")
+        found = other.get(f"/api/search?{query}")
+        assert found.status_code == expected.status_code == 200, query
+        assert comparable(found.json()) == comparable(expected.json()), query
+        seen += found.json()["total"] > 0
+    assert seen >= len(QUERIES) // 2  # the comparison is not of empty answers
+
+
+def rebuilt(settings: Any, index_dir: Path) -> Any:
+    """``settings`` after rebuilding their engine from the catalog beside ``index_dir`` (as
+    ``archive-search reindex --engine …`` does)."""
+    from search_service.engines import open_engine
+    from search_service.engines.sync import rebuild
+
+    engine = open_engine(settings)
+    try:
+        rebuild(engine, catalog_of(index_dir))
+    finally:
+        engine.close()
+    return settings
