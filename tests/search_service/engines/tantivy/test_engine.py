@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,26 @@ def test_an_unknown_engine_name_is_refused_naming_the_choices(indexed, capsys) -
     _, ix = indexed
     assert main(["reindex", "--index", str(ix), "--engine", "lucene", "--quiet"]) == 2
     assert "whoosh、tantivy、manticore" in capsys.readouterr().err
+
+
+def test_searches_from_many_threads_while_another_engine_commits(indexed) -> None:  # noqa: ANN001
+    _, ix = indexed
+    reader, writer = TantivyEngine(tantivy_home(ix)), TantivyEngine(tantivy_home(ix))
+    request = SearchRequest(plan=plan_query("并发档案"), facets=("org",))
+
+    def search(_: int) -> tuple[int, int]:
+        found = reader.search(request)
+        return found.total, sum(found.facets["org"].values())
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            pending = [pool.submit(lambda: [search(i) for i in range(40)]) for _ in range(8)]
+            for n in range(1, 6):
+                writer.replace([{"doc_id": f"c{n}", "title": "并发档案", "org": "城东供电所"}])
+                writer.commit()
+            seen = [answer for future in pending for answer in future.result()]
+        assert all(total == counted and 0 <= total <= 5 for total, counted in seen)
+        assert reader.search(request).total == 5
+    finally:
+        reader.close()
+        writer.close()
