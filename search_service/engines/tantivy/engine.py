@@ -137,7 +137,11 @@ class TantivyEngine:
             else:
                 self.clear()  # missing or broken: rebuilt from the catalog
                 return self._writing()
-            self._writer = ix.writer(heap_size=self.heap_bytes)
+            try:
+                self._writer = ix.writer(heap_size=self.heap_bytes)
+            except ValueError as exc:  # tantivy's LockBusy: another writer holds the index
+                raise UnavailableError("索引正由另一个进程写入（例如正在运行的 archive-search "
+                                       "index），请稍后再试") from exc
         return self._writer
 
     def replace(self, records: Iterable[Mapping[str, Any]]) -> None:

@@ -20,6 +20,7 @@ from search_service.engines import open_engine, tantivy_home
 from search_service.engines.base import SearchRequest
 from search_service.engines.sync import catch_up
 from search_service.engines.tantivy import TantivyEngine
+from search_service.errors import UnavailableError
 from search_service.search import SearchParams, run_search
 from search_service.query.parse import plan_query
 from tests.factories import build_archive
@@ -192,3 +193,19 @@ def test_searches_from_many_threads_while_another_engine_commits(indexed) -> Non
     finally:
         reader.close()
         writer.close()
+
+
+def test_a_second_writer_is_told_the_index_is_busy(indexed) -> None:  # noqa: ANN001
+    _, ix = indexed
+    first, second = TantivyEngine(tantivy_home(ix)), TantivyEngine(tantivy_home(ix))
+    try:
+        first.replace([{"doc_id": "held", "title": "占用"}])
+        with pytest.raises(UnavailableError, match="另一个进程写入"):
+            second.replace([{"doc_id": "refused", "title": "等待"}])
+        first.commit()
+        second.replace([{"doc_id": "later", "title": "之后"}])  # free again after the commit
+        second.commit()
+        assert second.count() == 8
+    finally:
+        first.close()
+        second.close()
