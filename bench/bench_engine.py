@@ -60,8 +60,9 @@ def write_customers(root: Path, customers: Iterable[dict[str, str]]) -> None:
         out = csv.writer(fh)
         out.writerow(CUSTOMER_COLUMNS)
         for c in customers:
-            out.writerow([c["account_no"], c["customer_name"], c["customer_class"], "大工业",
-                          "10kV", c["org"], c["address"], "", ""])
+            out.writerow([c["account_no"], c["customer_name"], c["customer_class"],
+                          c.get("elec_type", "大工业"), c.get("volt_level", "10kV"), c["org"],
+                          c["address"], "", ""])
 
 
 def queries(customers: list[dict[str, str]], n: int = 100) -> list[tuple[str, str]]:

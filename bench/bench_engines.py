@@ -9,7 +9,7 @@ throughput of 8 and 32 threads searching at once. Manticore runs on ``--shards``
 searchd processes (Sphinx 2.2 from Debian unless Manticore is installed).
 
     .venv/bin/python bench/bench_engines.py [--docs 20000] [--queries 100] [--shards 2]
-        [--engines whoosh,manticore] [--seconds 10]
+        [--engines whoosh,tantivy,manticore] [--seconds 10]
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def fill_catalog(catalog: Catalog, count: int, on_batch: Callable[[int], None] =
 
     for n, doc in enumerate(documents(count)):
         masters.setdefault(str(doc["account_no"]), Customer(
-            str(doc["account_no"]), str(doc["customer_name"]), str(doc["customer_class"]), "",
-            "", str(doc["org"]), str(doc["address"]), "", ""))
+            str(doc["account_no"]), str(doc["customer_name"]), str(doc["customer_class"]),
+            str(doc["elec_type"]), str(doc["volt_level"]), str(doc["org"]), str(doc["address"]), "", ""))
         batch.append({**{k: doc[k] for k in RECORD_COLUMNS if k in doc}, "cataloged_at": now,
                       "updated_at": now, "batch": n // 5000 + 1, "extraction_version": 0})
         if len(batch) == 5000:
@@ -173,14 +173,24 @@ def status_mb(pid: int, field: str) -> float:
 
 
 @contextmanager
-def whoosh_engine(work: Path, shards: int) -> Iterator[tuple[SearchEngine, Callable[[], str]]]:
-    from search_service.engines.whoosh import WhooshEngine
+def embedded_engine(name: str, work: Path) -> Iterator[tuple[SearchEngine, Callable[[], str]]]:
+    """An embedded engine (``whoosh`` or ``tantivy``) with its index in ``work/name``."""
+    from search_service.config import Settings
+    from search_service.engines import open_engine
 
-    engine = WhooshEngine(work / "whoosh")
+    engine = open_engine(Settings(index_dir=work), name)
     try:
-        yield engine, lambda: f"disk {disk_mb(work / 'whoosh'):.0f} MB (in process)"
+        yield engine, lambda: f"disk {disk_mb(work / name):.0f} MB (in process)"
     finally:
         engine.close()
+
+
+def whoosh_engine(work: Path, shards: int) -> Any:
+    return embedded_engine("whoosh", work)
+
+
+def tantivy_engine(work: Path, shards: int) -> Any:
+    return embedded_engine("tantivy", work)
 
 
 @contextmanager
@@ -205,7 +215,7 @@ def manticore_engine(work: Path, shards: int
         stop_all(nodes)
 
 
-ENGINES = {"whoosh": whoosh_engine, "manticore": manticore_engine}
+ENGINES = {"whoosh": whoosh_engine, "tantivy": tantivy_engine, "manticore": manticore_engine}
 
 
 def bench(name: str, catalog: Catalog, mix: list[tuple[str, SearchRequest]], work: Path,
@@ -235,7 +245,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--shards", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--engines", default="whoosh,manticore")
+    parser.add_argument("--engines", default="whoosh,tantivy,manticore")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; {args.docs:,} documents, {args.queries} queries")

@@ -1,4 +1,4 @@
-"""Benchmark: both engines serving one generated archive over HTTP, at any size.
+"""Benchmark: the engines serving one generated archive over HTTP, at any size.
 
 The archive is written straight into the service's catalog (``--docs`` documents of
 bench_search's generator, about ten per customer, with their master data and
@@ -9,9 +9,10 @@ excluded), the service on that engine (one process; Manticore on ``--shards`` lo
 processes), 100 requests one by one as a 稽查员 (all 14 facets, snippets from the catalog,
 page of 20, one access-log record each: p50/p95 per kind), the same 100 from 8 and from 32
 concurrent users (requests/s), the service's peak memory, searchd's memory and the disk of
-each index. The corpus is kept in ``--corpus`` and reused by later runs of the same size.
+each index; for the embedded engines also the same queries straight to the engine in process
+(the floor: what is left is the service's own cost). The corpus is kept in ``--corpus`` and reused by later runs of the same size.
 
-    .venv/bin/python bench/bench_http.py --docs 100000 [--engines whoosh,manticore]
+    .venv/bin/python bench/bench_http.py --docs 100000 [--engines whoosh,tantivy,manticore]
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
@@ -59,7 +62,8 @@ def prepare(corpus: Path, count: int) -> None:
     masters = fill_catalog(Catalog.open(url), count, progress)
     write_customers(corpus / "archive", ({
         "account_no": c.account_no, "customer_name": c.name, "customer_class": c.customer_class,
-        "org": c.org, "address": c.address} for c in masters.values()))
+        "org": c.org, "address": c.address, "elec_type": c.elec_type,
+        "volt_level": c.volt_level} for c in masters.values()))
     (corpus / "ready").write_text(str(count))
 
 
@@ -91,6 +95,8 @@ def run_engine(name: str, corpus: Path, mix: list[tuple[str, str]], args: argpar
             facts["reindex_docs_per_s"] = reindex(name, corpus, index_dir, env, args.docs)
         facts.update(measure(HERE, corpus / "archive", index_dir, mix, args.concurrency, 1,
                              env=env, db_url=db_url(corpus)))
+        if name != "manticore":
+            facts["in_process"] = in_process(name, index_dir, mix)
         facts["index_disk_mb"] = disk_mb(data)
         if nodes:
             facts["searchd_rss_mb"] = sum(rss_mb(n.process.pid) for n in nodes if n.process)
@@ -100,6 +106,38 @@ def run_engine(name: str, corpus: Path, mix: list[tuple[str, str]], args: argpar
 
             stop_all(nodes)
     return facts
+
+
+def in_process(name: str, index_dir: Path, mix: list[tuple[str, str]]) -> dict[str, float]:
+    """The floor: the same queries straight to the engine in this process (the plan as
+    written, every facet, a page of 20; no HTTP, access log, catalog rows or snippets)."""
+    from indexer.schema import FACET_FIELDS
+    from search_service.config import Settings
+    from search_service.engines import open_engine
+    from search_service.engines.base import SearchRequest
+    from search_service.query.parse import plan_query
+
+    engine = open_engine(Settings(index_dir=index_dir), name)
+    asked = []
+    for kind, path in mix:
+        params = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+        filters = {"org": tuple(params["org"])} if "org" in params else {}
+        asked.append((kind, SearchRequest(plan=plan_query(params["q"][0]), filters=filters,
+                                          facets=FACET_FIELDS)))
+    try:
+        for _, request in asked[:len(KINDS)]:
+            engine.search(request)  # warm up
+        timed = []
+        for kind, request in asked:
+            began = time.perf_counter()
+            engine.search(request)
+            timed.append((kind, (time.perf_counter() - began) * 1000))
+    finally:
+        engine.close()
+    every = [ms for _, ms in timed]
+    return {"p50": statistics.median(every), "p95": statistics.quantiles(every, n=20)[18],
+            **{f"p50 {k}": statistics.median([ms for kind, ms in timed if kind == k])
+               for k in KINDS}}
 
 
 def reindex(name: str, corpus: Path, index_dir: Path, env: dict[str, str], docs: int) -> float:
@@ -129,6 +167,11 @@ def report(figures: dict[str, dict[str, object]], args: argparse.Namespace) -> N
         line(f"p50 / max {kind}", lambda f, k=kind: f"{f['kinds'][k]:.0f} / {f['kinds_max'][k]:.0f} ms")
     for users in args.concurrency:
         line(f"requests/s, {users} users", lambda f, u=users: f"{f['rates'][u]:.1f}")
+    line("engine alone, in process: p50 / p95", lambda f: "{p50:.1f} / {p95:.1f} ms".format(
+        **f["in_process"]) if "in_process" in f else "—")
+    for kind in KINDS:
+        line(f"engine alone p50 {kind}", lambda f, k=kind: f"{f['in_process'][f'p50 {k}']:.1f} ms"
+             if "in_process" in f else "—")
     line("service peak memory", lambda f: f"{f['service_peak_mb']:.0f} MB")
     line("searchd memory", lambda f: f"{f['searchd_rss_mb']:.0f} MB" if "searchd_rss_mb" in f else "—")
     line("index on disk", lambda f: f"{f['index_disk_mb']:.0f} MB")
@@ -139,7 +182,7 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--corpus", type=Path, default=None,
                         help="where the generated catalog is kept (default /tmp/bench-http-N)")
-    parser.add_argument("--engines", default="whoosh,manticore")
+    parser.add_argument("--engines", default="whoosh,tantivy,manticore")
     parser.add_argument("--shards", type=int, default=2)
     parser.add_argument("--reuse", action="store_true",
                         help="serve the index a previous run built (no reindex is timed)")

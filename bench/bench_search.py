@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 from whoosh import index as windex
@@ -25,7 +26,11 @@ from whoosh import sorting
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser
 
-from indexer.doctypes import DOC_TYPES
+from indexer.doctypes import DOC_TYPES, INSPECTION_CODES
+from indexer.sample import RETENTION, USAGE_WEIGHTS, VOLTAGE_WEIGHTS, cn_date
+from indexer.schema import (
+    TEXT_SOURCE_LAYER, TEXT_SOURCE_MIXED, TEXT_SOURCE_OCR, TEXT_SOURCE_OCR_LOW,
+)
 from indexer.records import doc_id_for
 from indexer.catalog.store import Catalog
 from search_service.db import default_url
@@ -45,6 +50,17 @@ HAZARDS = ["配电房未配备灭火器", "电缆沟积水", "变压器渗油", 
            "计量装置封印缺失", "安全工器具未定期试验"]
 
 
+# Every facet filled (the sample generator's proportions, as in indexer.sample).
+TEXT_SOURCES = {TEXT_SOURCE_LAYER: 70, TEXT_SOURCE_OCR: 20, TEXT_SOURCE_OCR_LOW: 5,
+                TEXT_SOURCE_MIXED: 5}
+FILE_TYPES = {"pdf": 70, "docx": 15, "jpg": 10, "xlsx": 5}
+HAZARD_STATUSES = ("未整改", "整改中", "已整改", "逾期")
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
 def customer(rng: random.Random, n: int) -> dict[str, str]:
     cls = rng.choice(CLASSES)
     if cls == "低压居民":
@@ -52,7 +68,25 @@ def customer(rng: random.Random, n: int) -> dict[str, str]:
     else:
         name = f"{rng.choice(CITIES)}{rng.choice(BRANDS)}{rng.choice(TRADES)}有限公司"
     return {"account_no": f"33{n:08d}", "customer_name": name, "org": rng.choice(ORGS),
-            "customer_class": cls, "address": f"{rng.choice(CITIES)}市{rng.choice(BRANDS)}路{n % 300}号"}
+            "customer_class": cls, "address": f"{rng.choice(CITIES)}市{rng.choice(BRANDS)}路{n % 300}号",
+            "elec_type": _weighted(rng, USAGE_WEIGHTS[cls]),
+            "volt_level": _weighted(rng, VOLTAGE_WEIGHTS[cls])}
+
+
+def facts(rng: random.Random, code: str, day: date) -> dict[str, str]:
+    """A document's facet values beside its type and customer: retention, file type, text
+    source, and for inspections whether a hazard was found, its status and deadline."""
+    found = {"retention": RETENTION.get(code) or RETENTION.get(code[:2], "10年"),
+             "file_type": _weighted(rng, FILE_TYPES),
+             "text_source": _weighted(rng, TEXT_SOURCES), "hazard_found": "", "hazard_status": "",
+             "rectify_deadline": ""}
+    if code in INSPECTION_CODES:
+        hazard = code == "JC03" or rng.random() < 0.5
+        found["hazard_found"] = "是" if hazard else "否"
+        if hazard:
+            found["hazard_status"] = rng.choice(HAZARD_STATUSES)
+            found["rectify_deadline"] = (day + timedelta(days=30)).isoformat()
+    return found
 
 
 def documents(count: int, seed: int = 7) -> Iterator[dict[str, object]]:
@@ -63,17 +97,21 @@ def documents(count: int, seed: int = 7) -> Iterator[dict[str, object]]:
         cust = customers[n % len(customers)]
         doc_type = rng.choice(DOC_TYPES)
         year = rng.randint(2016, 2025)
+        day = date(year, rng.randint(1, 12), rng.randint(1, 28))
         hazard = rng.choice(HAZARDS)
+        about = facts(rng, doc_type.code, day)
+        deadline = (f"整改期限：{cn_date(date.fromisoformat(about['rectify_deadline']))}\n"
+                    f"整改状态：{about['hazard_status']}\n" if about["hazard_status"] else "")
         text = (f"{doc_type.name}\n户号：{cust['account_no']}\n户名：{cust['customer_name']}\n"
-                f"用电地址：{cust['address']}\n日期：{year}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日\n"
+                f"用电地址：{cust['address']}\n日期：{cn_date(day)}\n" + deadline +
                 f"检查结果：发现安全隐患，{hazard}。变压器型号 S11-M-{rng.choice([315, 630, 1000])}/10。\n"
                 + "供电人与用电人就供用电事宜达成如下协议，电费按月结算，产权分界点以现场为准。" * rng.randint(1, 6))
-        path = f"{cust['org']}/{cust['account_no']}_{cust['customer_name']}/{doc_type.name}_{n}.pdf"
-        yield {"doc_id": doc_id_for(path), "path": path, "status": "ok", "file_type": "pdf",
+        path = f"{cust['org']}/{cust['account_no']}_{cust['customer_name']}/{doc_type.name}_{n}.{about['file_type']}"
+        yield {"doc_id": doc_id_for(path), "path": path, "status": "ok",
                "size": len(text) * 3, "mtime": 0, "sha256": f"{n:064x}", "pages": 1,
                "title": doc_type.name, "content": text, "doc_type": doc_type.code,
-               "doc_type_name": doc_type.name, "doc_date": f"{year}-01-01", "year": str(year),
-               **cust}
+               "doc_type_name": doc_type.name, "doc_date": day.isoformat(), "year": str(year),
+               **about, **cust}
 
 
 def query_mix(rng: random.Random, n: int, total_docs: int) -> list[tuple[str, SearchParams]]:

@@ -1,9 +1,9 @@
 """Benchmark: the Whoosh engine's search against Whoosh's own collector, one index, in process.
 
 Both answer the same ``SearchRequest``s (all 9 facets, page of 20) over the same index, so the
-ratio is the engine's alone (no HTTP, no snippets): ``whoosh_search`` (numpy facets, filters
+ratio is the engine's alone (no HTTP, no snippets): ``whoosh.search`` (numpy facets, filters
 and sorting, phrase checks on candidates, terms scored from arrays) against
-``whoosh_collector`` (the path the service used before). Every answer is checked equal.
+``whoosh.collector`` (the path the service used before). Every answer is checked equal.
 
     .venv/bin/python bench/bench_whoosh.py --index /tmp/b20/corpus/after/index [--rounds 5]
 """
@@ -18,7 +18,8 @@ from pathlib import Path
 
 from indexer.schema import FACET_FIELDS
 from search_service.config import Settings
-from search_service.engines import open_engine, whoosh_collector
+from search_service.engines import open_engine
+from search_service.engines.whoosh import collector as whoosh_collector
 from search_service.engines.base import SearchRequest
 from search_service.query.parse import plan_query
 

@@ -8,7 +8,7 @@ its relevant documents.
     # write the judged set (tests/search_service/query/judged_queries.json)
     .venv/bin/python bench/search_quality.py judge
     # build the sample archive + index, run every query, print the figures per kind
-    .venv/bin/python bench/search_quality.py run [--work DIR] [--json]
+    .venv/bin/python bench/search_quality.py run [--work DIR] [--json] [--engine tantivy]
 
 Figures before and after are in docs/search-quality.md; the test
 tests/search_service/query/test_quality.py fails when a kind drops below its recorded floor.
@@ -174,8 +174,9 @@ def build(work: Path) -> tuple[Path, Path]:
     return root, index
 
 
-def service_parts(root: Path, index: Path) -> tuple[Any, Any, Any]:
-    """The engine, catalog and query context the service searches ``index`` with."""
+def service_parts(root: Path, index: Path, engine: str = "whoosh") -> tuple[Any, Any, Any]:
+    """The engine, catalog and query context the service searches ``index`` with (an engine
+    other than Whoosh is rebuilt from the catalog first)."""
     from indexer.catalog.store import Catalog
     from indexer.customers import load_customers
     from search_service.config import Settings
@@ -190,15 +191,23 @@ def service_parts(root: Path, index: Path) -> tuple[Any, Any, Any]:
     lexicon, _ = Vocabulary().get(load_customers(root), units.parents,
                                   *([aliases] if aliases is not None else []))
     context = QueryContext(lexicon, **({"today": TODAY} if aliases is not None else {}))
-    return open_engine(Settings(index_dir=index)), Catalog.open(default_url(index)), context
+    catalog = Catalog.open(default_url(index))
+    searching = open_engine(Settings(index_dir=index), engine)
+    if engine != "whoosh":
+        from search_service.engines.derived import Derivation
+        from search_service.engines.sync import rebuild
+
+        rebuild(searching, catalog, derive=Derivation(catalog.engine, root))
+    return searching, catalog, context
 
 
-def evaluate(root: Path, index: Path, queries: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """success@1, success@3 and MRR per kind (and over all queries)."""
+def evaluate(root: Path, index: Path, queries: list[dict[str, Any]],
+             engine: str = "whoosh") -> dict[str, dict[str, float]]:
+    """success@1, success@3 and MRR per kind (and over all queries) on ``engine``."""
     from search_service.errors import QueryError
     from search_service.search import SearchParams, run_search
 
-    engine, catalog, context = service_parts(root, index)
+    engine, catalog, context = service_parts(root, index, engine)
     ranks: dict[str, list[int | None]] = defaultdict(list)
     for item in queries:
         loose = False
@@ -239,6 +248,7 @@ def main() -> None:
     parser.add_argument("action", choices=("judge", "run"))
     parser.add_argument("--work", type=Path, help="keeps the archive and index between runs")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--engine", default="whoosh", help="whoosh (default) or tantivy")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="search-quality-"))
     root, index = build(work)
@@ -247,7 +257,7 @@ def main() -> None:
         JUDGED.write_text(json.dumps(queries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"{len(queries)} judged queries written to {JUDGED}", file=sys.stderr)
         return
-    figures = evaluate(root, index, json.loads(JUDGED.read_text(encoding="utf-8")))
+    figures = evaluate(root, index, json.loads(JUDGED.read_text(encoding="utf-8")), args.engine)
     print(json.dumps(figures, ensure_ascii=False, indent=1) if args.json else table(figures))
 
 

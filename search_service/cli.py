@@ -171,7 +171,7 @@ def _add_reindex(commands: argparse._SubParsersAction) -> None:
                    cmd_reindex)
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--engine", default=None,
-                     help="检索引擎：whoosh 或 manticore（默认取 ARCHIVE_SEARCH_ENGINE，未设置则 whoosh）")
+                     help="检索引擎：whoosh、tantivy 或 manticore（默认取 ARCHIVE_SEARCH_ENGINE，未设置则 whoosh）")
     sub.add_argument("--quiet", action="store_true", help="不显示进度条")
     ops.add_db_option(sub)
 

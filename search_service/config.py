@@ -10,7 +10,8 @@
     ARCHIVE_SEARCH_SECRET   the service secret (>= 16 characters) keying the access log's hash
                             chain; required unless ARCHIVE_SEARCH_DEMO=1
     ARCHIVE_SEARCH_DEMO     1 for the demo: a fixed, publicly known secret is accepted
-    ARCHIVE_SEARCH_ENGINE   the search engine holding the index (default whoosh)
+    ARCHIVE_SEARCH_ENGINE   the search engine holding the index: whoosh (default), tantivy
+                            (embedded, for large archives) or manticore
     ARCHIVE_SEARCH_UNITS    the unit tree (units.csv; default: units.csv in the archive root)
     ARCHIVE_SEARCH_SESSION_IDLE_MINUTES   sign out after this long without use (default 30)
     ARCHIVE_SEARCH_MANTICORE_NODES  the searchd nodes of the manticore engine, one entry per

@@ -1,7 +1,8 @@
 """Search engines: projections of the document catalog behind one interface (``base``).
 
 :func:`open_engine` is the one place an engine is chosen, by the ``ARCHIVE_SEARCH_ENGINE``
-setting (``whoosh``, the embedded default; ``manticore``: searchd nodes named by
+setting (``whoosh``, the embedded default; ``tantivy``, embedded too, for larger
+archives; ``manticore``: searchd nodes named by
 ``ARCHIVE_SEARCH_MANTICORE_NODES``, see docs/manticore.md). Catalog rows become engine records in
 ``projection``; ``sync`` catches an engine up with the catalog or rebuilds it.
 """
@@ -17,12 +18,17 @@ if TYPE_CHECKING:
     from search_service.config import Settings
     from search_service.engines.base import SearchEngine
 
-ENGINES = ("whoosh", "manticore")
+ENGINES = ("whoosh", "tantivy", "manticore")
 
 
 def whoosh_home(index_dir: Path) -> Path:
     """Where the Whoosh engine keeps its builds, inside the index directory."""
     return index_dir / "whoosh"
+
+
+def tantivy_home(index_dir: Path) -> Path:
+    """Where the tantivy engine keeps its builds, inside the index directory."""
+    return index_dir / "tantivy"
 
 
 def open_engine(settings: "Settings", name: str | None = None) -> "SearchEngine":
@@ -32,6 +38,10 @@ def open_engine(settings: "Settings", name: str | None = None) -> "SearchEngine"
         from search_service.engines.whoosh import WhooshEngine
 
         return WhooshEngine(whoosh_home(settings.index_dir))
+    if chosen == "tantivy":
+        from search_service.engines.tantivy import TantivyEngine
+
+        return TantivyEngine(tantivy_home(settings.index_dir))
     if chosen == "manticore":
         from search_service.engines.manticore import ManticoreEngine
 

@@ -11,14 +11,13 @@ scope keys are attributes: filters and scope are attribute filters, facets ``FAC
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from indexer.analysis import token_text
-from indexer.pinyin import FullPinyinTokenizer, InitialsTokenizer
 from indexer.schema import FACET_FIELDS, MULTI_FACETS, STATUS_OK
+from search_service.engines.tokens import date_number, name_in_pinyin, values_of
 
 # Plan field -> RT field. Text fields are indexed from the record's field of the same name
 # (pinyin ones from the customer name), identifiers in their own key fields.
@@ -46,11 +45,6 @@ MULTI_KEY_ATTRS = tuple(f"{f}_key" for f in FILTER_FIELDS if f in MULTI_FACETS)
 FACET_KEYS_ATTR = "facet_keys"
 COLUMNS = ("id", *RT_FIELDS, *STRING_ATTRS, *KEY_ATTRS, DATE_ATTR, SCOPE_ATTR, BUILD_ATTR,
            FACET_KEYS_ATTR)
-
-# Between the alternative readings of a name in pinyin: never a query token, so no phrase
-# spans two readings.
-READING_BREAK = "zzzreadingbreak"
-_MAX_READINGS = 8
 
 
 def rt_id(doc_id: str, build: int = 0) -> int:
@@ -106,24 +100,10 @@ def encode_identifier(value: str) -> str:
     return spelled[:_HASHED_HEAD] + "v" + digest
 
 
-def date_number(value: str) -> int:
-    """``2023-05-01`` as 20230501; 0 for no date."""
-    digits = value.replace("-", "")
-    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
 
 
-def pinyin_text(tokenizer: Any, name: str) -> str:
-    """Every reading of ``name`` as a token sequence, the readings kept apart by a break."""
-    positions = tokenizer.positions(name)
-    readings = itertools.islice(itertools.product(*positions), _MAX_READINGS) if positions else []
-    return f" {READING_BREAK} ".join(" ".join(r) for r in readings)
 
 
-@lru_cache(maxsize=8192)
-def name_in_pinyin(name: str) -> tuple[str, str]:
-    """The name_pinyin and name_initials texts of a customer name (a customer's documents
-    share it, and pypinyin is the slowest step of projecting a record)."""
-    return pinyin_text(FullPinyinTokenizer(), name), pinyin_text(InitialsTokenizer(), name)
 
 
 def row(record: Mapping[str, Any], build: int = 0) -> tuple[Any, ...]:
@@ -150,12 +130,6 @@ def row(record: Mapping[str, Any], build: int = 0) -> tuple[Any, ...]:
 _shared_key = lru_cache(maxsize=1 << 16)(scope_key)
 
 
-def values_of(field: str, value: Any) -> list[str]:
-    """A record's non-empty values of ``field`` (a multi-valued one as a list or as its
-    space-separated string attribute)."""
-    if field in MULTI_FACETS:
-        return [str(v) for v in (value.split() if isinstance(value, str) else value or ()) if v]
-    return [str(value)] if value else []
 
 
 def _text_of(value: Any) -> str:

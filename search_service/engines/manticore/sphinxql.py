@@ -19,8 +19,9 @@ from indexer.schema import FACET_FIELDS, STATUS_OK
 from search_service.engines.base import SearchRequest
 from search_service.engines.manticore.projection import (
     BUILD_ATTR, DATE_ATTR, FACET_KEYS_ATTR, FIELD_WEIGHTS, FILTER_FIELDS, IDENTIFIER_FIELDS, SCOPE_ATTR, TEXT_FIELDS,
-    date_number, encode_identifier, key_attr, scope_key, values_of,
+    encode_identifier, key_attr, scope_key, values_of,
 )
+from search_service.engines.tokens import date_bounds, filter_values
 from search_service.errors import QueryError
 from search_service.query.plan import EXACT, PREFIX, Match, QueryPlan
 
@@ -112,22 +113,6 @@ def match_query(plan: QueryPlan) -> str:
     return core
 
 
-def _date_bounds(date_from: str, date_to: str) -> tuple[int, int] | None:
-    """``doc_date`` between the bounds (inclusive, compared as the strings Whoosh compares)."""
-    if not (date_from or date_to):
-        return None
-    low = date_number(_pad(date_from, "0")) if date_from else 1
-    high = date_number(_pad(date_to, "9")) if date_to else 99999999
-    if date_to and len(date_to.replace("-", "")) < 8:
-        high = date_number(_pad(date_to, "0")) - 1  # "2023" sorts before "2023-01-01"
-    if date_from and not low or date_to and not high:
-        raise QueryError("日期格式应为 YYYY-MM-DD")
-    return max(low, 1), high
-
-
-def _pad(value: str, digit: str) -> str:
-    digits = value.replace("-", "")
-    return digits + digit * (8 - len(digits)) if digits.isdigit() and len(digits) <= 8 else ""
 
 
 def where_clause(request: SearchRequest, match: str, build: int, skip: str | None = None) -> str:
@@ -136,15 +121,10 @@ def where_clause(request: SearchRequest, match: str, build: int, skip: str | Non
     parts = [f"MATCH({quote(match)})"] if match else []
     parts.append(f"{BUILD_ATTR} = {int(build)}")
     parts.append(f"status = {quote(STATUS_OK)}")
-    user = [(n, v) for n, v in request.filters.items() if n != skip]
-    for name, values in [*request.plan.filters.items(), *user]:
-        if not values:
-            continue
-        if name not in FILTER_FIELDS:
-            raise QueryError(f"不支持按“{name}”筛选")
+    for name, values in filter_values(request, FILTER_FIELDS, skip):
         keys = ", ".join(str(scope_key(name, v)) for v in values)
         parts.append(f"{key_attr(name)} IN ({keys})")
-    bounds = _date_bounds(request.date_from, request.date_to)
+    bounds = date_bounds(request.date_from, request.date_to)
     if bounds is not None:
         parts.append(f"{DATE_ATTR} BETWEEN {bounds[0]} AND {bounds[1]}")
     if request.account_no:

@@ -1,100 +1,25 @@
 """Parity: the Manticore engine and the Whoosh engine answer the same requests alike.
 
 The service's fixture archive is indexed once (Whoosh engine and catalog); the catalog is
-projected into a two-shard searchd cluster. For every case, both engines get the same
-SearchRequest and must find the same documents, the same exact total and the same facet
-counts; the order may differ only among hits with equal scores (for date sorts: the
-sequence of dates is the same).
+projected into a two-shard searchd cluster. Both engines answer every case of
+:mod:`tests.search_service.engines.parity` alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-
 import pytest
-from indexer.schema import FACET_FIELDS
-from search_service.engines import open_engine
-from search_service.engines.base import Scope, SearchEngine, SearchRequest
+from search_service.engines.base import SearchEngine
 from search_service.engines.manticore import ManticoreEngine
-from search_service.query.parse import plan_query
-from tests.search_service.conftest import IndexedArchive, doc_id
-from tests.searching import catalog_of
-
-MINGYUAN_NOTICE = "城东供电所/3301000001_杭州明远纺织有限公司/用电检查/隐患整改通知书_2023-05-20.pdf"
-
-
-@dataclass(frozen=True)
-class Case:
-    q: str = ""
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    scope: Scope = Scope()
-    date_from: str = ""
-    date_to: str = ""
-    account_no: str = ""
-    sort: str = "relevance"
-
-
-EAST = Scope(units=("城东供电所",))
-CASES = [
-    Case("明远"), Case("杭州明远"), Case("张三"), Case("3301000001"), Case("3301000005"),
-    Case("mingyuan"), Case("hzmy"), Case("zhangsan"), Case("安全隐患"), Case('"未配备灭火器"'),
-    Case('"灭火器 电缆沟"'), Case("灭火器 电缆沟"), Case("S11-M-630"), Case("纺织 有限公司"),
-    Case("隐患整改通知书"), Case("电费"), Case("没有这个词组"), Case(""),
-    Case("隐患", filters={"org": ("城东供电所",)}),
-    Case("隐患", filters={"org": ("城东供电所", "城西供电所"), "year": ("2023",)}),
-    Case("", filters={"doc_type": ("JC03",), "volt_level": ("10kV",)}),
-    Case("", filters={"customer_class": ("低压居民",)}, sort="date_asc"),
-    Case("电费", sort="date_desc"), Case("", sort="date_asc"),
-    Case("", date_from="2023-01-01", date_to="2023-12-31"),
-    Case("通知", date_from="2022-06-01"), Case("", date_to="2021-12-31"),
-    Case("", account_no="3301000007"), Case("电费", account_no="3301000007", sort="date_asc"),
-    Case("隐患", scope=EAST), Case("", scope=Scope(units=("城西供电所",))),
-    Case("", scope=Scope.nothing()), Case("纺织", scope=Scope(units=())),
-    Case("", scope=Scope(units=("城西供电所",), accounts=("3301000001",))),
-    Case("隐患", scope=Scope(units=(), doc_ids=(doc_id(MINGYUAN_NOTICE),))),
-    Case("", filters={"org": ("城东供电所",)}, scope=Scope(units=("城西供电所",),
-                                                        accounts=("3301000005",))),
-    # derived fields (engines.derived): a multi-valued facet, per-customer flags
-    Case("", filters={"missing_types": ("YK11",)}),
-    Case("", filters={"missing_types": ("YK11", "YK08"), "customer_class": ("高压",)}),
-    Case("合同", filters={"complete": ("不齐全",), "contract_state": ("无合同", "有效")}),
-    Case("", filters={"handover_status": ("未移交",), "hazard_overdue": ("否",)}),
-]
-
-
-@pytest.fixture(scope="module")
-def whoosh(indexed_archive: IndexedArchive) -> Iterator[SearchEngine]:
-    engine = open_engine(indexed_archive.settings())
-    yield engine
-    engine.close()
-
-
-@pytest.fixture(scope="module")
-def dates(indexed_archive: IndexedArchive) -> dict[str, str]:
-    catalog = catalog_of(indexed_archive.index_dir)
-    return {r["doc_id"]: r["doc_date"] for r in catalog.changed_since(0)}
-
-
-def answer(engine: SearchEngine, case: Case) -> tuple[list[str], int, dict]:
-    result = engine.search(SearchRequest(
-        plan=plan_query(case.q), filters=case.filters, date_from=case.date_from,
-        date_to=case.date_to, account_no=case.account_no, scope=case.scope,
-        facets=FACET_FIELDS, sort=case.sort, limit=100))
-    assert not result.partial
-    return [h.doc_id for h in result.hits], result.total, result.facets
+from tests.search_service.conftest import IndexedArchive
+from tests.search_service.engines.parity import (
+    CASES, Case, answer, assert_account_first, assert_same,
+)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: repr(c)[5:60])
 def test_same_hits_totals_and_facets(whoosh: SearchEngine, manticore_archive: ManticoreEngine,
                                      dates: dict[str, str], case: Case) -> None:
-    hits, total, facets = answer(whoosh, case)
-    found, found_total, found_facets = answer(manticore_archive, case)
-    assert set(found) == set(hits)
-    assert found_total == total
-    assert found_facets == facets
-    if case.sort != "relevance" or not case.q:
-        assert [dates[d] for d in found] == [dates[d] for d in hits]
+    assert_same(whoosh, manticore_archive, dates, case)
 
 
 def test_the_cases_are_not_trivial(whoosh: SearchEngine) -> None:
@@ -108,11 +33,5 @@ def test_the_cases_are_not_trivial(whoosh: SearchEngine) -> None:
 
 
 def test_a_full_account_number_ranks_that_customer_first_in_both(
-        whoosh: SearchEngine, manticore_archive: ManticoreEngine,
-        indexed_archive: IndexedArchive) -> None:
-    accounts = {r["doc_id"]: r["account_no"]
-                for r in catalog_of(indexed_archive.index_dir).changed_since(0)}
-    hits, _, _ = answer(whoosh, Case("3301000005"))
-    found, _, _ = answer(manticore_archive, Case("3301000005"))
-    ours = {d for d in hits if accounts[d] == "3301000005"}
-    assert set(found[:len(ours)]) == ours == set(hits[:len(ours)])
+        whoosh: SearchEngine, manticore_archive: ManticoreEngine, indexed_archive: IndexedArchive) -> None:
+    assert_account_first(whoosh, manticore_archive, indexed_archive.index_dir)

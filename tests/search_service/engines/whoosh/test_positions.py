@@ -8,7 +8,7 @@ import numpy as np
 
 from whoosh.formats import Positions
 
-from search_service.engines.whoosh_positions import decode_deltas
+from search_service.engines.whoosh.positions import decode_deltas
 
 
 def _expected(values: list[bytes]) -> tuple[list[int], list[int]]:

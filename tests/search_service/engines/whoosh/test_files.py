@@ -6,7 +6,7 @@ import pickle
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from search_service.engines.whoosh_files import InPlaceStorage
+from search_service.engines.whoosh.files import InPlaceStorage
 
 
 def test_ranges_read_seek_and_unpickle_like_the_file(tmp_path: Path) -> None:

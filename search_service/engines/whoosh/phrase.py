@@ -26,8 +26,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
 
-from search_service.engines.whoosh_positions import decode_deltas
-from search_service.engines.whoosh_terms import Scored, bm25, postings_arrays
+from search_service.engines.whoosh.positions import decode_deltas
+from search_service.engines.whoosh.terms import Scored, bm25, postings_arrays
 
 
 def tree_sum(values: Sequence[Any]) -> Any:

@@ -14,7 +14,7 @@ from whoosh.searching import Searcher
 
 from indexer.schema import MULTI_FACETS
 from search_service.engines.base import EngineHit, EngineResult, Scope, SearchRequest
-from search_service.engines.whoosh_query import plan_query
+from search_service.engines.whoosh.query import plan_query
 
 
 def scope_query(scope: Scope) -> wq.Query | None:

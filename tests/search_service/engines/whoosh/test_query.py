@@ -4,7 +4,7 @@ whether the fast engine evaluates it as arrays or Whoosh's collector steps throu
 from pathlib import Path
 
 from indexer.analysis import tokenize
-from search_service.engines import whoosh_collector
+from search_service.engines.whoosh import collector as whoosh_collector
 from search_service.engines.base import SearchRequest
 from search_service.engines.whoosh import WhooshEngine
 from search_service.query.plan import Clause, Match, QueryPlan

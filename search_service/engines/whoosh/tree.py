@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 from whoosh import matching
 
-from search_service.engines.whoosh_query import TIER, TieredMatcher
-from search_service.engines.whoosh_terms import Scored
+from search_service.engines.whoosh.query import TIER, TieredMatcher
+from search_service.engines.whoosh.terms import Scored
 
 # (present, scores) over the segment's documents
 Dense = tuple[np.ndarray, np.ndarray]

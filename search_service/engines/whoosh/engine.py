@@ -1,9 +1,8 @@
 """The Whoosh engine: the embedded default, a projection of the catalog kept in files.
 
-Layout under the engine's home (``<index_dir>/whoosh``): ``current.json`` names the build
-directory searches read and the last catalog batch it holds; each build is a Whoosh index of
-its own directory. A rebuild (:meth:`WhooshEngine.clear`, records, :meth:`commit`) writes a
-new build and swaps it in by replacing ``current.json`` atomically, so searches never see a
+Layout under the engine's home (``<index_dir>/whoosh``): :mod:`~search_service.engines.builds`;
+each build is a Whoosh index of its own directory. A rebuild (:meth:`WhooshEngine.clear`,
+records, :meth:`commit`) writes a new build and swaps it in, so searches never see a
 half-built index, and a deleted or corrupt index is simply rebuilt from the catalog.
 
 Searching needs no stored fields: every searcher works over column arrays cached per
@@ -13,12 +12,8 @@ or a swap changed the index.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import struct
 import threading
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,12 +25,12 @@ from whoosh.searching import Searcher
 
 from indexer.schema import MULTI_FACETS, build_schema
 from search_service.engines.base import EngineResult, SearchRequest
-from search_service.engines.whoosh_columns import ColumnCache
-from search_service.engines.whoosh_files import InPlaceStorage
-from search_service.engines.whoosh_search import search as run_search
+from search_service.engines.builds import Builds
+from search_service.engines.whoosh.columns import ColumnCache
+from search_service.engines.whoosh.files import InPlaceStorage
+from search_service.engines.whoosh.search import search as run_search
 from search_service.errors import UnavailableError
 
-STATE_FILE = "current.json"
 _BROKEN = (OSError, EOFError, ValueError, KeyError, struct.error, index.IndexError)
 
 
@@ -46,6 +41,7 @@ class WhooshEngine:
 
     def __init__(self, home: Path, limitmb: int = 256) -> None:
         self.home = home
+        self.builds = Builds(home)
         self.limitmb = limitmb
         self.columns = ColumnCache()
         self._lock = threading.Lock()
@@ -54,28 +50,15 @@ class WhooshEngine:
         self._writer: Any = None
         self._building: tuple[str, FileIndex] | None = None
 
-    # -- state ------------------------------------------------------------------------------
-
-    def _state(self) -> dict[str, Any]:
-        try:
-            return json.loads((self.home / STATE_FILE).read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    def _save_state(self, build: str, batch: int) -> None:
-        tmp = self.home / f".{STATE_FILE}.tmp"
-        tmp.write_text(json.dumps({"build": build, "applied_batch": batch,
-                                   "committed_at": time.time()}), "utf-8")
-        os.replace(tmp, self.home / STATE_FILE)
+    # -- state ---------------------------------------------------------------------------
 
     def applied_batch(self) -> int:
         if self._building is not None:
             return 0
-        return int(self._state().get("applied_batch", 0)) if self._readable() else 0
+        return self.builds.applied_batch() if self._readable() else 0
 
     def last_commit(self) -> float | None:
-        stamp = self._state().get("committed_at")
-        return float(stamp) if isinstance(stamp, (int, float)) else None
+        return self.builds.last_commit()
 
     def _readable(self) -> bool:
         """Whether the current build opens and reads (a corrupt one is rebuilt)."""
@@ -94,14 +77,14 @@ class WhooshEngine:
     def _index(self) -> FileIndex:
         """The current build, reopened when ``current.json`` changed (a swap)."""
         try:
-            info = (self.home / STATE_FILE).stat()
+            info = self.builds.state_file.stat()
         except OSError as exc:
             raise UnavailableError("检索服务暂不可用：索引尚未建立，请先运行 archive-search index "
                                    "或 archive-search reindex") from exc
         stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
         with self._lock:
             if self._opened is None or self._opened[0] != stamp:
-                build = self.home / str(self._state().get("build", ""))
+                build = self.builds.current()
                 try:
                     self._opened = (stamp, _open_index(build))
                 except _BROKEN as exc:
@@ -142,7 +125,7 @@ class WhooshEngine:
 
     def generation(self) -> str:
         with self.searcher() as searcher:
-            return f"{self._state().get('build', '')}:{searcher.reader().generation()}"
+            return f"{self.builds.state().get('build', '')}:{searcher.reader().generation()}"
 
     def close(self) -> None:
         held = getattr(self._local, "held", None)
@@ -185,10 +168,8 @@ class WhooshEngine:
         if self._writer is not None:
             self._writer.cancel()
             self._writer = None
-        self.home.mkdir(parents=True, exist_ok=True)
-        name = f"build-{time.time_ns()}"
-        (self.home / name).mkdir()
-        self._building = (name, index.create_in(str(self.home / name), build_schema()))
+        name, path = self.builds.new()
+        self._building = (name, index.create_in(str(path), build_schema()))
 
     def commit(self, batch: int | None = None) -> None:
         if self._writer is None and self._building is None and batch is None:
@@ -196,18 +177,8 @@ class WhooshEngine:
         writer = self._writing()
         writer.commit()
         self._writer = None
-        state = self._state()
-        applied = int(state.get("applied_batch", 0)) if self._building is None else 0
-        name = self._building[0] if self._building is not None else str(state["build"])
-        self._save_state(name, applied if batch is None else batch)
-        if self._building is not None:
-            self._building = None
-            self._remove_old_builds(keep=name)
-
-    def _remove_old_builds(self, keep: str) -> None:
-        for path in self.home.glob("build-*"):
-            if path.name != keep:
-                shutil.rmtree(path, ignore_errors=True)
+        self.builds.committed(self._building[0] if self._building else None, batch)
+        self._building = None
 
 
 def _open_index(build: Path) -> FileIndex:

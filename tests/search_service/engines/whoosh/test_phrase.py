@@ -14,7 +14,7 @@ from whoosh import query as wq
 from whoosh.fields import ID, TEXT, Schema
 
 from indexer.analysis import ChineseAnalyzer
-from search_service.engines.whoosh_phrase import (
+from search_service.engines.whoosh.phrase import (
     CheckedPhrase, distinct_sorted, positions_among, sorted_intersection)
 
 ALPHABET = "供用电变压器合同计量"  # few characters: every bigram is in many documents

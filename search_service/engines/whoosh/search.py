@@ -20,11 +20,11 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from search_service.engines.base import EngineHit, EngineResult, Scope, SearchRequest
-from search_service.engines.whoosh_columns import ColumnCache, SegmentColumns
-from search_service.engines.whoosh_phrase import CheckedPhrase
-from search_service.engines.whoosh_query import plan_query
-from search_service.engines.whoosh_terms import ArrayTerm
-from search_service.engines.whoosh_tree import evaluate
+from search_service.engines.whoosh.columns import ColumnCache, SegmentColumns
+from search_service.engines.whoosh.phrase import CheckedPhrase
+from search_service.engines.whoosh.query import plan_query
+from search_service.engines.whoosh.terms import ArrayTerm
+from search_service.engines.whoosh.tree import evaluate
 from search_service.query.plan import QueryPlan
 
 

@@ -1,0 +1,177 @@
+"""The tantivy engine: the catalog's searchable documents in an embedded tantivy index.
+
+Layout under the engine's home (``<index_dir>/tantivy``), as the Whoosh engine's
+(:mod:`~search_service.engines.builds`): each build is a tantivy index of its own directory. A commit is tantivy's (atomic:
+a killed run leaves the last commit searchable); a rebuild writes a new build and swaps it
+in by replacing ``current.json``. Searches notice a commit or a swap by the files' stamps
+and reload, so a running service sees another process's commits without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from search_service.engines.base import EngineHit, EngineResult, SearchRequest
+from search_service.engines.builds import Builds
+from search_service.engines.tantivy import facets
+from search_service.engines.tantivy.projection import DATE_FIELD, build_schema, document
+from search_service.engines.tantivy.query import search_query
+from search_service.errors import UnavailableError
+
+META_FILE = "meta.json"  # tantivy's record of a build's committed segments
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_mtime_ns, info.st_size
+
+
+class TantivyEngine:
+    """A tantivy index of the catalog's searchable documents (one writer, many readers)."""
+
+    name = "tantivy"
+
+    def __init__(self, home: Path, heap_bytes: int = 256_000_000) -> None:
+        self.home = home
+        self.builds = Builds(home)
+        self.heap_bytes = heap_bytes
+        self.schema = build_schema()
+        self._lock = threading.Lock()
+        self._opened: tuple[tuple, tuple, tantivy.Index] | None = None
+        self._writer: Any = None
+        self._building: tuple[str, tantivy.Index] | None = None
+
+    # -- state ---------------------------------------------------------------------------
+
+    def applied_batch(self) -> int:
+        if self._building is not None:
+            return 0
+        return self.builds.applied_batch() if self._readable() else 0
+
+    def last_commit(self) -> float | None:
+        return self.builds.last_commit()
+
+    def _readable(self) -> bool:
+        """Whether the current build opens and reads (a missing or corrupt one is rebuilt)."""
+        try:
+            self._index().searcher().num_docs  # noqa: B018 - reading is the check
+        except UnavailableError:
+            return False
+        return True
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _index(self) -> tantivy.Index:
+        """The current build, reopened after a swap and reloaded after a commit."""
+        try:
+            state = _stamp(self.builds.state_file)
+            build = self.builds.current()
+            meta = _stamp(build / META_FILE)
+        except OSError as exc:
+            raise UnavailableError("检索服务暂不可用：索引尚未建立，请先运行 archive-search index "
+                                   "或 archive-search reindex") from exc
+        with self._lock:
+            try:
+                if self._opened is None or self._opened[0] != state:
+                    self._opened = (state, meta, tantivy.Index.open(str(build)))
+                elif self._opened[1] != meta:
+                    self._opened[2].reload()
+                    self._opened = (state, meta, self._opened[2])
+            except ValueError as exc:
+                self._opened = None
+                raise UnavailableError(f"检索服务暂不可用：索引无法读取（{exc}），"
+                                       "请运行 archive-search reindex") from exc
+            return self._opened[2]
+
+    def search(self, request: SearchRequest) -> EngineResult:
+        searcher = self._index().searcher()
+        query = search_query(self.schema, request)
+        by_score = not request.plan.is_empty and request.sort == "relevance"
+        total, hits = 0, []
+        if query is not None:
+            total, hits = self._page(searcher, query, request, by_score)
+        counted = facets.counts(searcher, self.schema, request, query, total)
+        return EngineResult(total=total, hits=hits, facets=counted)
+
+    def _page(self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest,
+              by_score: bool) -> tuple[int, list[EngineHit]]:
+        """The exact total and the requested page of hits, by score or by date."""
+        order: dict[str, Any] = {}
+        if not by_score:
+            order = {"order_by_field": DATE_FIELD, "order": tantivy.Order.Asc
+                     if request.sort == "date_asc" else tantivy.Order.Desc}
+        found = searcher.search(query, max(request.limit, 1), count=True,
+                                offset=request.offset, **order)
+        hits = [EngineHit(searcher.doc(address).get_first("doc_id"),
+                          float(score) if by_score else None)
+                for score, address in found.hits[:request.limit]]
+        return found.count, hits
+
+    def count(self) -> int:
+        return self._index().searcher().num_docs
+
+    def generation(self) -> str:
+        self._index()
+        assert self._opened is not None
+        return f"{self.builds.state().get('build', '')}:{self._opened[1][1]}"
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.rollback()
+            self._writer = None
+        self._opened = None
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _writing(self) -> Any:
+        if self._writer is None:
+            if self._building is not None:
+                ix = self._building[1]
+            elif self._readable():
+                ix = self._index()
+            else:
+                self.clear()  # missing or broken: rebuilt from the catalog
+                return self._writing()
+            try:
+                self._writer = ix.writer(heap_size=self.heap_bytes)
+            except ValueError as exc:  # tantivy's LockBusy: another writer holds the index
+                raise UnavailableError("索引正由另一个进程写入（例如正在运行的 archive-search "
+                                       "index），请稍后再试") from exc
+        return self._writer
+
+    def replace(self, records: Iterable[Mapping[str, Any]]) -> None:
+        writer = self._writing()
+        fresh = self._building is not None  # a new build holds only what was added to it
+        for record in records:
+            if not fresh:
+                writer.delete_documents_by_term("doc_id", str(record["doc_id"]))
+            writer.add_document(document(record))
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        if self._building is not None:
+            return
+        writer = self._writing()
+        for doc_id in doc_ids:
+            writer.delete_documents_by_term("doc_id", doc_id)
+
+    def clear(self) -> None:
+        if self._writer is not None:
+            self._writer.rollback()
+            self._writer = None
+        name, path = self.builds.new()
+        self._building = (name, tantivy.Index(self.schema, path=str(path)))
+
+    def commit(self, batch: int | None = None) -> None:
+        if self._writer is None and self._building is None and batch is None:
+            return
+        writer = self._writing()
+        writer.commit()
+        writer.wait_merging_threads()  # releases the index's writer lock
+        self._writer = None
+        self.builds.committed(self._building[0] if self._building else None, batch)
+        self._building = None
