@@ -52,7 +52,7 @@ def test_every_search_example_finds_documents(demo_index: Path) -> None:
         if "--json" in line:
             found = json.loads(result.stdout)["total"]
         else:
-            match = re.match(r"共 (\d+) 条结果", result.stdout)
+            match = re.search(r"^共 (\d+) 条结果", result.stdout, re.MULTILINE)  # after the reading
             assert match, (line, result.stdout[:300])
             found = int(match.group(1))
         assert found > 0, line
