@@ -168,7 +168,8 @@ def build(work: Path) -> tuple[Path, Path]:
 
     root, index = work / "archive", work / "index"
     if not (root / "customers.csv").exists():
-        generate(root, customers=CUSTOMERS, seed=SEED, scans=0, ofd=0)  # judged: plan only
+        generate(root, customers=CUSTOMERS, seed=SEED, scans=0, ofd=0,
+                 expired=False)  # judged: the plan only
     if not index.exists():
         run_index(root, index, workers=1, progress=False)
     return root, index
