@@ -17,6 +17,8 @@ REASONS = {  # reason code -> why, as the auditor reads it
     "unknown_user": "用户名不存在", "bad_password": "密码错误", "disabled": "账户已停用",
     "locked": "账户已锁定", "locked_now": "密码错误，账户被锁定", "locked_until": "账户锁定中",
     "expired": "会话已过期", "revoked": "令牌已吊销",
+    "duty": "不属本人的管理职责（三员分立）", "self": "不能变更本人账户",
+    "lookup_limit": "个人号码查询超过每小时上限",
 }
 DETAIL_KEYS = {  # details key -> label
     "q": "检索词", "filters": "筛选", "date_from": "起始日期", "date_to": "截止日期",
@@ -31,7 +33,11 @@ DETAIL_KEYS = {  # details key -> label
     "ok": "结果正常", "checked": "已校验", "message": "说明", "purpose": "借阅目的",
     "days": "天数", "doc_ids": "档案编号", "original": "原件", "paper": "实体档案",
     "period": "期间", "counts": "条数", "within": "天内到期", "missing": "缺少的档案类别",
+    "from": "原角色与单位", "to": "新角色与单位", "token_id": "令牌编号",
+    "token_issued_by": "令牌签发人", "client_request_id": "客户端请求编号", "numbers": "号码",
+    "lookup": "本小时第几次查询", "limit": "每小时上限",
 }
+ROLE_KEYS = frozenset({"role", "from", "to"})  # details whose values name roles
 VALUES = {  # machine values that name a report or list (search_service/oversight) -> label
     "overview": "档案管理总览", "assessment": "单位考核", "incomplete": "资料不齐全的客户",
     "hazards": "隐患逾期未整改", "contracts": "合同到期与过期", "inspections": "周期检查逾期",
@@ -48,9 +54,18 @@ def details_text(details: Any) -> str:
     """``{"q": "明远", "total": 3}`` → ``检索词：明远；结果数：3`` (empty values left out)."""
     if isinstance(details, str):
         details = json.loads(details) if details else {}
-    parts = [f"{DETAIL_KEYS.get(key, key)}：{_value(value)}" for key, value in details.items()
-             if value not in ("", None, [], {})]
+    parts = [f"{DETAIL_KEYS.get(key, key)}：{_roles(value) if key in ROLE_KEYS else _value(value)}"
+             for key, value in details.items() if value not in ("", None, [], {})]
     return "；".join(parts)
+
+
+def _roles(value: Any) -> str:
+    """A role code (or a [role, unit] pair) with the role as its label (clerk → 营业员)."""
+    from search_service.policy import role_label
+
+    if isinstance(value, (list, tuple)):
+        return "、".join(_roles(v) for v in value if v not in ("", None))
+    return role_label(value) if isinstance(value, str) else _value(value)
 
 
 def _value(value: Any) -> str:

@@ -36,8 +36,7 @@ def test_the_shipped_list_is_read() -> None:
 
 def test_an_administrator_cannot_set_a_common_password(indexed_archive) -> None:
     admin = signed_in(indexed_archive.settings(), "pw-admin", "admin", "")
-    refused = admin.post("/api/admin/users", json={"name": "pw-clerk", "role": "clerk",
-                                                   "org": "城东供电所",
-                                                   "password": "Password@123"})
+    refused = admin.post("/api/admin/users", json={"name": "pw-clerk", "role": "pending",
+                                                   "org": "", "password": "Password@123"})
     assert refused.status_code == 400, refused.text
     assert "过于常见" in refused.json()["error"]["message"]
