@@ -18,7 +18,7 @@ REASONS = {  # reason code -> why, as the auditor reads it
     "locked": "账户已锁定", "locked_now": "密码错误，账户被锁定", "locked_until": "账户锁定中",
     "expired": "会话已过期", "revoked": "令牌已吊销",
     "duty": "不属本人的管理职责（三员分立）", "self": "不能变更本人账户",
-    "lookup_limit": "个人号码查询超过每小时上限",
+    "lookup_limit": "个人号码查询超过每小时上限", "rate_limited": "该地址登录失败次数过多",
 }
 DETAIL_KEYS = {  # details key -> label
     "q": "检索词", "filters": "筛选", "date_from": "起始日期", "date_to": "截止日期",
@@ -35,7 +35,7 @@ DETAIL_KEYS = {  # details key -> label
     "period": "期间", "counts": "条数", "within": "天内到期", "missing": "缺少的档案类别",
     "from": "原角色与单位", "to": "新角色与单位", "token_id": "令牌编号",
     "token_issued_by": "令牌签发人", "client_request_id": "客户端请求编号", "numbers": "号码",
-    "lookup": "本小时第几次查询", "limit": "每小时上限",
+    "lookup": "本小时第几次查询", "limit": "每小时上限", "failures": "连续失败次数",
 }
 ROLE_KEYS = frozenset({"role", "from", "to"})  # details whose values name roles
 VALUES = {  # machine values that name a report or list (search_service/oversight) -> label
