@@ -103,3 +103,10 @@ def test_the_audit_administrator_reads_what_the_administrators_did(app: FastAPI)
     assert seen == [("root", "admin", "user_create", "allowed", "zhaoliu"),
                     ("sec", "secadmin", "user_role", "allowed", "zhaoliu"),
                     ("sec", "secadmin", "user_role", "denied", "sec")]
+
+
+def test_the_administrators_pages_offer_no_archive_search(app: FastAPI) -> None:
+    for role in ("admin", "secadmin"):
+        page = signed_in(app, f"nav-{role}", role, "").get("/admin").text
+        assert 'name="q"' not in page and 'href="/loans"' not in page, role
+        assert 'href="/admin"' in page, role
