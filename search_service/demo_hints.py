@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from indexer.catalog.tables import documents
 from indexer.schema import STATUS_OK
-from search_service.policy import (Units, can_keep_archive_room, can_manage_users,
-                                   can_read_archives, can_read_audit, can_spot_check,
-                                   readable_units, role_label)
+from search_service.policy import (Units, can_assign_roles, can_keep_archive_room,
+                                   can_manage_accounts, can_read_archives, can_read_audit,
+                                   can_spot_check, readable_units, role_label)
 from search_service.query.lexicon import brand_of
 from search_service.users import User
 
@@ -37,8 +37,10 @@ def demo_hints(catalog_engine: Any, units: Units, users: list[User]) -> list[str
             lines.append(f"{label}：打开“档案管理”的单位考核，再到“抽查”抽取一批档案逐项检查")
         elif can_read_audit(user):
             lines.append(f"{label}：打开“访问日志”，查看上面这些检索和查阅留下的记录")
-        elif can_manage_users(user):
-            lines.append(f"{label}：打开“用户管理”，新建一个营业员账户")
+        elif can_manage_accounts(user):
+            lines.append(f"{label}：打开“用户管理”，新建一个账户（待安全管理员授权）")
+        elif can_assign_roles(user):
+            lines.append(f"{label}：打开“用户管理”，把系统管理员新建的账户设为营业员并指定供电所")
     return lines
 
 

@@ -50,3 +50,6 @@ def test_every_account_gets_a_hint(demo_index: Path) -> None:
     hints = output.split("登录后可以试试：", 1)[1]
     for name in passwords:
         assert f"（{name}）：" in hints, name
+    # each administrator is sent to what their own duty may do (三员分立)
+    assert "（admin）：打开“用户管理”，新建一个账户" in hints
+    assert "（secadmin）：打开“用户管理”，把系统管理员新建的账户设为营业员" in hints
