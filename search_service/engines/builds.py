@@ -67,3 +67,72 @@ class Builds:
             for path in self.home.glob("build-*"):
                 if path.name != building:
                     shutil.rmtree(path, ignore_errors=True)
+
+
+class BuildWriter:
+    """The writing half shared by the embedded engines: one writer at a time, into the
+    current build or a new one (a rebuild, or a missing or broken index), each commit
+    recorded in :class:`Builds`. An engine supplies how to open, make, cancel and commit."""
+
+    builds: Builds
+    _writer: Any
+    _building: tuple[str, Any] | None
+
+    def _readable(self) -> bool:
+        """Whether the current build opens and reads."""
+        raise NotImplementedError
+
+    def _index(self) -> Any:
+        """The current build, open."""
+        raise NotImplementedError
+
+    def _new_index(self, path: Path) -> Any:
+        """An empty index of the engine's schema in ``path``."""
+        raise NotImplementedError
+
+    def _open_writer(self, ix: Any) -> Any:
+        raise NotImplementedError
+
+    def _cancel_writer(self, writer: Any) -> None:
+        raise NotImplementedError
+
+    def _commit_writer(self, writer: Any) -> None:
+        raise NotImplementedError
+
+    def applied_batch(self) -> int:
+        if self._building is not None:
+            return 0
+        return self.builds.applied_batch() if self._readable() else 0
+
+    def last_commit(self) -> float | None:
+        return self.builds.last_commit()
+
+    def _writing(self) -> Any:
+        if self._writer is None:
+            if self._building is not None:
+                ix = self._building[1]
+            elif self._readable():
+                ix = self._index()
+            else:
+                self.clear()  # missing or broken: rebuilt from the catalog
+                return self._writing()
+            self._writer = self._open_writer(ix)
+        return self._writer
+
+    def _discard_writer(self) -> None:
+        if self._writer is not None:
+            self._cancel_writer(self._writer)
+            self._writer = None
+
+    def clear(self) -> None:
+        self._discard_writer()
+        name, path = self.builds.new()
+        self._building = (name, self._new_index(path))
+
+    def commit(self, batch: int | None = None) -> None:
+        if self._writer is None and self._building is None and batch is None:
+            return
+        self._commit_writer(self._writing())
+        self._writer = None
+        self.builds.committed(self._building[0] if self._building else None, batch)
+        self._building = None

@@ -17,7 +17,7 @@ from typing import Any
 import tantivy
 
 from search_service.engines.base import EngineHit, EngineResult, SearchRequest
-from search_service.engines.builds import Builds
+from search_service.engines.builds import Builds, BuildWriter
 from search_service.engines.tantivy import facets
 from search_service.engines.tantivy.projection import DATE_FIELD, build_schema, document
 from search_service.engines.tantivy.query import search_query
@@ -31,7 +31,7 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return info.st_ino, info.st_mtime_ns, info.st_size
 
 
-class TantivyEngine:
+class TantivyEngine(BuildWriter):
     """A tantivy index of the catalog's searchable documents (one writer, many readers)."""
 
     name = "tantivy"
@@ -47,14 +47,6 @@ class TantivyEngine:
         self._building: tuple[str, tantivy.Index] | None = None
 
     # -- state ---------------------------------------------------------------------------
-
-    def applied_batch(self) -> int:
-        if self._building is not None:
-            return 0
-        return self.builds.applied_batch() if self._readable() else 0
-
-    def last_commit(self) -> float | None:
-        return self.builds.last_commit()
 
     def _readable(self) -> bool:
         """Whether the current build opens and reads (a missing or corrupt one is rebuilt)."""
@@ -121,28 +113,27 @@ class TantivyEngine:
         return f"{self.builds.state().get('build', '')}:{self._opened[1][1]}"
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.rollback()
-            self._writer = None
+        self._discard_writer()
         self._opened = None
 
-    # -- writing ----------------------------------------------------------------------------
+    # -- writing (the lifecycle is BuildWriter's) ------------------------------------------
 
-    def _writing(self) -> Any:
-        if self._writer is None:
-            if self._building is not None:
-                ix = self._building[1]
-            elif self._readable():
-                ix = self._index()
-            else:
-                self.clear()  # missing or broken: rebuilt from the catalog
-                return self._writing()
-            try:
-                self._writer = ix.writer(heap_size=self.heap_bytes)
-            except ValueError as exc:  # tantivy's LockBusy: another writer holds the index
-                raise UnavailableError("索引正由另一个进程写入（例如正在运行的 archive-search "
-                                       "index），请稍后再试") from exc
-        return self._writer
+    def _new_index(self, path: Path) -> tantivy.Index:
+        return tantivy.Index(self.schema, path=str(path))
+
+    def _open_writer(self, ix: tantivy.Index) -> Any:
+        try:
+            return ix.writer(heap_size=self.heap_bytes)
+        except ValueError as exc:  # tantivy's LockBusy: another writer holds the index
+            raise UnavailableError("索引正由另一个进程写入（例如正在运行的 archive-search "
+                                   "index），请稍后再试") from exc
+
+    def _cancel_writer(self, writer: Any) -> None:
+        writer.rollback()
+
+    def _commit_writer(self, writer: Any) -> None:
+        writer.commit()
+        writer.wait_merging_threads()  # releases the index's writer lock
 
     def replace(self, records: Iterable[Mapping[str, Any]]) -> None:
         writer = self._writing()
@@ -158,20 +149,3 @@ class TantivyEngine:
         writer = self._writing()
         for doc_id in doc_ids:
             writer.delete_documents_by_term("doc_id", doc_id)
-
-    def clear(self) -> None:
-        if self._writer is not None:
-            self._writer.rollback()
-            self._writer = None
-        name, path = self.builds.new()
-        self._building = (name, tantivy.Index(self.schema, path=str(path)))
-
-    def commit(self, batch: int | None = None) -> None:
-        if self._writer is None and self._building is None and batch is None:
-            return
-        writer = self._writing()
-        writer.commit()
-        writer.wait_merging_threads()  # releases the index's writer lock
-        self._writer = None
-        self.builds.committed(self._building[0] if self._building else None, batch)
-        self._building = None

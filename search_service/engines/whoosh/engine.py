@@ -25,7 +25,7 @@ from whoosh.searching import Searcher
 
 from indexer.schema import MULTI_FACETS, build_schema
 from search_service.engines.base import EngineResult, SearchRequest
-from search_service.engines.builds import Builds
+from search_service.engines.builds import Builds, BuildWriter
 from search_service.engines.whoosh.columns import ColumnCache
 from search_service.engines.whoosh.files import InPlaceStorage
 from search_service.engines.whoosh.search import search as run_search
@@ -34,7 +34,7 @@ from search_service.errors import UnavailableError
 _BROKEN = (OSError, EOFError, ValueError, KeyError, struct.error, index.IndexError)
 
 
-class WhooshEngine:
+class WhooshEngine(BuildWriter):
     """A Whoosh index of the catalog's searchable documents (one writer, many readers)."""
 
     name = "whoosh"
@@ -51,14 +51,6 @@ class WhooshEngine:
         self._building: tuple[str, FileIndex] | None = None
 
     # -- state ---------------------------------------------------------------------------
-
-    def applied_batch(self) -> int:
-        if self._building is not None:
-            return 0
-        return self.builds.applied_batch() if self._readable() else 0
-
-    def last_commit(self) -> float | None:
-        return self.builds.last_commit()
 
     def _readable(self) -> bool:
         """Whether the current build opens and reads (a corrupt one is rebuilt)."""
@@ -132,23 +124,21 @@ class WhooshEngine:
         if held is not None:
             held[1].close()
             self._local.held = None
-        if self._writer is not None:
-            self._writer.cancel()
-            self._writer = None
+        self._discard_writer()
 
-    # -- writing ----------------------------------------------------------------------------
+    # -- writing (the lifecycle is BuildWriter's) ------------------------------------------
 
-    def _writing(self) -> Any:
-        if self._writer is None:
-            if self._building is not None:
-                ix = self._building[1]
-            elif self._readable():
-                ix = self._index()
-            else:
-                self.clear()  # missing or broken: rebuilt from the catalog
-                return self._writing()
-            self._writer = ix.writer(limitmb=self.limitmb)
-        return self._writer
+    def _new_index(self, path: Path) -> FileIndex:
+        return index.create_in(str(path), build_schema())
+
+    def _open_writer(self, ix: FileIndex) -> Any:
+        return ix.writer(limitmb=self.limitmb)
+
+    def _cancel_writer(self, writer: Any) -> None:
+        writer.cancel()
+
+    def _commit_writer(self, writer: Any) -> None:
+        writer.commit()
 
     def replace(self, records: Iterable[Mapping[str, Any]]) -> None:
         writer = self._writing()
@@ -163,22 +153,6 @@ class WhooshEngine:
         writer = self._writing()
         for doc_id in doc_ids:
             writer.delete_by_term("doc_id", doc_id)
-
-    def clear(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-            self._writer = None
-        name, path = self.builds.new()
-        self._building = (name, index.create_in(str(path), build_schema()))
-
-    def commit(self, batch: int | None = None) -> None:
-        if self._writer is None and self._building is None and batch is None:
-            return
-        writer = self._writing()
-        writer.commit()
-        self._writer = None
-        self.builds.committed(self._building[0] if self._building else None, batch)
-        self._building = None
 
 
 def _open_index(build: Path) -> FileIndex:
