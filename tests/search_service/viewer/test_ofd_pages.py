@@ -16,7 +16,7 @@ from search_service.audit import Filters
 from tests.factories import write_customers
 from tests.ofd_files import ofd_file
 from tests.scans import page_image
-from tests.search_service.conftest import IndexedArchive, doc_id, signed_in
+from tests.search_service.conftest import IndexedArchive, doc_id
 
 PHONE, ID_NUMBER = "13812345678", "330102198502023456"
 UNIT = "城东供电所"
@@ -40,16 +40,6 @@ def app(tmp_path_factory: pytest.TempPathFactory):
     scan.save(out, "PNG")
     ofd_file(root / SCAN_PATH, [out.getvalue()], size=(210, 98))
     return create_app(IndexedArchive.build(root, base / "index").settings())
-
-
-@pytest.fixture(scope="module")
-def clerk(app):
-    return signed_in(app, "clerk_east", "clerk", UNIT)
-
-
-@pytest.fixture(scope="module")
-def archivist(app):
-    return signed_in(app, "archivist_east", "archivist", UNIT)
 
 
 def page(client, path: str) -> Image.Image:  # noqa: ANN001

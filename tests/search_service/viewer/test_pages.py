@@ -18,7 +18,7 @@ from indexer.sample_scans import cjk_font_path
 from search_service.app import create_app
 from search_service.audit import Filters
 from tests.factories import write_customers
-from tests.search_service.conftest import IndexedArchive, doc_id, signed_in
+from tests.search_service.conftest import IndexedArchive, doc_id
 
 PHONE, ID_NUMBER = "13812345678", "330102198502023456"
 UNIT = "城东供电所"
@@ -73,16 +73,6 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> IndexedArchive:
 @pytest.fixture(scope="module")
 def app(archive):
     return create_app(archive.settings())
-
-
-@pytest.fixture(scope="module")
-def clerk(app):
-    return signed_in(app, "clerk_east", "clerk", UNIT)
-
-
-@pytest.fixture(scope="module")
-def archivist(app):
-    return signed_in(app, "archivist_east", "archivist", UNIT)
 
 
 def png(response) -> Image.Image:
