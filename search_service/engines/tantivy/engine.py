@@ -4,11 +4,14 @@ Layout under the engine's home (``<index_dir>/tantivy``), as the Whoosh engine's
 (:mod:`~search_service.engines.builds`): each build is a tantivy index of its own directory. A commit is tantivy's (atomic:
 a killed run leaves the last commit searchable); a rebuild writes a new build and swaps it
 in by replacing ``current.json``. Searches notice a commit or a swap by the files' stamps
-and reload, so a running service sees another process's commits without a restart.
+and reload, so a running service sees another process's commits without a restart. A build
+of another layout (:data:`~projection.LAYOUT`, recorded beside it) is not read: it is
+rebuilt from the catalog by the next catch-up or reindex.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -19,16 +22,27 @@ import tantivy
 from search_service.engines.base import EngineHit, EngineResult, SearchRequest
 from search_service.engines.builds import Builds, BuildWriter
 from search_service.engines.tantivy import facets
-from search_service.engines.tantivy.projection import DATE_FIELD, build_schema, document
+from search_service.engines.tantivy.projection import (
+    DATE_FIELD, LAYOUT, build_schema, document,
+)
 from search_service.engines.tantivy.query import search_query
 from search_service.errors import UnavailableError
 
 META_FILE = "meta.json"  # tantivy's record of a build's committed segments
+LAYOUT_FILE = "layout.json"  # ours: the projection layout a build was made with
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
     info = path.stat()
     return info.st_ino, info.st_mtime_ns, info.st_size
+
+
+def _layout(build: Path) -> int:
+    """The layout ``build`` was made with (1: before layouts were recorded)."""
+    try:
+        return int(json.loads((build / LAYOUT_FILE).read_text("utf-8"))["layout"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 1
 
 
 class TantivyEngine(BuildWriter):
@@ -70,6 +84,9 @@ class TantivyEngine(BuildWriter):
         with self._lock:
             try:
                 if self._opened is None or self._opened[0] != state:
+                    self._opened = None
+                    if _layout(build) != LAYOUT:
+                        raise ValueError("索引格式已更新")
                     self._opened = (state, meta, tantivy.Index.open(str(build)))
                 elif self._opened[1] != meta:
                     self._opened[2].reload()
@@ -119,6 +136,7 @@ class TantivyEngine(BuildWriter):
     # -- writing (the lifecycle is BuildWriter's) ------------------------------------------
 
     def _new_index(self, path: Path) -> tantivy.Index:
+        (path / LAYOUT_FILE).write_text(json.dumps({"layout": LAYOUT}), "utf-8")
         return tantivy.Index(self.schema, path=str(path))
 
     def _open_writer(self, ix: tantivy.Index) -> Any:

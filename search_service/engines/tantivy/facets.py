@@ -1,4 +1,4 @@
-"""Exact facet counts from tantivy's terms aggregations over the fast filter fields.
+"""Exact facet counts from tantivy's terms aggregations over the dense facet columns.
 
 Facets are counted multi-select style: every facet without a filter of the user's on it is
 counted in one aggregation under all the request's conditions; a facet the user filtered on
@@ -13,23 +13,36 @@ from typing import Any
 import tantivy
 
 from search_service.engines.base import SearchRequest
+from search_service.engines.tantivy.projection import facet_column, facet_values
 from search_service.engines.tantivy.query import search_query
+from search_service.errors import UnavailableError
 
-# Values counted per facet and segment: far above any facet's distinct values, so every
-# bucket is returned and the counts are exact (tantivy reports an error bound otherwise).
+# Values counted per facet and segment: far above any facet's distinct values (or distinct
+# sets of a multi-valued facet's values), so every bucket is returned and the counts are
+# exact; :func:`buckets` refuses an answer that left any out.
 BUCKETS = 65_536
 
 
 def aggregation(names: Iterable[str]) -> dict[str, Any]:
-    """A terms aggregation per facet field."""
-    return {name: {"terms": {"field": name, "size": BUCKETS, "segment_size": BUCKETS}}
-            for name in names}
+    """A terms aggregation per facet, over its column (:func:`projection.facet_column`)."""
+    return {name: {"terms": {"field": facet_column(name), "size": BUCKETS,
+                             "segment_size": BUCKETS}} for name in names}
 
 
 def buckets(answer: dict[str, Any], names: Iterable[str]) -> dict[str, dict[str, int]]:
-    """Counts per facet value from an aggregation's answer (empty values are never held)."""
-    return {name: {str(b["key"]): int(b["doc_count"])
-                   for b in answer.get(name, {}).get("buckets", ())} for name in names}
+    """Counts per facet value from an aggregation's answer (the "no value" bucket left out,
+    a set of values counted for each of its values)."""
+    found: dict[str, dict[str, int]] = {}
+    for name in names:
+        counted = answer.get(name, {})
+        if counted.get("sum_other_doc_count"):
+            raise UnavailableError(f"分面“{name}”的取值过多，无法精确计数")
+        values: dict[str, int] = {}
+        for bucket in counted.get("buckets", ()):
+            for value in facet_values(name, str(bucket["key"])):
+                values[value] = values.get(value, 0) + int(bucket["doc_count"])
+        found[name] = values
+    return found
 
 
 def counts(searcher: tantivy.Searcher, schema: tantivy.Schema, request: SearchRequest,
