@@ -21,7 +21,7 @@ import tantivy
 
 from search_service.engines.base import EngineHit, EngineResult, SearchRequest
 from search_service.engines.builds import Builds, BuildWriter
-from search_service.engines.tantivy import facets
+from search_service.engines.tantivy.facets import CountCache, Counter
 from search_service.engines.tantivy.projection import (
     DATE_FIELD, LAYOUT, build_schema, document,
 )
@@ -57,6 +57,7 @@ class TantivyEngine(BuildWriter):
         self.schema = build_schema()
         self._lock = threading.Lock()
         self._opened: tuple[tuple, tuple, tantivy.Index] | None = None
+        self._counts = CountCache()
         self._writer: Any = None
         self._building: tuple[str, tantivy.Index] | None = None
 
@@ -74,6 +75,12 @@ class TantivyEngine(BuildWriter):
 
     def _index(self) -> tantivy.Index:
         """The current build, reopened after a swap and reloaded after a commit."""
+        return self._reader()[2]
+
+    def _reader(self) -> tuple[tuple, tuple, tantivy.Index, tantivy.Searcher]:
+        """The current build's state and commit stamps, its index and a searcher of it,
+        taken together: the index reloads only here (manually), so the stamps name the
+        searcher's snapshot."""
         try:
             state = _stamp(self.builds.state_file)
             build = self.builds.current()
@@ -87,7 +94,9 @@ class TantivyEngine(BuildWriter):
                     self._opened = None
                     if _layout(build) != LAYOUT:
                         raise ValueError("索引格式已更新")
-                    self._opened = (state, meta, tantivy.Index.open(str(build)))
+                    opened = tantivy.Index.open(str(build))
+                    opened.config_reader(reload_policy="Manual")
+                    self._opened = (state, meta, opened)
                 elif self._opened[1] != meta:
                     self._opened[2].reload()
                     self._opened = (state, meta, self._opened[2])
@@ -95,16 +104,17 @@ class TantivyEngine(BuildWriter):
                 self._opened = None
                 raise UnavailableError(f"检索服务暂不可用：索引无法读取（{exc}），"
                                        "请运行 archive-search reindex") from exc
-            return self._opened[2]
+            return (*self._opened, self._opened[2].searcher())
 
     def search(self, request: SearchRequest) -> EngineResult:
-        searcher = self._index().searcher()
+        state, meta, _, searcher = self._reader()
         query = search_query(self.schema, request)
         by_score = not request.plan.is_empty and request.sort == "relevance"
         total, hits = 0, []
         if query is not None:
             total, hits = self._page(searcher, query, request, by_score)
-        counted = facets.counts(searcher, self.schema, request, query, total)
+        counter = Counter(searcher, self.schema, (state, meta), self._counts)
+        counted = counter.counts(request, query, total)
         return EngineResult(total=total, hits=hits, facets=counted)
 
     def _page(self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest,

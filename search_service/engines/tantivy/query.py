@@ -80,7 +80,8 @@ def plan_query(schema: tantivy.Schema, plan: QueryPlan) -> Query:
 def conditions(schema: tantivy.Schema, request: SearchRequest,
                skip: str | None = None) -> list[Query] | None:
     """Every condition of ``request`` but the user's filter on ``skip`` (filters understood
-    from the query always apply); None when the scope allows nothing."""
+    from the query always apply; a facet's value for none is never matched); None when the
+    scope allows nothing."""
     found = [Query.term_set_query(schema, name, [v for v in values if v != NONE])
              for name, values in filter_values(request, FILTER_FIELDS, skip)]
     bounds = date_bounds(request.date_from, request.date_to)
@@ -100,12 +101,13 @@ def conditions(schema: tantivy.Schema, request: SearchRequest,
 
 
 def search_query(schema: tantivy.Schema, request: SearchRequest,
-                 skip: str | None = None) -> Query | None:
-    """The plan under every condition (see :func:`conditions`); None: nothing can match."""
+                 skip: str | None = None, plan: bool = True) -> Query | None:
+    """The plan (without ``plan``: every document) under every condition (see
+    :func:`conditions`); None: nothing can match."""
     found = conditions(schema, request, skip)
     if found is None:
         return None
-    matched = plan_query(schema, request.plan)
+    matched = plan_query(schema, request.plan) if plan else Query.all_query()
     if not found:
         return matched
     return Query.boolean_query([(Occur.Must, matched)] + [

@@ -4,6 +4,7 @@ as one value), counted exactly; a build of an older layout is rebuilt, never rea
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,56 @@ def test_a_build_of_an_older_layout_is_not_read_and_the_next_catch_up_rebuilds_i
     for case in (Case("电费"), Case(""), Case("", filters={"missing_types": ("YK11",)})):
         assert_same(whoosh, engine, dates, case)
     engine.close()
+
+
+def test_a_broad_query_counts_again_after_every_commit(engine: TantivyEngine,
+                                                       tmp_path: Path) -> None:
+    assert search(engine, "电费").facets == search(engine, "").facets
+    assert search(engine, "电费", missing_types=("YK02",)).total > 0
+    # an update changes counts but no total
+    engine.replace([{**record(3), "hazard_status": "已整改"}])
+    engine.commit(batch=2)
+    updated = [{**record(n), "hazard_status": "已整改"} if n == 3 else record(n)
+               for n in range(50)]
+    assert search(engine, "电费").facets["hazard_status"] == expected(updated, "hazard_status")
+    engine.replace(record(n) for n in range(50, 64))
+    engine.commit(batch=3)
+    records = updated + [record(n) for n in range(50, 64)]
+    again = search(engine, "电费")
+    assert again.total == 64
+    assert again.facets["missing_types"] == expected(records, "missing_types")
+    # a commit by another writer (another process's run) is seen and counted too
+    other = TantivyEngine(tmp_path / "tantivy", heap_bytes=20_000_000)
+    other.replace([{**record(73), "hazard_status": "整改中"}])
+    other.commit(batch=4)
+    other.close()
+    seen = search(engine, "电费", missing_types=("YK02",))
+    assert seen.facets["hazard_status"]["整改中"] == 1
+    assert seen.facets["missing_types"] == expected(records + [record(73)], "missing_types")
+
+
+def test_a_query_matching_all_but_some_documents_counts_only_its_own(
+        engine: TantivyEngine) -> None:
+    engine.replace([{**record(n), "content": "其他", "title": "通知"} for n in (80, 81)])
+    engine.commit(batch=2)
+    records = [record(n) for n in range(50)]
+    found = search(engine, "电费", missing_types=("YK11",))
+    assert found.total == sum("YK11" in r["missing_types"] for r in records)
+    assert found.facets["missing_types"] == expected(records, "missing_types")
+    assert found.facets["hazard_status"] == expected(
+        [r for r in records if "YK11" in r["missing_types"]], "hazard_status")
+    assert search(engine, "").total == 52
+
+
+def test_concurrent_searches_get_the_counts_of_their_own_requests(engine: TantivyEngine,
+                                                                  tmp_path: Path) -> None:
+    asked = [("电费", {}), ("", {"missing_types": ("YK02",)}), ("电费", {"hazard_status": ("逾期",)}),
+             ("结算", {"missing_types": ("YK01", "YK11")}), ("没有", {})]
+    alone = [search(engine, q, **f) for q, f in asked]
+    fresh = TantivyEngine(tmp_path / "tantivy")  # its cache empty, filled by the threads
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda i: search(fresh, asked[i % 5][0], **asked[i % 5][1]),
+                                 range(200)))
+    fresh.close()
+    assert all(found == alone[i % 5] for i, found in enumerate(together))
+    assert sum(bool(found.total) for found in alone) == 4
