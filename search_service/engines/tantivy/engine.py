@@ -21,7 +21,7 @@ import tantivy
 
 from search_service.engines.base import EngineHit, EngineResult, SearchRequest
 from search_service.engines.builds import Builds, BuildWriter
-from search_service.engines.tantivy.facets import CountCache, Counter
+from search_service.engines.tantivy.facets import CountCache, FacetCounter
 from search_service.engines.tantivy.projection import (
     DATE_FIELD, LAYOUT, build_schema, document,
 )
@@ -113,7 +113,7 @@ class TantivyEngine(BuildWriter):
         total, hits = 0, []
         if query is not None:
             total, hits = self._page(searcher, query, request, by_score)
-        counter = Counter(searcher, self.schema, (state, meta), self._counts)
+        counter = FacetCounter(searcher, self.schema, (state, meta), self._counts)
         counted = counter.counts(request, query, total)
         return EngineResult(total=total, hits=hits, facets=counted)
 

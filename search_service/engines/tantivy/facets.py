@@ -85,7 +85,7 @@ class CountCache:
         return value
 
 
-class Counter:
+class FacetCounter:
     """The counts of one search: its searcher, its reader snapshot and the shared cache."""
 
     def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema,
