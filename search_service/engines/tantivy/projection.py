@@ -28,7 +28,9 @@ TEXT_FIELDS = ("customer_name", "title", "content", "address", "name_pinyin", "n
 IDENTIFIER_FIELDS = ("account_no", "archive_no")
 FILTER_FIELDS = tuple(dict.fromkeys((*FACET_FIELDS, "retention", "hazard_found")))
 DATE_FIELD = "date_num"  # doc_date as YYYYMMDD, 0 when unknown
-NONE = ""  # a facet column's value for "no value" (never counted, never matched by a filter)
+# A single-valued field's value for "no value": never counted; a filter on it (?hazard_status=)
+# finds the documents without one, as on Whoosh (its ID fields hold "" too).
+NONE = ""
 SET_SEPARATOR = " "  # between the values of a multi-valued facet's set (values hold no space)
 
 # The shape of a build's schema and columns: a build of another layout is rebuilt.

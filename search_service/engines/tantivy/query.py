@@ -17,7 +17,7 @@ from tantivy import Occur, Query
 
 from search_service.engines.base import SearchRequest
 from search_service.engines.tantivy.projection import (
-    DATE_FIELD, FIELD_WEIGHTS, FILTER_FIELDS, IDENTIFIER_FIELDS, NONE,
+    DATE_FIELD, FIELD_WEIGHTS, FILTER_FIELDS, IDENTIFIER_FIELDS,
 )
 from search_service.engines.tokens import date_bounds, filter_values
 from search_service.errors import QueryError
@@ -80,9 +80,8 @@ def plan_query(schema: tantivy.Schema, plan: QueryPlan) -> Query:
 def conditions(schema: tantivy.Schema, request: SearchRequest,
                skip: str | None = None) -> list[Query] | None:
     """Every condition of ``request`` but the user's filter on ``skip`` (filters understood
-    from the query always apply; a facet's value for none is never matched); None when the
-    scope allows nothing."""
-    found = [Query.term_set_query(schema, name, [v for v in values if v != NONE])
+    from the query always apply); None when the scope allows nothing."""
+    found = [Query.term_set_query(schema, name, list(values))
              for name, values in filter_values(request, FILTER_FIELDS, skip)]
     bounds = date_bounds(request.date_from, request.date_to)
     if bounds is not None:
