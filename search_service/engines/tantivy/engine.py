@@ -4,11 +4,14 @@ Layout under the engine's home (``<index_dir>/tantivy``), as the Whoosh engine's
 (:mod:`~search_service.engines.builds`): each build is a tantivy index of its own directory. A commit is tantivy's (atomic:
 a killed run leaves the last commit searchable); a rebuild writes a new build and swaps it
 in by replacing ``current.json``. Searches notice a commit or a swap by the files' stamps
-and reload, so a running service sees another process's commits without a restart.
+and reload, so a running service sees another process's commits without a restart. A build
+of another layout (:data:`~projection.LAYOUT`, recorded beside it) is not read: it is
+rebuilt from the catalog by the next catch-up or reindex.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -18,17 +21,28 @@ import tantivy
 
 from search_service.engines.base import EngineHit, EngineResult, SearchRequest
 from search_service.engines.builds import Builds, BuildWriter
-from search_service.engines.tantivy import facets
-from search_service.engines.tantivy.projection import DATE_FIELD, build_schema, document
+from search_service.engines.tantivy.facets import CountCache, FacetCounter
+from search_service.engines.tantivy.projection import (
+    DATE_FIELD, LAYOUT, build_schema, document,
+)
 from search_service.engines.tantivy.query import search_query
 from search_service.errors import UnavailableError
 
 META_FILE = "meta.json"  # tantivy's record of a build's committed segments
+LAYOUT_FILE = "layout.json"  # ours: the projection layout a build was made with
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
     info = path.stat()
     return info.st_ino, info.st_mtime_ns, info.st_size
+
+
+def _layout(build: Path) -> int:
+    """The layout ``build`` was made with (1: before layouts were recorded)."""
+    try:
+        return int(json.loads((build / LAYOUT_FILE).read_text("utf-8"))["layout"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 1
 
 
 class TantivyEngine(BuildWriter):
@@ -43,6 +57,7 @@ class TantivyEngine(BuildWriter):
         self.schema = build_schema()
         self._lock = threading.Lock()
         self._opened: tuple[tuple, tuple, tantivy.Index] | None = None
+        self._counts = CountCache()
         self._writer: Any = None
         self._building: tuple[str, tantivy.Index] | None = None
 
@@ -60,6 +75,12 @@ class TantivyEngine(BuildWriter):
 
     def _index(self) -> tantivy.Index:
         """The current build, reopened after a swap and reloaded after a commit."""
+        return self._reader()[2]
+
+    def _reader(self) -> tuple[tuple, tuple, tantivy.Index, tantivy.Searcher]:
+        """The current build's state and commit stamps, its index and a searcher of it,
+        taken together: the index reloads only here (manually), so the stamps name the
+        searcher's snapshot."""
         try:
             state = _stamp(self.builds.state_file)
             build = self.builds.current()
@@ -70,7 +91,12 @@ class TantivyEngine(BuildWriter):
         with self._lock:
             try:
                 if self._opened is None or self._opened[0] != state:
-                    self._opened = (state, meta, tantivy.Index.open(str(build)))
+                    self._opened = None
+                    if _layout(build) != LAYOUT:
+                        raise ValueError("索引格式已更新")
+                    opened = tantivy.Index.open(str(build))
+                    opened.config_reader(reload_policy="Manual")
+                    self._opened = (state, meta, opened)
                 elif self._opened[1] != meta:
                     self._opened[2].reload()
                     self._opened = (state, meta, self._opened[2])
@@ -78,16 +104,17 @@ class TantivyEngine(BuildWriter):
                 self._opened = None
                 raise UnavailableError(f"检索服务暂不可用：索引无法读取（{exc}），"
                                        "请运行 archive-search reindex") from exc
-            return self._opened[2]
+            return (*self._opened, self._opened[2].searcher())
 
     def search(self, request: SearchRequest) -> EngineResult:
-        searcher = self._index().searcher()
+        state, meta, _, searcher = self._reader()
         query = search_query(self.schema, request)
         by_score = not request.plan.is_empty and request.sort == "relevance"
         total, hits = 0, []
         if query is not None:
             total, hits = self._page(searcher, query, request, by_score)
-        counted = facets.counts(searcher, self.schema, request, query, total)
+        counter = FacetCounter(searcher, self.schema, (state, meta), self._counts)
+        counted = counter.counts(request, query, total)
         return EngineResult(total=total, hits=hits, facets=counted)
 
     def _page(self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest,
@@ -119,6 +146,7 @@ class TantivyEngine(BuildWriter):
     # -- writing (the lifecycle is BuildWriter's) ------------------------------------------
 
     def _new_index(self, path: Path) -> tantivy.Index:
+        (path / LAYOUT_FILE).write_text(json.dumps({"layout": LAYOUT}), "utf-8")
         return tantivy.Index(self.schema, path=str(path))
 
     def _open_writer(self, ix: tantivy.Index) -> Any:

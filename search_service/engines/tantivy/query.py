@@ -100,12 +100,13 @@ def conditions(schema: tantivy.Schema, request: SearchRequest,
 
 
 def search_query(schema: tantivy.Schema, request: SearchRequest,
-                 skip: str | None = None) -> Query | None:
-    """The plan under every condition (see :func:`conditions`); None: nothing can match."""
+                 skip: str | None = None, plan: bool = True) -> Query | None:
+    """The plan (without ``plan``: every document) under every condition (see
+    :func:`conditions`); None: nothing can match."""
     found = conditions(schema, request, skip)
     if found is None:
         return None
-    matched = plan_query(schema, request.plan)
+    matched = plan_query(schema, request.plan) if plan else Query.all_query()
     if not found:
         return matched
     return Query.boolean_query([(Occur.Must, matched)] + [
