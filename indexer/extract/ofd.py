@@ -260,7 +260,7 @@ def _ocr(document: OfdDocument, texts: list[str], scanned: list[int], limits: Li
     from indexer.extract.ofd_render import render_for_ocr
 
     pages = (render_for_ocr(document, n, limits) for n in scanned)
-    ocr_texts, confidence = ocr_pages(pages, on_page)
+    ocr_texts, confidence, _ = ocr_pages(pages, on_page)  # lines: the viewer keeps its own
     texts = list(texts)
     for n, text in zip(scanned, ocr_texts):
         texts[n] = text
