@@ -221,6 +221,8 @@ class ArchiveReader:
             self.page_lines))
         self._log(user, "page_view", **target, details={"page": number, "masked": masked,
                                                         "q": q, **loan})
+        if number == 1 and _viewer_pages(stored) > 1:  # the reader scrolls on to page 2
+            warm(path, stored["file_type"], 1, masked, self.page_lines)
         return body
 
     def masked_copy(self, user: User, doc_id: str) -> tuple[bytes, str]:

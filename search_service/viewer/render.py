@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageSequence
+from sqlalchemy.exc import SQLAlchemyError
 
 from indexer.catalog.page_lines import Line, LineStore, PageLines
 from indexer.textquality import is_garbled
@@ -192,7 +193,10 @@ def _page_lines(path: Path, version: tuple[int, int], index: int, image: Image.I
     if kept is not None:
         return kept.scaled(image.width, image.height)
     lines = ocr_lines(image)
-    store.put(sha256, [PageLines(index, image.width, image.height, tuple(lines))])
+    try:
+        store.put(sha256, [PageLines(index, image.width, image.height, tuple(lines))])
+    except SQLAlchemyError:  # a busy database: the page is shown, its lines found again later
+        pass
     return lines
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,18 @@ def test_a_changed_file_is_not_masked_from_the_lines_of_its_old_content(
         assert dark_share(masked, box) > 0.97
     assert store.get(content_of(archive, PLAIN_PATH), 0) is not None
     assert content_of(archive, PLAIN_PATH) != old
+
+
+def test_viewing_page_one_renders_page_two_ahead(archive, clerk) -> None:
+    path = str(archive.root / PLAIN_PATH)
+    first_view(clerk, PLAIN_PATH, 1)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not ahead_of(path, 1):
+        time.sleep(0.05)
+    assert ahead_of(path, 1)
+
+
+def ahead_of(path: str, index: int) -> bool:
+    """Whether page ``index`` of the file is kept for a masked viewer."""
+    with page_cache._lock:
+        return any(k[0] == path and k[3] == index and k[4] for k in page_cache._pages)
