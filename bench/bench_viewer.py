@@ -31,7 +31,7 @@ from search_service.highlight import compile_phrases
 from search_service.viewer.marks import Watermark
 from search_service.viewer.pages import copy_pdf, page_png
 from search_service.viewer import page_cache
-from search_service.viewer.render import _ocr_cache
+from search_service.viewer.render import _hashes, _ocr_cache
 
 LINES = [f"供用电合同 第{n}条 用电人联系电话 1381234{n:04d} 身份证号 33010219850202{n:04d}"
          for n in range(40)]
@@ -67,6 +67,7 @@ def scan(path: Path) -> Path:
 def cold(action):  # noqa: ANN001, ANN201 - the action with nothing of the page kept
     def run():  # noqa: ANN202
         _ocr_cache.clear()
+        _hashes.clear()  # the file is hashed again, as on a first view
         page_cache.clear()
         return action()
     return run
@@ -89,6 +90,7 @@ def ahead(path: Path, file_type: str, mark: Watermark, gap: float,
     before the browser asked for it; only the page request is timed."""
     def run():  # noqa: ANN202
         _ocr_cache.clear()
+        _hashes.clear()  # the file is hashed again, as on a first view
         page_cache.clear()
         page_cache.warm(path, file_type, 0, True, store)
         time.sleep(gap)

@@ -159,6 +159,7 @@ def _image_page(path: Path, index: int) -> Image.Image:
 
 _ocr_cache: OrderedDict[tuple, tuple[str, tuple[Box | None, ...]]] = OrderedDict()
 _ocr_lock = threading.Lock()
+_hashes: OrderedDict[tuple[str, int, int], str] = OrderedDict()  # file version: SHA-256
 
 
 def ocr_boxes(path: str, mtime_ns: int, size: int, index: int, image: Image.Image,
@@ -201,11 +202,22 @@ def _page_lines(path: Path, version: tuple[int, int], index: int, image: Image.I
 
 
 def _content_of(path: Path, version: tuple[int, int]) -> str | None:
-    """The SHA-256 of the file if it is still the version (mtime, size) that was drawn."""
+    """The SHA-256 of the file if it is still the version (mtime, size) that was drawn
+    (remembered per version: each page of a long scan hashes it once)."""
+    key = (str(path), *version)
+    with _ocr_lock:
+        if key in _hashes:
+            return _hashes[key]
     with path.open("rb") as file:
         digest = hashlib.file_digest(file, "sha256").hexdigest()
     stat = path.stat()
-    return digest if (stat.st_mtime_ns, stat.st_size) == version else None
+    if (stat.st_mtime_ns, stat.st_size) != version:
+        return None
+    with _ocr_lock:
+        _hashes[key] = digest
+        while len(_hashes) > OCR_CACHE_PAGES:
+            _hashes.popitem(last=False)
+    return digest
 
 
 def char_boxes(lines: Iterable[Line]) -> tuple[str, tuple[Box | None, ...]]:
