@@ -19,8 +19,7 @@ from sqlalchemy import Engine, and_, select
 from sqlalchemy.exc import IntegrityError
 
 from indexer.catalog.tables import page_lines
-
-Line = tuple[tuple[float, float, float, float], str]  # (left, top, right, bottom), text
+from indexer.ocr import Line
 
 
 @dataclass(frozen=True)

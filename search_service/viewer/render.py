@@ -5,7 +5,9 @@ OFD pages are drawn from their text objects and images (:mod:`indexer.extract.of
 each character's box from its position;
 scans (JPG, PNG, TIFF pages, BMP) are opened with Pillow, and so are PDF pages without a
 usable text layer after rendering: their characters' boxes come from OCR line boxes, shared
-out along each line by character width (a CJK character counts twice a Latin one).
+out along each line by character width (a CJK character counts twice a Latin one). The line
+boxes are those the indexer kept (:mod:`indexer.catalog.page_lines`, found by the file's
+SHA-256), or recognised here once and kept when there are none.
 
 pdfium is not thread-safe, not even across documents: every pdfium call of the process runs
 under :data:`pdfium_lock`, from opening a document to freeing its last bitmap (concurrent
