@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+Line = tuple[tuple[float, float, float, float], str]  # (left, top, right, bottom), text
 MIN_LINE_SCORE = 0.5  # lines the recogniser is less sure of are dropped (RapidOCR's default)
 _threads = {"count": -1}  # onnxruntime threads per process; -1 lets it use every core
 _engines: dict[int, Any] = {}  # by process id: a forked worker must never touch (nor free)
@@ -30,6 +31,7 @@ class OcrPage:
     text: str
     confidence: float
     rotation: int  # degrees the scan was turned counter-clockwise from upright
+    lines: tuple[Line, ...] = ()  # each line's box in the image and text, as found
 
 
 def set_threads(count: int) -> None:
@@ -66,12 +68,16 @@ def ocr_image(image: Image.Image) -> OcrPage:
     text = reading_order(lines, rotation, width, height)
     chars = sum(len(t) for _, t, _ in lines)
     confidence = sum(len(t) * s for _, t, s in lines) / chars
-    return OcrPage(text, round(float(confidence), 4), rotation)
+    return OcrPage(text, round(float(confidence), 4), rotation, tuple(_boxed(lines)))
 
 
-def ocr_lines(image: Image.Image) -> list[tuple[tuple[float, float, float, float], str]]:
+def ocr_lines(image: Image.Image) -> list[Line]:
     """Each recognised line's box (left, top, right, bottom in image pixels) and text."""
     lines, _ = _recognise(image)
+    return _boxed(lines)
+
+
+def _boxed(lines: list[tuple[np.ndarray, str, float]]) -> list[Line]:
     return [((float(box[:, 0].min()), float(box[:, 1].min()), float(box[:, 0].max()),
               float(box[:, 1].max())), text) for box, text, _ in lines]
 

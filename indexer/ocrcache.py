@@ -52,7 +52,10 @@ class OcrCache:
                                        (sha256, self.version)).fetchone()
         except sqlite3.Error:
             return None
-        return Extracted(**json.loads(row[0])) if row else None
+        if not row:
+            return None
+        found = json.loads(row[0])
+        return Extracted(**{**found, "page_lines": _tupled(found.get("page_lines", []))})
 
     def put(self, sha256: str, extracted: Extracted) -> None:
         """Remember an OCR result (text-layer results are cheap to redo and not kept)."""
@@ -66,3 +69,8 @@ class OcrCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _tupled(value: object) -> object:
+    """JSON's lists back into the tuples they were written from (the pages' OCR lines)."""
+    return tuple(_tupled(v) for v in value) if isinstance(value, list) else value

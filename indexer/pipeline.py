@@ -21,6 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from indexer.catalog import listing as catalog_mod
+from indexer.catalog.page_lines import LineStore, PageLines
 from indexer.catalog.store import Catalog, KnownFile, filing_timestamp
 from indexer import customers as customers_mod
 from indexer import records as records_mod
@@ -78,10 +79,12 @@ class Outcome:
     source: str = SOURCE_TEXT
     ocr_confidence: float | None = None
     cached: bool = False
+    page_lines: tuple = ()  # Extracted.page_lines
 
     @property
     def extracted(self) -> Extracted:
-        return Extracted(self.text, self.pages, self.source, self.ocr_confidence)
+        return Extracted(self.text, self.pages, self.source, self.ocr_confidence,
+                         self.page_lines)
 
 
 def check_root(root: Path) -> None:
@@ -177,7 +180,8 @@ def process_file(root: Path, facts: FileFacts, limits: Limits | None = None,
     except Exception as exc:  # noqa: BLE001 - a library's bug in one file must not stop the run
         return Outcome(facts, status=STATUS_FAILED, error="文件内容不规范，解析时出错，已跳过")
     return Outcome(facts, extracted.text, extracted.pages, source=extracted.source,
-                   ocr_confidence=extracted.ocr_confidence, cached=cached is not None)
+                   ocr_confidence=extracted.ocr_confidence, cached=cached is not None,
+                   page_lines=extracted.page_lines)
 
 
 def _hash_regular(path: Path) -> str:
@@ -232,10 +236,13 @@ class BatchWriter:
         self.batch_size, self.seconds = batch_size, seconds
         self.records: list[dict[str, object]] = []
         self.removed: list[str] = []
+        self.lines: dict[str, tuple] = {}  # OCR'd pages' lines by content (Extracted.page_lines)
         self.started = time.monotonic()
 
-    def put(self, record: dict[str, object]) -> None:
+    def put(self, record: dict[str, object], page_lines: tuple = ()) -> None:
         self.records.append(record)
+        if page_lines:
+            self.lines[str(record["sha256"])] = page_lines
         self._count()
 
     def delete(self, doc_id: str) -> None:
@@ -250,6 +257,9 @@ class BatchWriter:
     def commit(self) -> None:
         if self.records or self.removed:
             self.catalog.write(self.records, self.removed, EXTRACTION_VERSION)
+        store = LineStore(self.catalog.engine)
+        for sha256, found in self.lines.items():
+            store.put(sha256, (PageLines.of(page) for page in found))
         catch_up(self.engine, self.catalog, self.derive)
         self._reset()
 
@@ -258,6 +268,7 @@ class BatchWriter:
 
     def _reset(self) -> None:
         self.records, self.removed, self.started = [], [], time.monotonic()
+        self.lines = {}
 
 
 def _changed(facts: FileFacts, known: KnownFile | None, retry_failed: bool) -> bool:
@@ -407,7 +418,7 @@ def _write_outcome(outcome, known, customers, catalog, writer, summary) -> None:
     record = document_record(facts, outcome.text, outcome.pages, customers, catalog,
                              text_source_label(outcome.source, outcome.ocr_confidence),
                              outcome.ocr_confidence)
-    writer.put(record)
+    writer.put(record, outcome.page_lines)
     if known is None:
         summary.added += 1
     elif known.sha256 == facts.sha256 and known.status == STATUS_OK:

@@ -17,6 +17,7 @@ from typing import Any
 from whoosh.index import LockError
 
 from indexer import doctypes
+from indexer.catalog.page_lines import LineStore
 from indexer.catalog.tables import RECORD_COLUMNS
 from indexer.customers import Customer
 from indexer.schema import STATUS_DISPOSED, STATUS_OK
@@ -85,6 +86,7 @@ class ArchiveReader:
         self.access = access
         self.engine = open_engine(settings)
         self.catalog = access.catalog
+        self.page_lines = LineStore(access.catalog.engine)  # scans' OCR lines, for masking
         self.customers = CustomerCache()
         self.vocabulary = Vocabulary()
         self.room = ArchiveRoom(access.engine, access.audit, root=settings.resolved_root)
@@ -215,9 +217,12 @@ class ArchiveReader:
             raise NotFoundError(f"该档案没有第 {number} 页的页面图像")
         path = self._viewable(user, "page_view", stored, masked, target)
         body = self._rendered(user, "page_view", target, lambda: page_png(
-            path, stored["file_type"], number - 1, self._watermark(user), masked, pattern))
+            path, stored["file_type"], number - 1, self._watermark(user), masked, pattern,
+            self.page_lines))
         self._log(user, "page_view", **target, details={"page": number, "masked": masked,
                                                         "q": q, **loan})
+        if number == 1 and _viewer_pages(stored) > 1:  # the reader scrolls on to page 2
+            warm(path, stored["file_type"], 1, masked, self.page_lines)
         return body
 
     def masked_copy(self, user: User, doc_id: str) -> tuple[bytes, str]:
@@ -229,7 +234,8 @@ class ArchiveReader:
         path = self._viewable(user, "copy_download", stored, True, target) if paged else Path()
         title = mask_text(stored.get("title") or Path(stored["path"]).stem)
         body = self._rendered(user, "copy_download", target, lambda: copy_pdf(
-            path, stored["file_type"], stored.get("content", ""), title, self._watermark(user)))
+            path, stored["file_type"], stored.get("content", ""), title, self._watermark(user),
+            self.page_lines))
         self._log(user, "copy_download", **target, details={"pages": _viewer_pages(stored),
                                                             **loan})
         return body, f"{mask_text(Path(stored['path']).stem)}_脱敏副本.pdf"
@@ -240,7 +246,8 @@ class ArchiveReader:
         if not _viewer_pages(stored) or (masked and stored.get("doc_type") in UNMASKABLE_TYPES):
             return
         try:
-            warm(_inside(self._root(), stored["path"]), stored["file_type"], 0, masked)
+            warm(_inside(self._root(), stored["path"]), stored["file_type"], 0, masked,
+                 self.page_lines)
         except (NotFoundError, UnavailableError):
             pass
 

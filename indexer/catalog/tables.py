@@ -5,7 +5,9 @@ failure reason, every extracted and inferred field (named as in :mod:`indexer.sc
 the extracted text. A file that left the archive keeps its row with ``removed_at`` set.
 ``batch`` is the number of the write that last changed a row: engines remember the last
 batch they applied and catch up from there. ``customers`` mirrors the marketing system's
-customer master data (customers.csv) as of the last indexing run.
+customer master data (customers.csv) as of the last indexing run. ``page_lines`` keeps the
+OCR lines of each scanned page by file content (SHA-256) and page, so the viewer masks a scan
+from them instead of recognising it again (:mod:`indexer.catalog.page_lines`).
 """
 
 from __future__ import annotations
@@ -66,6 +68,15 @@ customers = Table(
     Column("id_number", String(64), nullable=False, default=""),
     Column("extra", Text, nullable=False, default="{}"),  # JSON of the file's extra columns
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+page_lines = Table(
+    "page_lines", Base.metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("page", Integer, primary_key=True, autoincrement=False),  # from 0
+    Column("width", Integer, nullable=False),  # of the image the boxes were found on
+    Column("height", Integer, nullable=False),
+    Column("lines", Text, nullable=False),  # JSON: [[left, top, right, bottom, text], ...]
 )
 
 catalog_meta = Table(

@@ -19,6 +19,9 @@ from indexer.errors import EmptyFileError, FileTooLargeError
 from indexer.filetypes import sniff
 
 SOURCE_TEXT, SOURCE_OCR, SOURCE_MIXED = "text", "ocr", "mixed"
+# One OCR'd page: (page from 0, image width, image height, ((box, text), ...)), plain data
+# that crosses to the main process and the OCR cache (indexer.catalog.page_lines keeps it)
+OcrLines = tuple[int, int, int, tuple]
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Extracted:
     pages: int
     source: str = SOURCE_TEXT  # text layer, OCR, or mixed
     ocr_confidence: float | None = None  # character-weighted mean over OCR'd pages
+    page_lines: tuple[OcrLines, ...] = ()  # the lines of each OCR'd page, for the viewer
 
 
 def _default_soffice() -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from indexer.errors import BombError, CorruptFileError, UnsupportedFileError
-from indexer.extract import SOURCE_OCR, Extracted, Limits, PageHook
+from indexer.extract import SOURCE_OCR, Extracted, Limits, OcrLines, PageHook
 
 KINDS = ("jpeg", "png", "tiff", "bmp", "gif")
 OCR_LONG_SIDE = 2000  # pages are scaled down to this before OCR (RapidOCR detects at ≤2000)
@@ -26,10 +26,11 @@ def extract_image(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 frames = (_prepare(frame, limits) for frame in ImageSequence.Iterator(image))
-                texts, confidence = ocr_pages(frames, on_page)
+                texts, confidence, lines = ocr_pages(frames, on_page)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise CorruptFileError("图片文件损坏或不完整（无法解码），请重新扫描") from exc
-    return Extracted("\n\n".join(texts), len(texts), SOURCE_OCR, confidence)
+    return Extracted("\n\n".join(texts), len(texts), SOURCE_OCR, confidence,
+                     numbered(range(len(texts)), lines))
 
 
 def check_pixels(width: int, height: int, limits: Limits) -> None:
@@ -48,22 +49,33 @@ def _prepare(frame: Image.Image, limits: Limits) -> Image.Image:
     return page
 
 
-def ocr_pages(pages: Iterable[Image.Image], on_page: PageHook) -> tuple[list[str], float]:
-    """OCR each page (blank ones are skipped): the page texts and their character-weighted
-    mean confidence. ``on_page`` is called after each page OCR read."""
+def ocr_pages(pages: Iterable[Image.Image], on_page: PageHook
+              ) -> tuple[list[str], float, list[tuple[int, int, tuple] | None]]:
+    """OCR each page (blank ones are skipped): the page texts, their character-weighted
+    mean confidence, and per page the image size and lines found (None for a blank page).
+    ``on_page`` is called after each page OCR read."""
     from indexer.ocr import ocr_image
 
-    texts, weighted, chars = [], 0.0, 0
+    texts, lines, weighted, chars = [], [], 0.0, 0
     for page in pages:
         if is_blank(page):  # costs nothing: not counted as an OCR'd page
             texts.append("")
+            lines.append(None)
             continue
         result = ocr_image(page)
         texts.append(result.text)
+        lines.append((page.width, page.height, result.lines))
         weighted += result.confidence * len(result.text)
         chars += len(result.text)
         on_page()
-    return texts, round(weighted / chars, 4) if chars else 0.0
+    return texts, round(weighted / chars, 4) if chars else 0.0, lines
+
+
+def numbered(numbers: Iterable[int], found: Iterable[tuple[int, int, tuple] | None]
+             ) -> tuple[OcrLines, ...]:
+    """The OCR'd pages' lines under their page numbers (blank pages left out: the viewer
+    recognises those itself)."""
+    return tuple((n, *page) for n, page in zip(numbers, found) if page is not None)
 
 
 def is_blank(page: Image.Image) -> bool:

@@ -27,7 +27,8 @@ from pathlib import Path
 from lxml import etree
 
 from indexer.errors import CorruptFileError, EmptyFileError, EncryptedFileError, ExtractionError
-from indexer.extract import SOURCE_MIXED, SOURCE_OCR, SOURCE_TEXT, Extracted, Limits, PageHook
+from indexer.extract import (SOURCE_MIXED, SOURCE_OCR, SOURCE_TEXT, Extracted, Limits, OcrLines,
+                             PageHook)
 from indexer.extract.office import check_zip
 from indexer.textquality import is_garbled
 
@@ -243,28 +244,29 @@ def extract_ofd(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
             chars += len(text)
             if chars > limits.max_text_chars:
                 raise CorruptFileError(f"OFD 文字量异常（超过 {limits.max_text_chars:,} 字），未处理")
-        source, confidence = SOURCE_TEXT, None
+        source, confidence, lines = SOURCE_TEXT, None, ()
         if scanned and limits.ocr:
-            texts, source, confidence = _ocr(document, texts, scanned, limits, on_page)
+            texts, source, confidence, lines = _ocr(document, texts, scanned, limits, on_page)
         elif scanned and len(scanned) == len(texts):
             raise EmptyFileError("OFD 页面只有图像（可能是扫描件），本次运行关闭了 OCR")
         extras = document.annotation_texts() + document.attachment_texts(limits)
         text = "\n".join([*_title_line(document, texts), *texts, *extras,
                           *_info_lines(document)])
-    return Extracted(text, len(texts), source, confidence)
+    return Extracted(text, len(texts), source, confidence, lines)
 
 
 def _ocr(document: OfdDocument, texts: list[str], scanned: list[int], limits: Limits,
-         on_page: PageHook) -> tuple[list[str], str, float]:
-    from indexer.extract.images import ocr_pages
+         on_page: PageHook) -> tuple[list[str], str, float, tuple[OcrLines, ...]]:
+    from indexer.extract.images import numbered, ocr_pages
     from indexer.extract.ofd_render import render_for_ocr
 
     pages = (render_for_ocr(document, n, limits) for n in scanned)
-    ocr_texts, confidence = ocr_pages(pages, on_page)
+    ocr_texts, confidence, found = ocr_pages(pages, on_page)
     texts = list(texts)
     for n, text in zip(scanned, ocr_texts):
         texts[n] = text
-    return texts, SOURCE_OCR if len(scanned) == len(texts) else SOURCE_MIXED, confidence
+    source = SOURCE_OCR if len(scanned) == len(texts) else SOURCE_MIXED
+    return texts, source, confidence, numbered(scanned, found)
 
 
 def _title_line(document: OfdDocument, texts: list[str]) -> list[str]:

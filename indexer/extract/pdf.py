@@ -17,7 +17,7 @@ from PIL import Image
 
 from indexer.errors import CorruptFileError, EmptyFileError, EncryptedFileError, ExtractionError
 from indexer.extract import SOURCE_MIXED, SOURCE_OCR, SOURCE_TEXT, Extracted, Limits, PageHook
-from indexer.extract.images import OCR_LONG_SIDE, check_pixels, ocr_pages
+from indexer.extract.images import OCR_LONG_SIDE, check_pixels, numbered, ocr_pages
 from indexer.textquality import is_garbled
 
 MAX_RENDER_DPI = 200  # pages are rendered at this, or less so the long side fits OCR_LONG_SIDE
@@ -32,9 +32,10 @@ def extract_pdf(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
     for n in scanned:
         texts[n] = ""
     source = SOURCE_TEXT
-    confidence = None
+    confidence, lines = None, ()
     if scanned and limits.ocr:
-        ocr_texts, confidence = ocr_pages(_render(path, scanned, limits), on_page)
+        ocr_texts, confidence, found = ocr_pages(_render(path, scanned, limits), on_page)
+        lines = numbered(scanned, found)
         for n, text in zip(scanned, ocr_texts):
             texts[n] = text
         source = SOURCE_OCR if len(scanned) == len(texts) else SOURCE_MIXED
@@ -42,7 +43,7 @@ def extract_pdf(path: Path, limits: Limits, on_page: PageHook) -> Extracted:
         raise EmptyFileError("PDF 没有可用的文字层（可能是扫描件），本次运行关闭了 OCR")
     for n, values in fields.items():
         texts[n] = "\n".join([texts[n].rstrip(), *values]).lstrip("\n")
-    return Extracted("\n".join(texts), len(texts), source, confidence)
+    return Extracted("\n".join(texts), len(texts), source, confidence, lines)
 
 
 def _read(path: Path) -> tuple[list[str], dict[int, list[str]]]:

@@ -65,14 +65,23 @@ def redact(page: Page) -> int:
     spans = sensitive_spans(page.text)
     for start, end in spans:
         for left, top, right, bottom in page.spans(start, end):
-            draw.rectangle((left - REDACTION_PAD, top - REDACTION_PAD,
-                            right + REDACTION_PAD, bottom + REDACTION_PAD), fill=(0, 0, 0))
+            wide = _ocr_slack(page, bottom - top)
+            draw.rectangle((left - wide, top - REDACTION_PAD,
+                            right + wide, bottom + REDACTION_PAD), fill=(0, 0, 0))
             drawn += 1
     chars = list(page.text)
     for start, end in spans:
         chars[start:end] = "*" * (end - start)
     page.text = "".join(chars)
     return drawn
+
+
+def _ocr_slack(page: Page, height: float) -> float:
+    """How far a black box reaches left and right of its characters: a text layer places
+    each character exactly; OCR gives only the line's box, shared out by an estimate of
+    character widths (the recogniser also drops the spaces between digit groups), which
+    can be about a character off, so a scan's box reaches one line height further."""
+    return REDACTION_PAD if page.source == "text" else max(REDACTION_PAD, height)
 
 
 def stamp(image: Image.Image, mark: Watermark) -> Image.Image:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from indexer.catalog.page_lines import LineStore
 from search_service.viewer.render import Page, render_page
 
 CACHE_BYTES = 96 * 1024 * 1024  # about 14 text PDF pages at 150 dpi (6.5 MB each)
@@ -32,13 +33,16 @@ _slots = threading.BoundedSemaphore(RENDER_SLOTS)
 _ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-ahead")
 
 
-def cached_page(path: Path, file_type: str, index: int, ocr: bool = False) -> Page:
-    """Page ``index`` of the file as :func:`render.render_page` gives it, from the cache when
-    this version of the page was rendered before; a copy the caller may draw on."""
-    return _copy(_shared(path, file_type, index, ocr))
+def cached_page(path: Path, file_type: str, index: int, ocr: bool = False,
+                store: LineStore | None = None) -> Page:
+    """Page ``index`` of the file as :func:`render.render_page` gives it (a scan's lines
+    from ``store`` when kept there), from the cache when this version of the page was
+    rendered before; a copy the caller may draw on."""
+    return _copy(_shared(path, file_type, index, ocr, store))
 
 
-def warm(path: Path, file_type: str, index: int, ocr: bool) -> None:
+def warm(path: Path, file_type: str, index: int, ocr: bool,
+         store: LineStore | None = None) -> None:
     """Render a page in the background (nothing happens if it is cached or on its way)."""
     key = _key(path, index, ocr)
     if key is None:
@@ -46,7 +50,7 @@ def warm(path: Path, file_type: str, index: int, ocr: bool) -> None:
     with _lock:
         if key in _pages or key in _pending:
             return
-    _ahead.submit(_quiet_call, _shared, path, file_type, index, ocr)
+    _ahead.submit(_quiet_call, _shared, path, file_type, index, ocr, store)
 
 
 def warm_engine() -> None:
@@ -64,10 +68,11 @@ def clear() -> None:
         _sizes.clear()
 
 
-def _shared(path: Path, file_type: str, index: int, ocr: bool) -> Page:
+def _shared(path: Path, file_type: str, index: int, ocr: bool,
+            store: LineStore | None = None) -> Page:
     key = _key(path, index, ocr)
     if key is None:  # a vanished file: render_page raises the error the caller reports
-        return _render(path, file_type, index, ocr)
+        return _render(path, file_type, index, ocr, store)
     with _lock:
         if key in _pages:
             _pages.move_to_end(key)
@@ -79,7 +84,7 @@ def _shared(path: Path, file_type: str, index: int, ocr: bool) -> Page:
     if not owner:
         return future.result()
     try:
-        page = _render(path, file_type, index, ocr)
+        page = _render(path, file_type, index, ocr, store)
     except BaseException as exc:
         with _lock:
             del _pending[key]
@@ -92,9 +97,10 @@ def _shared(path: Path, file_type: str, index: int, ocr: bool) -> Page:
     return page
 
 
-def _render(path: Path, file_type: str, index: int, ocr: bool) -> Page:
+def _render(path: Path, file_type: str, index: int, ocr: bool,
+            store: LineStore | None) -> Page:
     with _slots:
-        return render_page(path, file_type, index, ocr)
+        return render_page(path, file_type, index, ocr, store)
 
 
 def _keep(key: Key, page: Page) -> None:

@@ -5,7 +5,9 @@ OFD pages are drawn from their text objects and images (:mod:`indexer.extract.of
 each character's box from its position;
 scans (JPG, PNG, TIFF pages, BMP) are opened with Pillow, and so are PDF pages without a
 usable text layer after rendering: their characters' boxes come from OCR line boxes, shared
-out along each line by character width (a CJK character counts twice a Latin one).
+out along each line by character width (a CJK character counts twice a Latin one). The line
+boxes are those the indexer kept (:mod:`indexer.catalog.page_lines`, found by the file's
+SHA-256), or recognised here once and kept when there are none.
 
 pdfium is not thread-safe, not even across documents: every pdfium call of the process runs
 under :data:`pdfium_lock`, from opening a document to freeing its last bitmap (concurrent
@@ -14,15 +16,18 @@ viewers once made a worker abort with a double free; docs/security.md, "Renderin
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageSequence
+from sqlalchemy.exc import SQLAlchemyError
 
+from indexer.catalog.page_lines import Line, LineStore, PageLines
 from indexer.textquality import is_garbled
 
 PDF_TYPES = frozenset({"pdf"})
@@ -79,9 +84,12 @@ def page_count(path: Path, file_type: str) -> int:
         return getattr(image, "n_frames", 1)
 
 
-def render_page(path: Path, file_type: str, index: int, ocr: bool = False) -> Page:
+def render_page(path: Path, file_type: str, index: int, ocr: bool = False,
+                store: LineStore | None = None) -> Page:
     """Page ``index`` (from 0) of the file; ``ocr``: find character boxes of scans by OCR
-    (needed to mask them; one OCR of the page: docs/benchmarks-viewer.md)."""
+    (needed to mask them; one OCR of the page: docs/benchmarks-viewer.md), or from the
+    lines ``store`` keeps of this file's content and page."""
+    stat = path.stat()  # the version drawn: lines found for it are kept under its content
     if file_type.lower() in PDF_TYPES:
         page = _pdf_page(path, index)
     elif file_type.lower() in OFD_TYPES:
@@ -89,8 +97,8 @@ def render_page(path: Path, file_type: str, index: int, ocr: bool = False) -> Pa
     else:
         page = Page(_image_page(path, index), source="ocr")
     if ocr and page.source == "ocr":
-        stat = path.stat()
-        text, boxes = ocr_boxes(str(path), stat.st_mtime_ns, stat.st_size, index, page.image)
+        text, boxes = ocr_boxes(str(path), stat.st_mtime_ns, stat.st_size, index, page.image,
+                                store)
         page.text, page.boxes = text, list(boxes)
     return page
 
@@ -153,19 +161,21 @@ def _image_page(path: Path, index: int) -> Image.Image:
 
 _ocr_cache: OrderedDict[tuple, tuple[str, tuple[Box | None, ...]]] = OrderedDict()
 _ocr_lock = threading.Lock()
+_hashes: OrderedDict[tuple[str, int, int], str] = OrderedDict()  # file version: SHA-256
 
 
-def ocr_boxes(path: str, mtime_ns: int, size: int, index: int, image: Image.Image
-              ) -> tuple[str, tuple[Box | None, ...]]:
+def ocr_boxes(path: str, mtime_ns: int, size: int, index: int, image: Image.Image,
+              store: LineStore | None = None) -> tuple[str, tuple[Box | None, ...]]:
     """Text and character boxes of a scanned page, kept for the last
     :data:`OCR_CACHE_PAGES` pages by file version and page (the next view of the same page,
-    by anyone, skips the OCR)."""
+    by anyone, skips the OCR). With a ``store``, the page's lines come from it when the
+    indexer (or an earlier viewer) kept them, else they are recognised once and kept there."""
     key = (path, mtime_ns, size, index)
     with _ocr_lock:
         if key in _ocr_cache:
             _ocr_cache.move_to_end(key)
             return _ocr_cache[key]
-    found = _recognise(image)
+    found = char_boxes(_page_lines(Path(path), (mtime_ns, size), index, image, store))
     with _ocr_lock:
         _ocr_cache[key] = found
         while len(_ocr_cache) > OCR_CACHE_PAGES:
@@ -173,12 +183,51 @@ def ocr_boxes(path: str, mtime_ns: int, size: int, index: int, image: Image.Imag
     return found
 
 
-def _recognise(image: Image.Image) -> tuple[str, tuple[Box | None, ...]]:
+def _page_lines(path: Path, version: tuple[int, int], index: int, image: Image.Image,
+                store: LineStore | None) -> list[Line] | tuple[Line, ...]:
+    """The page's OCR lines in pixels of ``image``: kept ones, else recognised (and kept).
+    A file changed since it was drawn is recognised and nothing is kept for it."""
     from indexer.ocr import ocr_lines
 
+    sha256 = _content_of(path, version) if store is not None else None
+    if store is None or sha256 is None:
+        return ocr_lines(image)
+    kept = store.get(sha256, index)
+    if kept is not None:
+        return kept.scaled(image.width, image.height)
+    lines = ocr_lines(image)
+    try:
+        store.put(sha256, [PageLines(index, image.width, image.height, tuple(lines))])
+    except SQLAlchemyError:  # a busy database: the page is shown, its lines found again later
+        pass
+    return lines
+
+
+def _content_of(path: Path, version: tuple[int, int]) -> str | None:
+    """The SHA-256 of the file if it is still the version (mtime, size) that was drawn
+    (remembered per version: each page of a long scan hashes it once)."""
+    key = (str(path), *version)
+    with _ocr_lock:
+        if key in _hashes:
+            return _hashes[key]
+    with path.open("rb") as file:
+        digest = hashlib.file_digest(file, "sha256").hexdigest()
+    stat = path.stat()
+    if (stat.st_mtime_ns, stat.st_size) != version:
+        return None
+    with _ocr_lock:
+        _hashes[key] = digest
+        while len(_hashes) > OCR_CACHE_PAGES:
+            _hashes.popitem(last=False)
+    return digest
+
+
+def char_boxes(lines: Iterable[Line]) -> tuple[str, tuple[Box | None, ...]]:
+    """A page's text from its OCR lines, one line each, and a box per character: each line's
+    box shared out by character width (a CJK character counts twice a Latin one)."""
     text: list[str] = []
     boxes: list[Box | None] = []
-    for (left, top, right, bottom), line in ocr_lines(image):
+    for (left, top, right, bottom), line in lines:
         weights = [2 if ord(c) > 0x2E7F else 1 for c in line]
         unit = (right - left) / max(sum(weights), 1)
         x = left

@@ -6,7 +6,8 @@ from indexer.ocrcache import OcrCache
 
 def test_ocr_results_are_kept_by_hash_and_extraction_version(tmp_path: Path) -> None:
     cache = OcrCache(tmp_path / "cache.sqlite3", version=2).open()
-    scan = Extracted("户号：3301000001", 2, SOURCE_MIXED, 0.97)
+    scan = Extracted("户号：3301000001", 2, SOURCE_MIXED, 0.97,
+                     ((1, 1000, 420, (((50.0, 40.5, 300.0, 80.0), "户号：3301000001"),)),))
     cache.put("a" * 64, scan)
     cache.put("b" * 64, Extracted("文字层", 1, SOURCE_TEXT))  # cheap to redo: not kept
     cache.close()

@@ -2,18 +2,23 @@
 
 import multiprocessing
 import os
+import hashlib
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 
+from indexer.catalog.page_lines import LineStore
+from indexer.catalog.tables import page_lines
 from indexer.extract import Limits
 from indexer.pipeline import process_file, run_index, scan
 from indexer.records import FileFacts
 from indexer.schema import TEXT_SOURCE_LAYER, TEXT_SOURCE_OCR
 from indexer.workers import TaskLimits
 from search_service.cli import format_summary
+from search_service.db import default_url, make_engine
 from search_service.search import SearchParams
 from tests import searching
 from tests.factories import build_archive, make_txt
@@ -123,8 +128,14 @@ def test_unchanged_scan_is_not_read_again_even_when_touched(mixed, tmp_path: Pat
     os.utime(scan, ns=(0, scan.stat().st_mtime_ns + 10**9))
     moved = copy_root / CUSTOMER / "扫描件" / "改名后.jpg"
     shutil.copyfile(scan, moved)  # same content under a new name: the cache knows it too
+    lines = LineStore(make_engine(default_url(copy_index)))
+    sha = hashlib.sha256(scan.read_bytes()).hexdigest()
+    assert lines.get(sha, 0) is not None  # kept by the first run
+    with lines.engine.begin() as conn:  # as a catalog from before the lines were kept
+        conn.execute(delete(page_lines))
     summary = run_index(copy_root, copy_index, workers=2, progress=False, limits=NO_SOFFICE)
     assert (summary.ocr_cached, summary.ocr_pages) == (2, 0)
+    assert "电缆沟积水" in "".join(text for _, text in lines.get(sha, 0).lines)  # from the cache
     assert "OCR 识别 0 页；2 份扫描件内容未变" in format_summary(summary)
     hits = search(copy_index, "电缆沟积水").hits
     assert sorted(h["path"] for h in hits if h["path"].endswith(".jpg")) == [

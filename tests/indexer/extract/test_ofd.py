@@ -89,6 +89,8 @@ def test_image_only_page_goes_to_ocr(tmp_path: Path) -> None:
     assert result.source == SOURCE_MIXED and result.pages == 2
     assert "3301000001" in result.text and "供用电合同 文字页" in result.text
     assert 0 < result.ocr_confidence <= 1
+    assert [page for page, *_ in result.page_lines] == [0]  # the scanned page's OCR lines
+    assert any("3301000001" in text for _, text in result.page_lines[0][3])
     only = ofd_file(tmp_path / "全扫描.ofd", [scan], size=(210, 98))
     assert extract(only).source == SOURCE_OCR
     with pytest.raises(EmptyFileError, match="只有图像.*关闭了 OCR"):

@@ -70,6 +70,9 @@ def test_text_page_and_scanned_page_make_a_mixed_document(tmp_path: Path) -> Non
     result = extract(tmp_path / "合同.pdf")
     assert (result.source, result.pages) == (SOURCE_MIXED, 2)
     assert "GY-2021-0315" in result.text and "3301000002" in result.text
+    [(page, width, height, lines)] = result.page_lines  # the scanned page's, for the viewer
+    assert page == 1 and width > height
+    assert "户号：3301000002" in [text for _, text in lines]
 
 
 @pytest.mark.parametrize("build", [odd_filter_pdf, broken_xref_pdf])
@@ -127,6 +130,7 @@ def test_a_blank_page_is_not_read_by_ocr(tmp_path: Path) -> None:
     result = extract(path, on_page=lambda: pages.append(1))
     assert (result.pages, len(pages), result.source) == (2, 1, SOURCE_OCR)
     assert "3301000001" in result.text
+    assert [page for page, *_ in result.page_lines] == [0]  # the viewer reads a blank itself
 
 
 def test_pages_render_no_larger_than_ocr_reads_them() -> None:
