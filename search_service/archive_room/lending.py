@@ -5,9 +5,11 @@ and whether originals (unmasked) and the paper file are lent. A request may name
 several units, or items that do not exist: it becomes one loan per owning unit, items not
 found going to the requester's own unit (whose archivists see them as such and refuse), and
 the requester gets the same answer in every case: what they typed, pending, no unit, no names
-(no existence oracle; the ``loan_request`` record tells auditors the truth). While approved and within its
-period it is a grant: :meth:`Lending.grants_for` returns what it names, and the search adds
-that to the borrower's scope (as data, inside the query), so counts and facets stay honest.
+(no existence oracle; the ``loan_request`` record tells auditors the truth).
+
+While approved and within its period a loan is a grant: :meth:`Lending.grants_for` returns
+what it names, and the search adds that to the borrower's scope (as data, inside the query),
+so counts and facets stay honest.
 At the end of the period the grant ends by itself; a renewal is a new request that must be
 approved again. Every request, decision, return and expiry is one access-log record; reads
 made through a grant carry the loan's number in their own record.
@@ -36,8 +38,9 @@ from search_service.archive_room.tables import loan_items, loans
 from search_service.audit import DENIED, Alert, Event, iso
 from search_service.db import serialized
 from search_service.errors import ForbiddenError, NotFoundError, QueryError
-from search_service.policy import (DEFAULT_CITY, Person, Units, can_decide_for, can_keep_archive_room,
-                                   can_read_audit, can_read_loan_register, can_request_loan,
+from search_service.policy import (DEFAULT_CITY, Person, Units, can_decide_for,
+                                   can_keep_archive_room, can_read_audit,
+                                   can_read_loan_register, can_request_loan,
                                    unit_in_reach, role_label)
 
 PURPOSES = ("业务办理", "用电检查", "法律纠纷", "审计核查", "统计分析", "其他")
