@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from search_service.archive_room import paper
@@ -285,8 +285,13 @@ class Lending(Procedure):
     def _as_seen_by_requester(self, user: Person, loan_id: int) -> dict[str, Any] | None:
         """Loan ``loan_id`` as its requester sees it (see :func:`_for_requester`), or None
         when it is not ``user``'s or is a pending part shown under another number."""
-        rows = _for_requester(self._list(loans.c.requester == user.name))
-        return next((row for row in rows if row["id"] == loan_id), None)
+        found = self._list(loans.c.id == loan_id)
+        if not found or found[0]["requester"] != user.name:
+            return None
+        request_no = found[0]["request_no"] or loan_id
+        parts = self._list(and_(loans.c.requester == user.name, or_(
+            loans.c.id == request_no, loans.c.request_no == request_no)))
+        return next((row for row in _for_requester(parts) if row["id"] == loan_id), None)
 
     def _loan(self, loan_id: int) -> dict[str, Any]:
         found = self._list(loans.c.id == loan_id)

@@ -22,8 +22,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('loans') as batch:
         batch.add_column(sa.Column('request_no', sa.Integer(), nullable=True))
+        batch.create_index(batch.f('ix_loans_request_no'), ['request_no'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('loans') as batch:
+        batch.drop_index(batch.f('ix_loans_request_no'))
         batch.drop_column('request_no')
