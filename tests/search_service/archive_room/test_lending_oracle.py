@@ -137,6 +137,11 @@ def test_each_item_goes_to_its_units_archivists_and_not_found_to_the_requesters(
     assert (approved["status"], approved["org"], approved["items"][0]["label"]) == (
         "approved", "城西供电所", f"{WEST} 张三丰")
     assert clerk.get(f"/api/customers/{WEST}").status_code == 200
+    page = clerk.get("/loans").text
+    rows = {int(m[1]): m[0] for m in re.finditer(r'<tr class="loan" data-id="(\d+)".*?</tr>',
+                                                  page, re.S)}
+    assert "城西供电所" in rows[at_west["id"]] and "张三丰" in rows[at_west["id"]]
+    assert "城东供电所" not in rows[at_east["id"]] and "明远" not in rows[at_east["id"]]
 
     _, rows = room_app.state.access.audit.query(
         Filters(user="clerk_east", actions=("loan_request",)), page_size=10)
