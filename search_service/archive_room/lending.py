@@ -180,8 +180,9 @@ class Lending(Procedure):
     def end(self, user: Person, units: Units, loan_id: int) -> dict[str, Any]:
         """Return a loan (the borrower, or an archivist of its unit); paper comes back in."""
         loan = self._loan(loan_id)
-        if self._as_seen_by_requester(user, loan_id) is None \
-                and not can_decide_for(user, units, loan["org"]):
+        allowed = (self._as_seen_by_requester(user, loan_id) is not None
+                   if loan["requester"] == user.name else can_decide_for(user, units, loan["org"]))
+        if not allowed:
             raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
         if loan["status"] not in ("approved", "overdue"):
             raise QueryError(f"该借阅不在借出中（{STATUS_LABELS[loan['status']]}）")
@@ -195,13 +196,15 @@ class Lending(Procedure):
         return self._loan(loan_id)
 
     def register(self, user: Person, units: Units, status: str = "") -> list[dict[str, Any]]:
-        """The loan register (借阅登记簿): loans of the archivist's units (auditors: all)."""
+        """The loan register (借阅登记簿): loans of the archivist's units (auditors: all), but
+        not the archivist's own requests (they see those as any requester does, in ``mine``)."""
         if not can_read_loan_register(user):
             self._refuse(user, "loan_register", "只有档案管理员和审计员可以查看借阅登记簿")
         self.expire_due()
         condition = loans.c.status == status if status else None
         found = [loan for loan in self._list(condition)
-                 if can_read_audit(user) or unit_in_reach(user, units, loan["org"])]
+                 if loan["requester"] != user.name
+                 and (can_read_audit(user) or unit_in_reach(user, units, loan["org"]))]
         self.audit.append(Event.by(user, "loan_register",
                                    details={"status": status, "count": len(found)}))
         return found
@@ -266,14 +269,17 @@ class Lending(Procedure):
     # --- reading ---------------------------------------------------------------------------
 
     def get(self, user: Person, units: Units, loan_id: int) -> dict[str, Any]:
-        """One loan: for its requester, the auditors and the archivists of its unit."""
+        """One loan: for its requester as they see it (an archivist's own request too), for
+        the auditors and the archivists of its unit whole."""
         loan = self._loan(loan_id)
-        seen = self._as_seen_by_requester(user, loan_id)
-        if seen is not None:
-            return seen
-        if can_read_audit(user) or can_decide_for(user, units, loan["org"]):
-            return loan
-        raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
+        if loan["requester"] == user.name:
+            seen = self._as_seen_by_requester(user, loan_id)
+        else:
+            seen = loan if can_read_audit(user) or can_decide_for(user, units, loan["org"]) \
+                else None
+        if seen is None:
+            raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
+        return seen
 
     def pending_for(self, user: Person, units: Units) -> list[dict[str, Any]]:
         """Requests waiting for this archivist's decision."""
