@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from search_service.audit import Filters
+from search_service.audit_labels import details_text
 from search_service.policy import DEFAULT_CITY
 from tests.search_service.conftest import doc_id
 
@@ -154,6 +155,7 @@ def test_each_item_goes_to_its_units_archivists_and_not_found_to_the_requesters(
     _, rows = room_app.state.access.audit.query(
         Filters(user="clerk_east", actions=("loan_request",)), page_size=10)
     assert len(rows) == 1 and rows[0]["details"]["not_found"] == [MISSING]
+    assert f"未找到的户号或档案：{MISSING}" in details_text(rows[0]["details"])
     assert rows[0]["details"]["loans"] == [{"loan": at_east["id"], "org": "城东供电所"},
                                            {"loan": at_west["id"], "org": "城西供电所"}]
 
