@@ -104,7 +104,7 @@ class Lending(Procedure):
         with serialized(self.engine) as conn:
             holdings = _holdings(conn, wanted)
             parts: dict[int, str] = {}
-            for org, items in _route(holdings, home_unit(user, units)).items():
+            for org, items in _route(holdings, _home_unit(user, units)).items():
                 loan_id = conn.execute(insert(loans).values(
                     requester=user.name, requester_role=user.role, requester_org=user.org,
                     org=org, purpose=wanted.purpose, purpose_text=wanted.purpose_text.strip(),
@@ -364,7 +364,7 @@ def _holdings(conn: Connection, wanted: LoanRequest) -> list[Holding]:
             for kind, value, found in named]
 
 
-def home_unit(user: Person, units: Units) -> str:
+def _home_unit(user: Person, units: Units) -> str:
     """Where a requester's items not found go: their unit, else the top of the unit tree."""
     roots = sorted(unit for unit, parent in units.parents.items() if not parent)
     return user.org or (roots[0] if roots else DEFAULT_CITY)
