@@ -36,6 +36,7 @@ DETAIL_KEYS = {  # details key -> label
     "from": "原角色与单位", "to": "新角色与单位", "token_id": "令牌编号",
     "token_issued_by": "令牌签发人", "client_request_id": "客户端请求编号", "numbers": "号码",
     "lookup": "本小时第几次查询", "limit": "每小时上限", "failures": "连续失败次数",
+    "loans": "借阅单（按所属单位）", "not_found": "未找到的户号或档案",
 }
 ROLE_KEYS = frozenset({"role", "from", "to"})  # details whose values name roles
 VALUES = {  # machine values that name a report or list (search_service/oversight) -> label

@@ -107,7 +107,7 @@ def attachment(body: bytes, media_type: str, filename: str) -> Response:
 
 @router.post("/api/loans", status_code=201, summary="申请借阅")
 def request_loan(body: LoanIn, user: CurrentUser, reader: Reader) -> dict:
-    return shown(user, reader.room.lending.request(user, LoanRequest(
+    return shown(user, reader.room.lending.request(user, units_of(reader), LoanRequest(
         tuple(body.accounts), tuple(body.doc_ids), body.purpose, body.purpose_text, body.days,
         body.original, body.paper)))
 
@@ -160,7 +160,7 @@ def return_loan(loan_id: LoanId, user: CurrentUser, reader: Reader) -> dict:
 
 @router.post("/api/loans/{loan_id}/renew", status_code=201, summary="续借（须重新审批）")
 def renew_loan(loan_id: LoanId, body: Renewal, user: CurrentUser, reader: Reader) -> dict:
-    return shown(user, reader.room.lending.renew(user, loan_id, body.days))
+    return shown(user, reader.room.lending.renew(user, units_of(reader), loan_id, body.days))
 
 
 # --- handover ------------------------------------------------------------------------------

@@ -1,9 +1,15 @@
 """Lending (借阅): request, approval by the owning unit's archivist, use, return, expiry.
 
 A loan names customers (户号) or documents of one unit, a purpose, a period of 7 to 30 days,
-and whether originals (unmasked) and the paper file are lent. While approved and within its
-period it is a grant: :meth:`Lending.grants_for` returns what it names, and the search adds
-that to the borrower's scope (as data, inside the query), so counts and facets stay honest.
+and whether originals (unmasked) and the paper file are lent. A request may name items of
+several units, or items that do not exist: it becomes one loan per owning unit, items not
+found going to the requester's own unit (whose archivists see them as such and refuse), and
+the requester gets the same answer in every case: what they typed, pending, no unit, no names
+(no existence oracle; the ``loan_request`` record tells auditors the truth).
+
+While approved and within its period a loan is a grant: :meth:`Lending.grants_for` returns
+what it names, and the search adds that to the borrower's scope (as data, inside the query),
+so counts and facets stay honest.
 At the end of the period the grant ends by itself; a renewal is a new request that must be
 approved again. Every request, decision, return and expiry is one access-log record; reads
 made through a grant carry the loan's number in their own record.
@@ -15,12 +21,13 @@ made through a grant carry the loan's number in their own record.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from search_service.archive_room import paper
@@ -31,8 +38,9 @@ from search_service.archive_room.tables import loan_items, loans
 from search_service.audit import DENIED, Alert, Event, iso
 from search_service.db import serialized
 from search_service.errors import ForbiddenError, NotFoundError, QueryError
-from search_service.policy import (Person, Units, can_decide_for, can_keep_archive_room,
-                                   can_read_audit, can_read_loan_register, can_request_loan,
+from search_service.policy import (DEFAULT_CITY, Person, Units, can_decide_for,
+                                   can_keep_archive_room, can_read_audit,
+                                   can_read_loan_register, can_request_loan,
                                    unit_in_reach, role_label)
 
 PURPOSES = ("业务办理", "用电检查", "法律纠纷", "审计核查", "统计分析", "其他")
@@ -41,6 +49,10 @@ MAX_ITEMS = 200
 STATUS_LABELS = {"pending": "待审批", "approved": "借出中", "refused": "已拒绝",
                  "returned": "已归还", "expired": "已到期", "overdue": "逾期未还"}
 OPEN, CLOSED = ("pending", "approved", "overdue"), ("refused", "returned", "expired")
+ACCOUNT_FORMAT = re.compile(r"[0-9A-Za-z]{1,32}")
+DOC_ID_FORMAT = re.compile(r"[0-9a-f]{16}")
+NOT_FOUND_LABELS = {"account": "（未找到该户号）", "doc": "（未找到该文档）"}
+NO_UNIT_LABEL = "（无所属供电单位）"
 
 
 @dataclass(frozen=True)
@@ -80,43 +92,46 @@ class Grants:
 class Lending(Procedure):
     # --- the borrower ----------------------------------------------------------------------
 
-    def request(self, user: Person, wanted: LoanRequest, renewal_of: int | None = None
-                ) -> dict[str, Any]:
-        """Record a request for what ``wanted`` names; all of it must belong to one unit."""
+    def request(self, user: Person, units: Units, wanted: LoanRequest,
+                renewal_of: int | None = None) -> dict[str, Any]:
+        """Record a request for what ``wanted`` names: one loan per owning unit, items not
+        found (or of no unit) routed to the requester's own unit; answered as the requester
+        sees it, the same whether the items exist, are theirs or another unit's."""
         if not can_request_loan(user):
             self._refuse(user, "loan_request", f"您的角色（{role_label(user.role)}）不能申请借阅")
         _check(wanted)
         now = self.clock()
         with serialized(self.engine) as conn:
             holdings = _holdings(conn, wanted)
-            orgs = sorted({h.org for h in holdings})
-            if len(orgs) != 1 or not orgs[0]:
-                raise QueryError("一次借阅申请只能包含同一供电单位的客户或档案，请分别申请"
-                                 if len(orgs) > 1 else "所借客户或档案没有所属供电单位，无法确定审批人")
-            loan_id = conn.execute(insert(loans).values(
-                requester=user.name, requester_role=user.role, requester_org=user.org,
-                org=orgs[0], purpose=wanted.purpose, purpose_text=wanted.purpose_text.strip(),
-                days=wanted.days, original=wanted.original, paper=wanted.paper,
-                status="pending", requested_at=now, renewal_of=renewal_of,
-            )).inserted_primary_key[0]
-            conn.execute(insert(loan_items), [
-                {"loan_id": loan_id, "kind": h.kind, "value": h.value, "label": h.label}
-                for h in holdings])
+            parts: dict[int, str] = {}
+            for org, items in _route(holdings, _home_unit(user, units)).items():
+                loan_id = conn.execute(insert(loans).values(
+                    requester=user.name, requester_role=user.role, requester_org=user.org,
+                    org=org, purpose=wanted.purpose, purpose_text=wanted.purpose_text.strip(),
+                    days=wanted.days, original=wanted.original, paper=wanted.paper,
+                    status="pending", requested_at=now, renewal_of=renewal_of,
+                    request_no=next(iter(parts), None),
+                )).inserted_primary_key[0]
+                conn.execute(insert(loan_items), [
+                    {"loan_id": loan_id, "kind": h.kind, "value": h.value, "label": h.label}
+                    for h in items])
+                parts[loan_id] = org
+            request_no = next(iter(parts))
             self.audit.append(Event.by(user, "loan_renew" if renewal_of else "loan_request",
                                        target_doc=_single(wanted.doc_ids),
                                        target_account=_single(wanted.accounts),
-                                       details=_facts(loan_id, wanted, orgs[0])), conn)
-        return _as_requested(self._loan(loan_id))
+                                       details=_facts(request_no, wanted, parts, holdings)), conn)
+        return self._as_seen_by_requester(user, request_no) or {}
 
-    def renew(self, user: Person, loan_id: int, days: int) -> dict[str, Any]:
+    def renew(self, user: Person, units: Units, loan_id: int, days: int) -> dict[str, Any]:
         """Ask for the same again, continuing this loan: approval is needed again."""
         loan = self._loan(loan_id)
-        if loan["requester"] != user.name:
+        if self._as_seen_by_requester(user, loan_id) is None:
             raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
         if loan["status"] != "approved":
             raise QueryError("只有借出中的借阅可以续借")
         items = loan["items"]
-        return self.request(user, LoanRequest(
+        return self.request(user, units, LoanRequest(
             accounts=tuple(i["value"] for i in items if i["kind"] == "account"),
             doc_ids=tuple(i["value"] for i in items if i["kind"] == "doc"),
             purpose=loan["purpose"], purpose_text=loan["purpose_text"], days=days,
@@ -127,7 +142,7 @@ class Lending(Procedure):
         if not can_request_loan(user):
             raise ForbiddenError(f"您的角色（{role_label(user.role)}）不能借阅档案")
         self.expire_due()
-        return [_as_requested(loan) for loan in self._list(loans.c.requester == user.name)]
+        return _for_requester(self._list(loans.c.requester == user.name))
 
     # --- the archivist ---------------------------------------------------------------------
 
@@ -151,6 +166,7 @@ class Lending(Procedure):
                                       "decided_by": user.name, "decided_at": now,
                                       "reason": reason.strip()}
             if approve:
+                _check_held(conn, loan)
                 values["starts_at"] = self._start(conn, current, now)
                 values["due_at"] = values["starts_at"] + timedelta(days=current.days)
                 if current.paper:
@@ -164,7 +180,9 @@ class Lending(Procedure):
     def end(self, user: Person, units: Units, loan_id: int) -> dict[str, Any]:
         """Return a loan (the borrower, or an archivist of its unit); paper comes back in."""
         loan = self._loan(loan_id)
-        if loan["requester"] != user.name and not can_decide_for(user, units, loan["org"]):
+        allowed = (self._as_seen_by_requester(user, loan_id) is not None
+                   if loan["requester"] == user.name else can_decide_for(user, units, loan["org"]))
+        if not allowed:
             raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
         if loan["status"] not in ("approved", "overdue"):
             raise QueryError(f"该借阅不在借出中（{STATUS_LABELS[loan['status']]}）")
@@ -178,13 +196,15 @@ class Lending(Procedure):
         return self._loan(loan_id)
 
     def register(self, user: Person, units: Units, status: str = "") -> list[dict[str, Any]]:
-        """The loan register (借阅登记簿): loans of the archivist's units (auditors: all)."""
+        """The loan register (借阅登记簿): loans of the archivist's units (auditors: all), but
+        not the archivist's own requests (they see those as any requester does, in ``mine``)."""
         if not can_read_loan_register(user):
             self._refuse(user, "loan_register", "只有档案管理员和审计员可以查看借阅登记簿")
         self.expire_due()
         condition = loans.c.status == status if status else None
         found = [loan for loan in self._list(condition)
-                 if can_read_audit(user) or unit_in_reach(user, units, loan["org"])]
+                 if loan["requester"] != user.name
+                 and (can_read_audit(user) or unit_in_reach(user, units, loan["org"]))]
         self.audit.append(Event.by(user, "loan_register",
                                    details={"status": status, "count": len(found)}))
         return found
@@ -249,13 +269,17 @@ class Lending(Procedure):
     # --- reading ---------------------------------------------------------------------------
 
     def get(self, user: Person, units: Units, loan_id: int) -> dict[str, Any]:
-        """One loan: for its requester, the auditors and the archivists of its unit."""
+        """One loan: for its requester as they see it (an archivist's own request too), for
+        the auditors and the archivists of its unit whole."""
         loan = self._loan(loan_id)
         if loan["requester"] == user.name:
-            return _as_requested(loan)
-        if can_read_audit(user) or can_decide_for(user, units, loan["org"]):
-            return loan
-        raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
+            seen = self._as_seen_by_requester(user, loan_id)
+        else:
+            seen = loan if can_read_audit(user) or can_decide_for(user, units, loan["org"]) \
+                else None
+        if seen is None:
+            raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
+        return seen
 
     def pending_for(self, user: Person, units: Units) -> list[dict[str, Any]]:
         """Requests waiting for this archivist's decision."""
@@ -263,6 +287,17 @@ class Lending(Procedure):
             raise ForbiddenError("只有档案管理员审批借阅")
         return [loan for loan in self._list(loans.c.status == "pending")
                 if can_decide_for(user, units, loan["org"]) and loan["requester"] != user.name]
+
+    def _as_seen_by_requester(self, user: Person, loan_id: int) -> dict[str, Any] | None:
+        """Loan ``loan_id`` as its requester sees it (see :func:`_for_requester`), or None
+        when it is not ``user``'s or is a pending part shown under another number."""
+        found = self._list(loans.c.id == loan_id)
+        if not found or found[0]["requester"] != user.name:
+            return None
+        request_no = found[0]["request_no"] or loan_id
+        parts = self._list(and_(loans.c.requester == user.name, or_(
+            loans.c.id == request_no, loans.c.request_no == request_no)))
+        return next((row for row in _for_requester(parts) if row["id"] == loan_id), None)
 
     def _loan(self, loan_id: int) -> dict[str, Any]:
         found = self._list(loans.c.id == loan_id)
@@ -303,6 +338,12 @@ def _check(wanted: LoanRequest) -> None:
         raise QueryError("请至少选择一个客户或一份档案")
     if len(wanted.accounts) + len(wanted.doc_ids) > MAX_ITEMS:
         raise QueryError(f"一次最多借阅 {MAX_ITEMS} 项")
+    bad = [a for a in wanted.accounts if not ACCOUNT_FORMAT.fullmatch(a)]
+    if bad:
+        raise QueryError(f"户号只能由字母和数字组成（至多 32 位）：{bad[0][:32]}")
+    bad = [d for d in wanted.doc_ids if not DOC_ID_FORMAT.fullmatch(d)]
+    if bad:
+        raise QueryError(f"档案编号应为 16 位十六进制：{bad[0][:32]}")
     if wanted.purpose not in PURPOSES:
         raise QueryError(f"借阅目的须为：{'、'.join(PURPOSES)}")
     if wanted.purpose == "其他" and not wanted.purpose_text.strip():
@@ -312,19 +353,51 @@ def _check(wanted: LoanRequest) -> None:
 
 
 def _holdings(conn: Connection, wanted: LoanRequest) -> list[Holding]:
+    """Every item named, in the order typed: one not in the catalog has no unit and a label
+    saying so, one of no unit says that (only archivists see labels before approval)."""
     customers = customer_holdings(conn, wanted.accounts)
     docs = document_holdings(conn, wanted.doc_ids)
-    missing = [a for a in wanted.accounts if a not in customers] + \
-        [d for d in wanted.doc_ids if d not in docs]
-    if missing:
-        raise NotFoundError(f"没有这些客户或档案：{'、'.join(missing[:10])}")
-    return list(customers.values()) + list(docs.values())
+    named = [("account", a, customers.get(a)) for a in dict.fromkeys(wanted.accounts)] + \
+        [("doc", d, docs.get(d)) for d in dict.fromkeys(wanted.doc_ids)]
+    return [Holding(kind, value, "", value + NOT_FOUND_LABELS[kind]) if found is None
+            else found if found.org else replace(found, label=found.label + NO_UNIT_LABEL)
+            for kind, value, found in named]
 
 
-def _facts(loan_id: int, wanted: LoanRequest, org: str) -> dict[str, Any]:
-    return {"loan": loan_id, "org": org, "accounts": list(wanted.accounts),
-            "doc_ids": list(wanted.doc_ids), "purpose": wanted.purpose, "days": wanted.days,
-            "original": wanted.original, "paper": wanted.paper}
+def _home_unit(user: Person, units: Units) -> str:
+    """Where a requester's items not found go: their unit, else the top of the unit tree."""
+    roots = sorted(unit for unit, parent in units.parents.items() if not parent)
+    return user.org or (roots[0] if roots else DEFAULT_CITY)
+
+
+def _route(holdings: list[Holding], home: str) -> dict[str, list[Holding]]:
+    """The items by the unit whose archivists decide them: the owning unit, else ``home``."""
+    parts: dict[str, list[Holding]] = {}
+    for holding in holdings:
+        parts.setdefault(holding.org or home, []).append(holding)
+    return parts
+
+
+def _check_held(conn: Connection, loan: dict[str, Any]) -> None:
+    """Only what the loan's unit holds now may be lent (an item not found, of no unit or
+    moved away can only be refused): else a grant could reach another unit's records."""
+    held = {**customer_holdings(conn, _accounts_of(loan)),
+            **document_holdings(conn, [i["value"] for i in loan["items"] if i["kind"] == "doc"])}
+    stray = [i["value"] for i in loan["items"]
+             if i["value"] not in held or held[i["value"]].org != loan["org"]]
+    if stray:
+        raise QueryError(f"以下户号或档案未找到或不属于{loan['org']}，只能拒绝（请填写理由）："
+                         f"{'、'.join(stray[:10])}")
+
+
+def _facts(request_no: int, wanted: LoanRequest, parts: dict[int, str],
+           holdings: list[Holding]) -> dict[str, Any]:
+    """The request as auditors need it: each loan's unit and what was not found."""
+    return {"loan": request_no, "loans": [{"loan": k, "org": v} for k, v in parts.items()],
+            "not_found": [h.value for h in holdings if not h.org],
+            "accounts": list(wanted.accounts), "doc_ids": list(wanted.doc_ids),
+            "purpose": wanted.purpose, "days": wanted.days, "original": wanted.original,
+            "paper": wanted.paper}
 
 
 def _single(values: Iterable[str]) -> str:
@@ -336,12 +409,34 @@ def _accounts_of(loan: dict[str, Any]) -> list[str]:
     return [i["value"] for i in loan["items"] if i["kind"] == "account"]
 
 
+def _for_requester(own: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A requester's loans as they see them, newest first: the pending loans of one request
+    as one row (under the lowest number), so how it was split by unit does not show before
+    a decision; each decided loan on its own row."""
+    rows: list[dict[str, Any]] = []
+    pending: dict[int, list[dict[str, Any]]] = {}
+    for loan in own:
+        if loan["status"] == "pending":
+            pending.setdefault(loan["request_no"] or loan["id"], []).append(loan)
+        else:
+            rows.append(_as_requested(loan))
+    for parts in pending.values():
+        first = min(parts, key=lambda loan: loan["id"])
+        items = sorted((i for part in parts for i in part["items"]),
+                       key=lambda i: (i["kind"], i["value"]))
+        rows.append(_as_requested({**first, "items": items}))
+    return sorted(rows, key=lambda row: row["id"], reverse=True)
+
+
 def _as_requested(loan: dict[str, Any]) -> dict[str, Any]:
-    """A loan as its requester sees it: what it names is labelled by 户号 or document id only
-    until a loan of it was approved (the request must not reveal another unit's records)."""
+    """A loan as its requester sees it: until approved, what they typed (户号 or document id,
+    no names), with no owning unit and no archivist; after a refusal, only the reason."""
+    shown = {key: value for key, value in loan.items() if key != "request_no"}
     if loan["status"] in ("pending", "refused"):
-        return {**loan, "items": [{**i, "label": i["value"]} for i in loan["items"]]}
-    return loan
+        return {**shown, "org": "", "decided_by": "",
+                "items": [{"kind": i["kind"], "value": i["value"], "label": i["value"]}
+                          for i in loan["items"]]}
+    return shown
 
 
 def _public(row: dict[str, Any], items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:

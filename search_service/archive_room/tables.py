@@ -35,6 +35,8 @@ loans = Table(
     Column("renewal_of", Integer, ForeignKey("loans.id"), nullable=True),
     Column("ended_at", UTCDateTime, nullable=True),  # returned or expired
     Column("ended_by", String(64), nullable=False, default=""),
+    # the first loan of the request this one was split from (by owning unit); None: itself
+    Column("request_no", Integer, nullable=True, index=True),
 )
 
 loan_items = Table(
