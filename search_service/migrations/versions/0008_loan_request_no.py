@@ -4,8 +4,8 @@ of the request's first loan (``loans.request_no``) so the requester sees one req
 
 Loans made before this revision were each a request of their own (``request_no`` empty).
 
-Revision ID: 0007_loan
-Revises: 0006_duties
+Revision ID: 0008_loan
+Revises: 0007_firstpage
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_loan'
-down_revision = '0006_duties'
+revision = '0008_loan'
+down_revision = '0007_firstpage'
 branch_labels = None
 depends_on = None
 
