@@ -251,11 +251,18 @@ class Units:
 
     def subtree(self, unit: str) -> list[str]:
         """``unit`` and every unit below it (just ``unit`` if the tree does not know it)."""
-        found, stack = [], [unit]
+        return [found for found, _ in self.outline(unit)]
+
+    def outline(self, top: str = "") -> list[tuple[str, int]]:
+        """Each unit of ``top``'s subtree (every root's without ``top``) in tree order, with
+        its depth below the outline's first level: what a unit picker shows, indented."""
+        found: list[tuple[str, int]] = []
+        stack = [(unit, 0) for unit in ([top] if top else self.roots())[::-1]]
         while stack:
-            current = stack.pop()
-            found.append(current)
-            stack.extend(sorted(self.children.get(current, ()), reverse=True))
+            current, depth = stack.pop()
+            found.append((current, depth))
+            stack.extend((child, depth + 1)
+                         for child in sorted(self.children.get(current, ()), reverse=True))
         return found
 
 

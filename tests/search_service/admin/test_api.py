@@ -137,5 +137,7 @@ def test_units_must_exist(admin: TestClient, security: TestClient) -> None:
     assert unknown.json()["error"]["message"] == "没有供电单位“城北供电所”，请从单位列表中选择"
     moved = security.put("/api/admin/users/wangwu/role", json={"role": "clerk", "org": "城东供电所"})
     assert moved.status_code == 200 and moved.json()["org"] == "城东供电所"
-    page = security.get("/admin").text
-    assert '<datalist id="units">' in page and '<option value="城东供电所">' in page
+    page = security.get("/admin").text  # a strict picker: the tree, indented, nothing typed
+    assert "<datalist" not in page and 'list="units"' not in page
+    assert '<option value="城东供电所" selected>　　城东供电所</option>' in page
+    assert '<option value="市供电公司">市供电公司</option>' in page
