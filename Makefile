@@ -9,9 +9,14 @@ PORT ?= 8000
 
 .PHONY: demo test install bench clean
 
+# The venv's own pip (23.2+ with Python 3.11) installs the package; the test tools (pytest,
+# Playwright, schemathesis: about a third of the download) only for `make test`.
 $(BIN)/archive-search: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/pytest: $(BIN)/archive-search
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -30,7 +35,7 @@ demo: install $(SAMPLE)/customers.csv
 	@echo "示例档案已建好索引。请用浏览器打开 http://$(HOST):$(PORT)/ ，用上面的演示账户登录（登录后按上面的提示试试），按 Ctrl+C 停止服务。"
 	ARCHIVE_SEARCH_DEMO=1 $(BIN)/archive-search serve --index $(INDEX) --root $(SAMPLE) --host $(HOST) --port $(PORT)
 
-test: install
+test: $(BIN)/pytest
 	scripts/system-packages.sh test
 	$(BIN)/python -m pytest
 
