@@ -436,4 +436,4 @@ def _check_role(role: str, org: str) -> None:
         raise AccountError(f"未知角色“{role}”，可选：" + "、".join(
             f"{r.name}（{r.label}）" for r in ROLES.values()))
     if needs_unit(role) and not org.strip():
-        raise AccountError(f"角色 {role}（{role_label(role)}）须指定所属供电单位")
+        raise AccountError(f"{role_label(role)}须指定所属供电单位，请从单位列表中选择")

@@ -20,7 +20,7 @@ from search_service.audit import Event
 from search_service.errors import QueryError
 from search_service.ops import commands as ops
 from search_service.oversight.cli import add_report
-from search_service.policy import ROLES, role_label
+from search_service.policy import ROLES, needs_unit, role_label
 from search_service.users import User
 
 if TYPE_CHECKING:
@@ -541,13 +541,11 @@ def _print_users(users: list) -> None:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from search_service.policy import needs_unit
-
     if needs_unit(args.role) and not args.org.strip():
         raise InputError(f"角色 {args.role}（{role_label(args.role)}）须用 --org 指定所属供电单位")
     access = _access(args)
     info = access.accounts.create_user(_console_user(), args.name, _read_password(), args.role,
-                                       args.org)
+                                       access.units().listed(args.org.strip()))
     print(f"已创建用户 {info.name}：{role_label(info.role)}，{info.org or '不限单位'}")
     return 0
 
@@ -570,7 +568,9 @@ def cmd_user_enable(args: argparse.Namespace) -> int:
 
 
 def cmd_user_set_role(args: argparse.Namespace) -> int:
-    info = _access(args).accounts.set_role(_console_user(), args.name, args.role, args.org)
+    access = _access(args)
+    info = access.accounts.set_role(_console_user(), args.name, args.role,
+                                    args.org and access.units().listed(args.org.strip()))
     print(f"用户 {info.name} 现为 {role_label(info.role)}，{info.org or '不限单位'}；其会话已结束")
     return 0
 

@@ -38,6 +38,7 @@ from typing import Any, Protocol
 from indexer.errors import TableError
 from indexer.tables import read_table
 from search_service.engines.base import Scope
+from search_service.errors import AccountError
 
 DEFAULT_CITY = "市供电公司"
 DEFAULT_COUNTY = "县供电公司"
@@ -199,6 +200,7 @@ class Units:
     def __init__(self, parents: dict[str, str]) -> None:
         self.parents = dict(parents)
         self.aliases: dict[str, tuple[str, ...]] = {}  # unit → its 简称 (units.csv, optional)
+        self.known = True  # False: no units.csv and nothing indexed, nothing to check against
         self.children: dict[str, list[str]] = {}
         for unit, parent in self.parents.items():
             if parent:
@@ -209,7 +211,9 @@ class Units:
         """Every station under :data:`DEFAULT_COUNTY` under :data:`DEFAULT_CITY`."""
         parents = {DEFAULT_CITY: "", DEFAULT_COUNTY: DEFAULT_CITY}
         parents.update({s: DEFAULT_COUNTY for s in stations if s and s not in parents})
-        return cls(parents)
+        units = cls(parents)
+        units.known = len(parents) > 2
+        return units
 
     @classmethod
     def from_file(cls, path: Path) -> "Units":
@@ -243,6 +247,13 @@ class Units:
     def __contains__(self, unit: str) -> bool:
         return unit in self.parents
 
+    def listed(self, org: str) -> str:
+        """``org`` when empty or in the tree (or the tree is not known yet); otherwise an
+        :class:`AccountError` naming it: a user's unit is picked from the tree."""
+        if org and self.known and org not in self:
+            raise AccountError(f"没有供电单位“{org}”，请从单位列表中选择")
+        return org
+
     def is_root(self, unit: str) -> bool:
         return unit in self.parents and not self.parents[unit]
 
@@ -251,11 +262,18 @@ class Units:
 
     def subtree(self, unit: str) -> list[str]:
         """``unit`` and every unit below it (just ``unit`` if the tree does not know it)."""
-        found, stack = [], [unit]
+        return [found for found, _ in self.outline(unit)]
+
+    def outline(self, top: str = "") -> list[tuple[str, int]]:
+        """Each unit of ``top``'s subtree (every root's without ``top``) in tree order, with
+        its depth below the outline's first level: what a unit picker shows, indented."""
+        found: list[tuple[str, int]] = []
+        stack = [(unit, 0) for unit in ([top] if top else self.roots())[::-1]]
         while stack:
-            current = stack.pop()
-            found.append(current)
-            stack.extend(sorted(self.children.get(current, ()), reverse=True))
+            current, depth = stack.pop()
+            found.append((current, depth))
+            stack.extend((child, depth + 1)
+                         for child in sorted(self.children.get(current, ()), reverse=True))
         return found
 
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from search_service.access import Access
 from search_service.api.deps import AccessControl, current_user
 from search_service.audit import DENIED, Event
-from search_service.errors import AccountError, ForbiddenError
+from search_service.errors import ForbiddenError
 from search_service.policy import (NEW_ACCOUNT_ROLE, ROLES, can_assign_roles,
                                    can_manage_accounts, can_manage_users, duty_change_refusal,
                                    duty_of, role_label)
@@ -149,9 +149,7 @@ def set_role(name: UserName, body: RoleChange, request: Request, admin: Security
 
 def known_unit(access: Access, org: str) -> str:
     """``org`` when empty or in the unit tree; otherwise a Chinese 400 naming it."""
-    if org and org not in access.units():
-        raise AccountError(f"没有供电单位“{org}”，请从单位列表中选择")
-    return org
+    return access.units().listed(org)
 
 
 @router.post("/api/admin/users/{name}/disable", response_model=AccountOut,

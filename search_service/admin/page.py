@@ -17,6 +17,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, admin: Admin, access: AccessControl) -> HTMLResponse:
     users = user_list(access, admin)
+    outline = access.units().outline()
     for user in users:
         user["tokens"] = [t for t in access.accounts.list_tokens(user["name"])
                           if not t["revoked"]] if can_manage_accounts(admin) else []
@@ -25,5 +26,5 @@ def admin_page(request: Request, admin: Admin, access: AccessControl) -> HTMLRes
         "system": can_manage_accounts(admin), "security": can_assign_roles(admin),
         "unit_roles": [name for name in ROLES if needs_unit(name)],
         "duty_roles": [name for name, role in ROLES.items() if role.duty],
-        "units": [unit for root in access.units().roots() for unit in access.units().subtree(root)],
+        "units": outline, "unit_names": {unit for unit, _ in outline},
     })

@@ -70,11 +70,10 @@ def spot_checks_page(request: Request, user: CurrentUser, service: Overseer) -> 
         "units": _pickable_units(service, user)})
 
 
-def _pickable_units(service: Overseer, user: CurrentUser) -> list[str]:
-    """The units a picker offers ``user``: their unit and those below, in tree order."""
-    tree = service.unit_tree()
-    return tree.subtree(user.org) if user.org else [u for root in tree.roots()
-                                                    for u in tree.subtree(root)]
+def _pickable_units(service: Overseer, user: CurrentUser) -> list[tuple[str, int]]:
+    """The units a picker offers ``user``: their unit and those below, in tree order, each
+    with its depth (the picker indents by it)."""
+    return service.unit_tree().outline(user.org)
 
 
 @router.get("/manage/spot-checks/{check_id}", response_class=HTMLResponse)

@@ -33,7 +33,7 @@ def check_pairing(engine: SearchEngine, catalog: Catalog, index_dir: Path, db_ur
         return
     raise IndexMismatchError(
         f"索引与档案目录数据库不匹配（{found}）：索引 {Path(index_dir).resolve()}，"
-        f"数据库 {shown_url(db_url)}。请用建立该索引时的数据库（--db 或 ARCHIVE_SEARCH_DB），"
+        f"数据库 {shown_url(db_url)}。请用建立该索引时的数据库（环境变量 ARCHIVE_SEARCH_DB），"
         "或运行 archive-search reindex 从当前数据库重建索引")
 
 

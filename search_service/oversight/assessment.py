@@ -63,6 +63,18 @@ def current_quarter(today: date) -> str:
     return f"{today.year}Q{(today.month - 1) // 3 + 1}"
 
 
+def latest_quarter(conn: Connection, units: list[str] | None, today: date) -> str:
+    """The quarter a report opens on: that of the latest dated customer document on file in
+    ``units`` (up to ``today``), so the first view has figures even when the archive stops
+    before today; this quarter when nothing is on file. Files that failed or await their
+    customer (no date, 待归档) do not count: they enter the catalog on the day of indexing."""
+    d, filed = documents.c, filed_at()
+    latest = conn.execute(select(func.max(d.doc_date)).where(documents_of(
+        units, d.doc_date != "", d.doc_date <= today.isoformat(), d.account_no != "",
+        filed <= end_of_day(today)))).scalar()
+    return current_quarter(date.fromisoformat(latest) if latest else today)
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str

@@ -70,8 +70,9 @@ class Oversight:
         """The numbers of 档案管理: completeness and each work list's length."""
         units = self.units(user, "oversight_view", org)
         rules, today = self.rules(), self.today()
-        quarter = assessment.parse_period(assessment.current_quarter(today))
         with self.engine.connect() as conn:
+            code = assessment.latest_quarter(conn, units, today)
+            quarter = assessment.parse_period(code)
             summary = completeness.summarize(completeness.statuses(conn, rules, units))
             contracts = followup.contracts(conn, rules, units, today)
             counts = {
@@ -82,7 +83,8 @@ class Oversight:
                 "late": len(followup.late_filings(conn, rules, units, quarter.start, today)),
             }
         body = {"org": org, "today": today.isoformat(),
-                "quarter": assessment.current_quarter(today),
+                "quarter": code, "quarter_label": quarter.label,
+                "current_quarter": code == assessment.current_quarter(today),
                 "customers": summary.customers, "complete": summary.complete,
                 "incomplete": summary.customers - summary.complete, "rate": summary.rate,
                 "missing_by_type": [{"doc_type": code, "label": type_label(code), "count": n}
@@ -138,13 +140,16 @@ class Oversight:
 
     def assessment(self, user: User, period: str = "", org: str = "", with_trend: bool = True,
                    action: str = "oversight_view") -> dict[str, Any]:
-        """Per-unit figures of ``period`` (default: this quarter), with the unit's trend."""
+        """Per-unit figures of ``period`` (default: the latest quarter with filings, see
+        :func:`assessment.latest_quarter`), with the unit's trend."""
         units = self.units(user, action, org)
         today = self.today()
-        window = assessment.parse_period(period or assessment.current_quarter(today))
         rules = self.rules()
         with self.engine.connect() as conn:
+            code = period or assessment.latest_quarter(conn, units, today)
+            window = assessment.parse_period(code)
             report = assessment.assess(conn, rules, units, window, today)
+            report["period_code"] = code.strip()
             if with_trend:
                 report["trend"] = assessment.trend(conn, rules, units, window.as_of(today), today)
         report["org"] = org

@@ -5,6 +5,7 @@ Screenshots go to ``test-artifacts/roles-<role>-<desktop|tablet>.png`` (the ones
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from tests.search_service.test_browser import DESKTOP, TABLET, browser, shot, si
 
 ACCOUNTS = {"r_clerk": ("clerk", "城东供电所"), "r_inspector": ("inspector", CITY_COMPANY),
             "r_archivist": ("archivist", CITY_COMPANY), "r_auditor": ("auditor", ""),
-            "r_admin": ("admin", "")}
+            "r_admin": ("admin", ""), "r_secadmin": ("secadmin", "")}
 SIZES = {"desktop": DESKTOP, "tablet": TABLET}
 
 
@@ -78,6 +79,7 @@ def test_a_clerk_finds_a_customer_and_opens_the_archive(as_role) -> None:
     ("r_archivist", "/retention", "#due tbody tr", 5),  # what is due for appraisal
     ("r_auditor", "/audit", "#records tbody tr", 1),  # reads the log
     ("r_admin", "/admin", "#users tbody tr", 5),  # manages accounts
+    ("r_secadmin", "/admin", "#users select[name=org]", 5),  # picks roles and units
 ])
 def test_each_roles_main_page(as_role, account: str, path: str, rows: str, at_least: int) -> None:
     page, base, size = as_role(account)
@@ -85,3 +87,12 @@ def test_each_roles_main_page(as_role, account: str, path: str, rows: str, at_le
     assert page.locator(rows).count() >= at_least
     fits(page)
     shot(page, f"roles-{ACCOUNTS[account][0]}-{size}")
+
+
+def test_the_assessment_opens_on_a_quarter_with_figures(as_role) -> None:
+    """The sample stops in mid-2025: the first view is its last quarter, not 无数据 today."""
+    page, base, _ = as_role("r_inspector")
+    page.goto(f"{base}/manage/assessment")
+    assert page.locator("input[name=period]").input_value() == "2025Q2"
+    total = page.locator('#assessment tr[data-org="合计"] td[data-figure="timeliness"]')
+    assert re.fullmatch(r"\d+\.\d%\n\d+/\d+", total.inner_text())  # a rate and its parts

@@ -119,3 +119,22 @@ def test_demo_accounts_only_in_demo_mode(env) -> None:
                                                "用户名 secadmin"]
     again = run({**env, "ARCHIVE_SEARCH_DEMO": "1", "ARCHIVE_SEARCH_SECRET": ""}, "user", "demo")
     assert again.returncode == 0 and again.stdout != demo.stdout  # fresh passwords
+
+
+def test_units_come_from_the_tree(env, tmp_path: Path) -> None:
+    """With a unit tree (units.csv) a user's unit must be one of its units, as on /admin;
+    before there is any (nothing indexed, no units.csv) the unit is taken as given."""
+    loose = run(env, "user", "add", "early", "--role", "clerk", "--org", "城东供电所",
+                stdin=PASSWORD + "\n")
+    assert loose.returncode == 0, loose.stderr
+    units = tmp_path / "units.csv"
+    units.write_text("单位,上级单位\n临江县供电公司,\n城东供电所,临江县供电公司\n", encoding="utf-8")
+    env = {**env, "ARCHIVE_SEARCH_UNITS": str(units)}
+    unknown = run(env, "user", "add", "lisi", "--role", "clerk", "--org", "城北供电所",
+                  stdin=PASSWORD + "\n")
+    assert unknown.returncode == 2 and "没有供电单位“城北供电所”" in unknown.stderr
+    assert run(env, "user", "add", "lisi", "--role", "clerk", "--org", "城东供电所",
+               stdin=PASSWORD + "\n").returncode == 0
+    moved = run(env, "user", "set-role", "lisi", "--role", "clerk", "--org", "城西供电所")
+    assert moved.returncode == 2 and "没有供电单位“城西供电所”" in moved.stderr
+    assert access(env).accounts.get("lisi").org == "城东供电所"

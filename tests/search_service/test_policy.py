@@ -48,6 +48,10 @@ def test_tree_from_a_gbk_csv(tmp_path: Path) -> None:
     units = load_units(path, stations=["别的供电所"])
     assert units.subtree("杭州供电公司") == ["杭州供电公司", "余杭县供电公司", "城东供电所"]
     assert units.is_root("临平县供电公司") and "别的供电所" not in units
+    assert units.outline() == [  # what a unit picker shows: every root's tree, with depths
+        ("临平县供电公司", 0), ("城西供电所", 1),
+        ("杭州供电公司", 0), ("余杭县供电公司", 1), ("城东供电所", 2)]
+    assert units.outline("余杭县供电公司") == [("余杭县供电公司", 0), ("城东供电所", 1)]
 
 
 def test_units_short_names_from_an_optional_column(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@
 const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 const message = document.getElementById("admin-message");
 const shown = sessionStorage.getItem("admin-message");
-if (shown) {
+if (shown) {  // the success that reloaded the page
+  message.classList.add("ok");
   message.textContent = shown;
   sessionStorage.removeItem("admin-message");
 }
@@ -22,6 +23,7 @@ async function call(method, path, body) {
 }
 
 function failed(text) {  // an error reads differently from a success (.admin-message.error)
+  message.classList.remove("ok");
   message.classList.add("error");
   message.textContent = text;
 }
@@ -37,7 +39,7 @@ const ACTIONS = {
   async unlock(name) { await call("POST", `/api/admin/users/${encodeURIComponent(name)}/unlock`); return `已解除 ${name} 的锁定`; },
   async role(name, row) {
     const role = row.querySelector('select[name="role"]').value;
-    const org = row.querySelector('input[name="org"]').value;
+    const org = row.querySelector('select[name="org"]').value;
     await call("PUT", `/api/admin/users/${encodeURIComponent(name)}/role`, { role, org });
     return `已变更 ${name} 的角色和单位，其会话已结束`;
   },

@@ -137,5 +137,17 @@ def test_units_must_exist(admin: TestClient, security: TestClient) -> None:
     assert unknown.json()["error"]["message"] == "没有供电单位“城北供电所”，请从单位列表中选择"
     moved = security.put("/api/admin/users/wangwu/role", json={"role": "clerk", "org": "城东供电所"})
     assert moved.status_code == 200 and moved.json()["org"] == "城东供电所"
+    page = security.get("/admin").text  # a strict picker: the tree, indented, nothing typed
+    assert "<datalist" not in page and 'list="units"' not in page
+    assert '<option value="城东供电所" selected>　　城东供电所</option>' in page
+    assert '<option value="市供电公司">市供电公司</option>' in page
+
+
+def test_a_unit_that_left_the_tree_is_shown_as_such(app: FastAPI, security: TestClient) -> None:
+    """An account made before its unit left units.csv (or by a script) keeps it until the
+    security administrator picks another; the picker says so instead of hiding it."""
+    add_user(app, "old_unit", "clerk", "已撤销供电所")
     page = security.get("/admin").text
-    assert '<datalist id="units">' in page and '<option value="城东供电所">' in page
+    row = page.split('data-name="old_unit"', 1)[1].split("</tr>", 1)[0]
+    assert '<option value="已撤销供电所" selected>已撤销供电所（不在单位树中，请改选）</option>' in row
+    assert row.count(" selected") == 2  # its role and that unit, nothing else

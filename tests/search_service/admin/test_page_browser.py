@@ -73,11 +73,20 @@ def test_the_administrators_manage_an_account_on_the_page(browser, server,  # no
     expect(page.locator("#duty")).to_contain_text("您是安全管理员")
     expect(page.locator("#create-user")).to_have_count(0)
     expect(page.locator("button[data-action=disable]")).to_have_count(0)
+    unit = row(page, "zhaoliu").locator("select[name=org]")  # a picker over the unit tree
+    labels = unit.locator("option").all_inner_texts()
+    assert labels[0] == "不限单位" and "　　城西供电所" in labels  # a station, two levels down
+    row(page, "zhaoliu").locator("select[name=role]").select_option("clerk")
+    row(page, "zhaoliu").locator("button[data-action=role]").click()  # a clerk needs a unit
+    expect(page.locator("#admin-message")).to_contain_text("营业员须指定所属供电单位")
+    expect(page.locator("#admin-message")).to_have_class(re.compile(r"\berror\b"))
     row(page, "zhaoliu").locator("select[name=role]").select_option("archivist")
-    row(page, "zhaoliu").locator("input[name=org]").fill("城西供电所")
+    unit.select_option("城西供电所")
     row(page, "zhaoliu").locator("button[data-action=role]").click()
     expect(page.locator("#admin-message")).to_contain_text("已变更 zhaoliu 的角色")
+    expect(page.locator("#admin-message")).to_have_class(re.compile(r"\bok\b"))
     expect(row(page, "zhaoliu").locator("select[name=role]")).to_have_value("archivist")
+    expect(row(page, "zhaoliu").locator("select[name=org]")).to_have_value("城西供电所")
     row(page, "secadmin1").locator("select[name=role]").select_option("auditor")
     row(page, "secadmin1").locator("button[data-action=role]").click()
     expect(page.locator("#admin-message")).to_contain_text("不能变更自己的角色")

@@ -81,3 +81,4 @@ def test_the_commands_refuse_with_exit_2(indexed_archive: IndexedArchive, tmp_pa
     assert result.returncode == 2, result.stderr
     assert "索引与档案目录数据库不匹配" in result.stderr
     assert str(indexed_archive.index_dir.resolve()) in result.stderr and str(db) in result.stderr
+    assert "ARCHIVE_SEARCH_DB" in result.stderr and "--db" not in result.stderr  # no such option

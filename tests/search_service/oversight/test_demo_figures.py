@@ -26,3 +26,23 @@ def test_filing_timeliness_on_the_demo_is_realistic(demo_index: Path) -> None:
     assert 0 < late["total"] < total["denominator"]
     empty = client.get("/api/oversight/assessment", params={"period": "2001Q1"}).json()
     assert {row["figures"]["timeliness"]["value"] for row in empty["rows"]} == {None}
+
+
+def test_the_first_view_opens_on_the_latest_quarter_with_filings(demo_index: Path) -> None:
+    """The seeded sample stops filing in mid-2025: the assessment and the overview's late
+    tile open on that quarter, with figures, not on today's empty one."""
+    settings = Settings(index_dir=demo_index, archive_root=demo_index.parent / "sample-archive",
+                        demo=True)
+    client = signed_in(settings, "figures_archivist", "archivist", CITY_COMPANY)
+    report = client.get("/api/oversight/assessment").json()
+    assert report["period_code"] == "2025Q2" and report["period"] == "2025年第2季度"
+    total = next(row for row in report["rows"] if row["org"] == "合计")
+    assert total["figures"]["timeliness"]["denominator"] > 0
+    page = client.get("/manage/assessment").text
+    assert 'name="period" value="2025Q2"' in page and "单位考核 · 2025年第2季度" in page
+    overview = client.get("/api/oversight/overview").json()
+    assert overview["quarter"] == "2025Q2" and not overview["current_quarter"]
+    assert overview["late"] > 0
+    assert "2025年第2季度归档不及时的文件" in client.get("/manage").text
+    explicit = client.get("/api/oversight/assessment", params={"period": "2026Q4"}).json()
+    assert explicit["period_code"] == "2026Q4"  # a period asked for is kept, even empty

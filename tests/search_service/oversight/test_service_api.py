@@ -183,8 +183,21 @@ def test_a_period_without_data_says_so_not_zero(city) -> None:
 def test_units_are_picked_from_the_tree_and_unknown_ones_refused(city) -> None:
     page = city.get("/manage/assessment").text
     picker = page.split('<select name="org">', 1)[1].split("</select>", 1)[0]
-    assert '<option value="">全部</option>' in picker and '<option value="城东供电所">' in picker
+    assert picker.startswith('<option value="" selected>全部</option>')
+    assert '<option value="县供电公司">　县供电公司</option>' in picker  # indented by level
+    assert '<option value="城东供电所">　　城东供电所</option>' in picker
+    chosen = city.get("/manage/assessment", params={"org": "城东供电所"}).text
+    assert '<option value="城东供电所" selected>　　城东供电所</option>' in chosen
     refused = city.get("/manage/assessment", params={"org": "不存在供电所"})
     assert refused.status_code == 404 and "没有供电单位“不存在供电所”" in refused.text
     api = city.get("/api/oversight/assessment", params={"org": "不存在供电所"})
     assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
+    for path in ("/api/oversight/overview", "/api/oversight/lists/late",
+                 "/api/oversight/export.xlsx", "/api/oversight/assessment.xlsx",
+                 "/manage", "/manage/lists/late"):  # every read that takes a unit
+        answer = city.get(path, params={"org": "不存在供电所"})
+        assert answer.status_code == 404, path
+        assert "没有供电单位“不存在供电所”" in answer.text, path
+    drawn = city.post("/api/spot-checks", json={"org": "不存在供电所", "size": 1})
+    assert drawn.status_code == 404
+    assert drawn.json()["error"]["message"].startswith("没有供电单位“不存在供电所”")
