@@ -29,7 +29,8 @@ _IMMEDIATE = "archive_search_immediate"
 # A new table: add its module here and write a migration (search_service/migrate.py).
 MODEL_MODULES = ("search_service.accounts", "search_service.audit", "search_service.checkpoints",
                  "indexer.catalog.tables", "search_service.oversight.sql",
-                 "search_service.oversight.spotcheck", "search_service.archive_room.tables")
+                 "search_service.oversight.spotcheck", "search_service.archive_room.tables",
+                 "search_service.cache_versions")
 
 
 class Base(DeclarativeBase):
