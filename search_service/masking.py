@@ -197,7 +197,8 @@ _TAG_OR_ENTITY = re.compile(r"(<[^>]*>)|(&#?[0-9A-Za-z]+;)")
 
 def mask_html(fragment: str) -> str:
     """Mask the text of an HTML fragment (tags and entities intact, ``<mark>`` kept)."""
-    if not fragment or not any(c.isdigit() for c in fragment):
+    if not fragment or not _ANY_DIGIT.search(fragment) or not find_numbers(
+            _TAG_OR_ENTITY.sub(_text_of, fragment)):  # the text below, at C speed
         return fragment
     units: list[tuple[str, str | None]] = []  # (raw piece, its character in the text or None)
     cursor = 0
@@ -217,6 +218,14 @@ def mask_html(fragment: str) -> str:
         return fragment
     hidden = {n for n, old, new in zip(text_at, plain, masked) if old != new}
     return "".join("*" if n in hidden else raw for n, (raw, _) in enumerate(units))
+
+
+def _text_of(match: re.Match[str]) -> str:
+    """What a tag or entity of an HTML fragment stands for in its text (as in mask_html)."""
+    if match.group(1):
+        return ""
+    char = html.unescape(match.group(2))
+    return char if len(char) == 1 else "\ufffd"
 
 
 def mask_value(value: Any) -> Any:
