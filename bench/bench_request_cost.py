@@ -191,11 +191,13 @@ lexicon, _ = reader._vocabulary(access.units())
 planned = replace(params, scope=reader.scope(user),
                   context=replace(QueryContext(), lexicon=lexicon))
 result = reader.search(user, params)
-def median(work, n=40):
-    work(); times = []
+def median(work, n=40):  # (wall, CPU of this thread): the CPU figure holds under load
+    work(); times, cpu = [], []
     for _ in range(n):
-        began = time.perf_counter(); work(); times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
+        began, used = time.perf_counter(), time.thread_time(); work()
+        times.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.thread_time() - used) * 1000)
+    return statistics.median(times), statistics.median(cpu)
 probe = os.open(os.path.join(os.path.dirname(sys.argv[3].split("///", 1)[1]), "fsync-probe"),
                 os.O_WRONLY | os.O_CREAT)
 def flush():  # what one commit of a record must wait for: 36 KB (9 pages) written and synced
@@ -231,7 +233,8 @@ def breakdown(tree: Path, args: argparse.Namespace, workdir: Path) -> dict[str, 
 def report(results: dict[str, dict], args: argparse.Namespace) -> None:
     labels = list(results)
     print(f"\n{args.rounds} rounds per query, sequential; then {args.users} clients x "
-          f"{args.rounds} requests. ms, medians. Trees: {', '.join(labels)}")
+          f"{args.rounds} requests. ms, medians. Trees: {', '.join(labels)}. Load average "
+          f"at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("| query | " + " | ".join(f"{t} HTTP / search / HTTP−search" for t in labels) + " |")
     print("|---|" + "---|" * len(labels))
     for query, _ in MIX:
@@ -240,11 +243,12 @@ def report(results: dict[str, dict], args: argparse.Namespace) -> None:
         print(f"| {query} | " + " | ".join(cells) + " |")
     cells = ["{:.1f} req/s, HTTP−search {:.1f}".format(*results[t]["concurrent"]) for t in labels]
     print(f"| {args.users} clients | " + " | ".join(cells) + " |")
-    print(f"\nIn process, q=明远 as an inspector (ms, medians of 40):")
+    print(f"\nIn process, q=明远 as an inspector (ms, medians of 40; wall / CPU of the thread):")
     print("| part | " + " | ".join(labels) + " |\n|---|" + "---|" * len(labels))
     for name in results[labels[-1]]["parts"]:
         cells = [results[t]["parts"].get(name) for t in labels]
-        print(f"| {name} | " + " | ".join("—" if c is None else f"{c:.2f}" for c in cells) + " |")
+        print(f"| {name} | " + " | ".join("—" if c is None else "{:.2f} / {:.2f}".format(*c)
+                                         for c in cells) + " |")
 
 
 def main() -> int:
