@@ -51,6 +51,7 @@ _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
 _ANY_DIGIT = re.compile("[0-9\uff10-\uff19]")
 _FULL_WIDTH = re.compile("[\uff10-\uff19\uff0b\uff0d]")  # digits, plus, hyphen: fold them
 _DIGIT_RUN = re.compile(r"[0-9](?:[ -]?[0-9]){10,}")  # where a number can be (not a USCC)
+_SIX_DIGITS = re.compile("[0-9]{6}")  # every USCC has them (its registration code)
 _PREFIX = len("0086-")  # looked at before a run, for a mobile number's country code
 _BIRTH_DATE = re.compile(r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])$")
 
@@ -111,6 +112,8 @@ def find_numbers(text: str) -> list[Found]:
         return []
     folded = text.translate(_FOLD) if _FULL_WIDTH.search(text) else text
     runs = [(max(0, m.start() - _PREFIX), m.end() + 1) for m in _DIGIT_RUN.finditer(folded)]
+    if not runs and not _SIX_DIGITS.search(folded):  # no run for a number, none for a USCC
+        return []
     found: list[Found] = []
     taken = bytearray(len(folded))  # characters already part of a number found (or an id)
     for match in _HEX_ID.finditer(folded) if runs else ():
