@@ -3,7 +3,8 @@
 For each code tree (``--tree LABEL=DIR``, e.g. ``before=/path/to/main after=.``) it copies the
 index's database (each tree on its own copy, brought to that tree's schema), makes an
 inspector's bearer token with that tree's code, starts ``archive-search serve`` from that
-tree and sends each query of the mix ``--rounds`` times, one at a time. For every request:
+tree and sends each query of the mix ``--rounds`` times, one at a time, to every tree's
+server in turn (so a change of the machine's load falls on all alike). For every request:
 the HTTP time at the client, the search's own time as the answer reports it (``took_ms``:
 query plan, engine, catalog rows and snippets), and the difference — the request's cost
 outside search (uvicorn, thread hops, authentication, scope, the access-log record with its
@@ -86,7 +87,8 @@ def prepare_db(tree: Path, source: Path, workdir: Path, index: Path) -> tuple[st
     env = {**os.environ, "PYTHONPATH": str(tree.resolve())}
     here = Path(__file__).resolve().parents[1]
     revision = sqlite3.connect(copy).execute("SELECT version_num FROM alembic_version").fetchone()
-    if not revision[0].startswith(tree_head(tree)):  # a newer schema than the tree knows
+    known = [p.name for p in (tree / "search_service/migrations/versions").glob("0*.py")]
+    if not any(name.startswith(revision[0]) for name in known):  # newer than the tree knows
         subprocess.run([sys.executable, "-c", DOWNGRADE, url, tree_head(tree)], check=True,
                        env={**os.environ, "PYTHONPATH": str(here)})
     token = subprocess.run([sys.executable, "-c", TOKEN, str(index), url], check=True,
@@ -108,17 +110,25 @@ def serve(tree: Path, args: argparse.Namespace, url: str, port: int) -> subproce
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def sequential(base: str, token: str, paths: list[tuple[str, str]],
-               rounds: int) -> dict[str, tuple[float, float, float]]:
-    """Per query: median HTTP ms, median took_ms, median of (HTTP - took) per request."""
-    found = {}
-    for label, path in paths:
-        get(base + path, token)  # warm up
-        samples = [get(base + path, token) for _ in range(rounds)]
-        http = [ms for ms, _ in samples]
-        took = [body["took_ms"] for _, body in samples]
-        found[label] = (statistics.median(http), statistics.median(took),
-                        statistics.median(h - t for h, t in zip(http, took)))
+def sequential(servers: dict[str, tuple[str, str, list[tuple[str, str]]]],
+               rounds: int) -> dict[str, dict[str, tuple[float, float, float]]]:
+    """Per tree and query: median HTTP ms, median took_ms, median of (HTTP - took) per
+    request; the trees' servers asked in turn, request by request, so a change of the
+    machine's load falls on every tree alike."""
+    samples: dict[str, dict[str, list]] = {label: {} for label in servers}
+    for n in range(len(MIX)):
+        for _ in range(rounds):
+            for label, (base, token, paths) in servers.items():
+                name, path = paths[n]
+                samples[label].setdefault(name, []).append(get(base + path, token))
+    found: dict[str, dict[str, tuple[float, float, float]]] = {}
+    for label, queries in samples.items():
+        for name, taken in queries.items():
+            http = [ms for ms, _ in taken]
+            took = [body["took_ms"] for _, body in taken]
+            found.setdefault(label, {})[name] = (
+                statistics.median(http), statistics.median(took),
+                statistics.median(h - t for h, t in zip(http, took)))
     return found
 
 
@@ -143,31 +153,48 @@ def concurrent(base: str, token: str, paths: list[tuple[str, str]], users: int,
     return users * each / (time.perf_counter() - began), statistics.median(overheads)
 
 
-def run_tree(label: str, tree: Path, args: argparse.Namespace, workdir: Path) -> dict:
+def start(tree: Path, args: argparse.Namespace, workdir: Path
+          ) -> tuple[subprocess.Popen, tuple[str, str, list[tuple[str, str]]]]:
+    """``tree``'s server on its own database copy, warmed up: (process, (base, token, mix))."""
     url, token = prepare_db(tree, args.db, workdir, args.index)
     port = free_port()
     server = serve(tree, args, url, port)
     base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"{base}/api/health").read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    _, first = get(f"{base}/api/search?page_size=20", token)
+    account = next(h["account_no"] for h in first["hits"] if h["account_no"])
+    paths = [(name, path.format(account=account)) for name, path in MIX]
+    settle = time.perf_counter() + 5  # the server loads its OCR models in the background
+    while time.perf_counter() < settle:
+        for _, path in paths:
+            get(base + path, token)
+    return server, (base, token, paths)
+
+
+def run_trees(trees: list[list[str]], args: argparse.Namespace, workdir: Path) -> dict:
+    started = {label: start(Path(tree), args, workdir) for label, tree in trees}
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{base}/api/health").read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        _, first = get(f"{base}/api/search?page_size=20", token)
-        account = next(h["account_no"] for h in first["hits"] if h["account_no"])
-        paths = [(name, path.format(account=account)) for name, path in MIX]
-        result = {"sequential": sequential(base, token, paths, args.rounds)}
-        result["concurrent"] = concurrent(base, token, paths, args.users, args.rounds)
+        servers = {label: how for label, (_, how) in started.items()}
+        results = {label: {"sequential": found}
+                   for label, found in sequential(servers, args.rounds).items()}
+        for label, (base, token, paths) in servers.items():
+            results[label]["concurrent"] = concurrent(base, token, paths, args.users,
+                                                      args.rounds)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-    return result
+        for server, _ in started.values():
+            server.terminate()
+            server.wait(timeout=10)
+    return results
 
 
 BREAKDOWN = """
-import json, statistics, sys, time
+import asyncio, json, os, statistics, sys, time
+import anyio.to_thread
 from dataclasses import replace
 from pathlib import Path
 from search_service.app import create_app
@@ -189,16 +216,25 @@ lexicon, _ = reader._vocabulary(access.units())
 planned = replace(params, scope=reader.scope(user),
                   context=replace(QueryContext(), lexicon=lexicon))
 result = reader.search(user, params)
-def median(work, n=40):
-    work(); times = []
+def median(work, n=40):  # (wall, CPU of this thread): the CPU figure holds under load
+    work(); times, cpu = [], []
     for _ in range(n):
-        began = time.perf_counter(); work(); times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
+        began, used = time.perf_counter(), time.thread_time(); work()
+        times.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.thread_time() - used) * 1000)
+    return statistics.median(times), statistics.median(cpu)
+probe = os.open(os.path.join(os.path.dirname(sys.argv[3].split("///", 1)[1]), "fsync-probe"),
+                os.O_WRONLY | os.O_CREAT)
+def flush():  # what one commit of a record must wait for: 36 KB (9 pages) written and synced
+    os.pwrite(probe, b"x" * 36864, 0); os.fdatasync(probe)
+loop = asyncio.new_event_loop()
 parts = {
     "token lookup (one SELECT)": lambda: access.accounts.token_user(secret),
     "unit tree (cached)": access.units,
-    "grants (loans: expiry check + SELECT)": lambda: reader._grants(user),
+    "grants": lambda: reader._grants(user),
     "access-log record (one fsync'd commit)": lambda: access.audit.append(Event.by(user, "search")),
+    "the disk alone: 36 KB written + fdatasync": flush,
+    "one thread-pool hop": lambda: loop.run_until_complete(anyio.to_thread.run_sync(int)),
     "masking 20 hits": lambda: [mask_record(h, SNIPPET_KEYS) for h in result.hits],
     "response model + JSON": lambda: json.dumps(SearchResponse.model_validate(
         result.to_dict()).model_dump(), ensure_ascii=False),
@@ -221,8 +257,9 @@ def breakdown(tree: Path, args: argparse.Namespace, workdir: Path) -> dict[str, 
 
 def report(results: dict[str, dict], args: argparse.Namespace) -> None:
     labels = list(results)
-    print(f"\n{args.rounds} rounds per query, sequential; then {args.users} clients x "
-          f"{args.rounds} requests. ms, medians. Trees: {', '.join(labels)}")
+    print(f"\n{args.rounds} rounds per query, the trees' servers in turn; then {args.users} clients x "
+          f"{args.rounds} requests. ms, medians. Trees: {', '.join(labels)}. Load average "
+          f"at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("| query | " + " | ".join(f"{t} HTTP / search / HTTP−search" for t in labels) + " |")
     print("|---|" + "---|" * len(labels))
     for query, _ in MIX:
@@ -231,11 +268,12 @@ def report(results: dict[str, dict], args: argparse.Namespace) -> None:
         print(f"| {query} | " + " | ".join(cells) + " |")
     cells = ["{:.1f} req/s, HTTP−search {:.1f}".format(*results[t]["concurrent"]) for t in labels]
     print(f"| {args.users} clients | " + " | ".join(cells) + " |")
-    if "parts" in results[labels[-1]]:
-        print(f"\nIn process, {labels[-1]}, q=明远 as an inspector (ms, medians of 40):")
-        print("| part | ms |\n|---|---|")
-        for name, ms in results[labels[-1]]["parts"].items():
-            print(f"| {name} | {ms:.2f} |")
+    print(f"\nIn process, q=明远 as an inspector (ms, medians of 40; wall / CPU of the thread):")
+    print("| part | " + " | ".join(labels) + " |\n|---|" + "---|" * len(labels))
+    for name in results[labels[-1]]["parts"]:
+        cells = [results[t]["parts"].get(name) for t in labels]
+        print(f"| {name} | " + " | ".join("—" if c is None else "{:.2f} / {:.2f}".format(*c)
+                                         for c in cells) + " |")
 
 
 def main() -> int:
@@ -253,8 +291,9 @@ def main() -> int:
     trees = [t.split("=", 1) for t in args.tree] or [["after", "."]]
     workdir = Path(tempfile.mkdtemp(prefix="bench-cost-"))
     try:
-        results = {label: run_tree(label, Path(tree), args, workdir) for label, tree in trees}
-        results[trees[-1][0]]["parts"] = breakdown(Path(trees[-1][1]), args, workdir)
+        results = run_trees(trees, args, workdir)
+        for label, tree in trees:
+            results[label]["parts"] = breakdown(Path(tree), args, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     report(results, args)

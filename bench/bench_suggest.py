@@ -8,6 +8,9 @@ with a bearer token: authentication, scope, the in-memory suggestion index) as a
 Figures go to docs/search-quality.md.
 
     .venv/bin/python bench/bench_suggest.py [--docs 20000] [--requests 300]
+    .venv/bin/python bench/bench_suggest.py --index DIR --db DB --root ROOT   # a corpus kept
+        (e.g. bench_http.py's at 100,000 documents: its index, a copy of its database, and
+        the archive root holding its customers.csv; nothing is generated)
 """
 
 from __future__ import annotations
@@ -49,6 +52,12 @@ def write_customers(root: Path, docs: list[dict]) -> list[dict]:
             writer.writerow([d["account_no"], d["customer_name"], d["customer_class"], "", "",
                              d["org"], d["address"], "", ""])
     return list(seen.values())
+
+
+def read_customers(root: Path) -> list[dict]:
+    with (root / "customers.csv").open(encoding="utf-8-sig", newline="") as source:
+        return [{"account_no": row["户号"], "customer_name": row["户名"]}
+                for row in csv.DictReader(source)]
 
 
 def typed(rng: random.Random, customers: list[dict], n: int) -> list[str]:
@@ -105,17 +114,25 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--index", type=Path, help="reuse the index bench_search.py --index kept")
+    parser.add_argument("--db", type=Path,
+                        help="with --index and --root: the index's database (a copy is used)")
+    parser.add_argument("--root", type=Path, help="with --db: the archive root (customers.csv)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-suggest-"))
     server = None
     try:
-        docs = list(documents(args.docs))
         index_dir = args.index or work / "index"
-        if args.index is None:
-            index_dir.mkdir()
-            index_ours(index_dir, docs)
-        customers = write_customers(work / "root", docs)
-        settings = Settings(index_dir=index_dir, archive_root=work / "root",
+        root = args.root or work / "root"
+        if args.db is not None:
+            shutil.copy(args.db, work / "bench.db")
+            customers = read_customers(root)
+        else:
+            docs = list(documents(args.docs))
+            if args.index is None:
+                index_dir.mkdir()
+                index_ours(index_dir, docs)
+            customers = write_customers(root, docs)
+        settings = Settings(index_dir=index_dir, archive_root=root,
                             database_url=f"sqlite:///{work / 'bench.db'}", demo=True)
         access = Access(settings)
         users = {role: User(f"bench-{role}", role, org)
@@ -125,7 +142,8 @@ def main() -> None:
             access.accounts.create_user(ADMIN, user.name, "Speed-test-2026", role, user.org)
             tokens[role] = access.accounts.create_token(ADMIN, user.name, "bench")[1]
         queries = typed(random.Random(5), customers, args.requests)
-        print(f"{args.docs} documents, {len(customers)} customers, {len(queries)} requests each")
+        print(f"{'kept corpus' if args.db else f'{args.docs} documents'}, {len(customers)} "
+              f"customers, {len(queries)} requests each")
         reader = ArchiveReader(settings, access)
         began = time.perf_counter()
         reader.suggest(users["inspector"], "明")

@@ -30,8 +30,8 @@ from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (Column, Engine, Index, Integer, String, Table, Text, and_, delete,
-                        func, insert, select, true, update)
+from sqlalchemy import (Column, Engine, Index, Integer, String, Table, Text, and_, bindparam,
+                        delete, func, insert, select, true, update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -108,6 +108,13 @@ head = Table(
     Column("base_seq", Integer, nullable=False),  # last record removed by pruning (0: none)
     Column("base_hash", String(64), nullable=False),
 )
+
+# The append's statements, built once (a statement made per record costs more CPU than its
+# execution: SQLAlchemy re-derives its cache key from the values each time).
+_LOCK_HEAD = select(head).where(head.c.id == 1).with_for_update()
+_INSERT_RECORD = insert(records)
+_MOVE_HEAD = update(head).where(head.c.id == 1).values(seq=bindparam("new_seq"),
+                                                        hash=bindparam("new_hash"))
 
 HASHED = ("seq", "at", "user", "role", "org", "action", "outcome", "reason", "target_doc",
           "target_account", "client_ip", "user_agent", "request_id", "details", "prev_hash")
@@ -237,7 +244,7 @@ class AuditLog:
 
     def _append(self, conn: Connection, queued: tuple[Event, RequestInfo]) -> dict[str, Any]:
         event, info = queued
-        last = conn.execute(select(head).where(head.c.id == 1).with_for_update()).one()
+        last = conn.execute(_LOCK_HEAD).one()
         row = {
             "seq": last.seq + 1, "at": iso(self.clock()), "user": event.user,
             "role": event.role, "org": event.org, "action": event.action,
@@ -249,8 +256,8 @@ class AuditLog:
             "prev_hash": last.hash,
         }
         row["hash"] = self.digest(row)
-        conn.execute(insert(records).values(**row))
-        conn.execute(update(head).where(head.c.id == 1).values(seq=row["seq"], hash=row["hash"]))
+        conn.execute(_INSERT_RECORD, row)
+        conn.execute(_MOVE_HEAD, {"new_seq": row["seq"], "new_hash": row["hash"]})
         return row
 
     def count_recent(self, conn: Connection, user: str, action: str, outcome: str,

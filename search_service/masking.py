@@ -51,6 +51,7 @@ _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
 _ANY_DIGIT = re.compile("[0-9\uff10-\uff19]")
 _FULL_WIDTH = re.compile("[\uff10-\uff19\uff0b\uff0d]")  # digits, plus, hyphen: fold them
 _DIGIT_RUN = re.compile(r"[0-9](?:[ -]?[0-9]){10,}")  # where a number can be (not a USCC)
+_SIX_DIGITS = re.compile("[0-9]{6}")  # every USCC has them (its registration code)
 _PREFIX = len("0086-")  # looked at before a run, for a mobile number's country code
 _BIRTH_DATE = re.compile(r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])$")
 
@@ -111,6 +112,8 @@ def find_numbers(text: str) -> list[Found]:
         return []
     folded = text.translate(_FOLD) if _FULL_WIDTH.search(text) else text
     runs = [(max(0, m.start() - _PREFIX), m.end() + 1) for m in _DIGIT_RUN.finditer(folded)]
+    if not runs and not _SIX_DIGITS.search(folded):  # no run for a number, none for a USCC
+        return []
     found: list[Found] = []
     taken = bytearray(len(folded))  # characters already part of a number found (or an id)
     for match in _HEX_ID.finditer(folded) if runs else ():
@@ -197,7 +200,8 @@ _TAG_OR_ENTITY = re.compile(r"(<[^>]*>)|(&#?[0-9A-Za-z]+;)")
 
 def mask_html(fragment: str) -> str:
     """Mask the text of an HTML fragment (tags and entities intact, ``<mark>`` kept)."""
-    if not fragment or not any(c.isdigit() for c in fragment):
+    if not fragment or not _ANY_DIGIT.search(fragment) or not find_numbers(
+            _TAG_OR_ENTITY.sub(_text_of, fragment)):  # the text below, at C speed
         return fragment
     units: list[tuple[str, str | None]] = []  # (raw piece, its character in the text or None)
     cursor = 0
@@ -217,6 +221,14 @@ def mask_html(fragment: str) -> str:
         return fragment
     hidden = {n for n, old, new in zip(text_at, plain, masked) if old != new}
     return "".join("*" if n in hidden else raw for n, (raw, _) in enumerate(units))
+
+
+def _text_of(match: re.Match[str]) -> str:
+    """What a tag or entity of an HTML fragment stands for in its text (as in mask_html)."""
+    if match.group(1):
+        return ""
+    char = html.unescape(match.group(2))
+    return char if len(char) == 1 else "\ufffd"
 
 
 def mask_value(value: Any) -> Any:

@@ -22,12 +22,12 @@ made through a grant carry the loan's number in their own record.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import Engine, and_, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from search_service.archive_room import paper
@@ -35,8 +35,9 @@ from search_service.archive_room.holdings import (Holding, customer_holdings,
                                                   document_holdings)
 from search_service.archive_room.procedure import Procedure
 from search_service.archive_room.tables import loan_items, loans
-from search_service.audit import DENIED, Alert, Event, iso
-from search_service.db import serialized
+from search_service.audit import DENIED, Alert, AuditLog, Event, iso
+from search_service.cache_versions import GRANTS, VersionedCache, bump
+from search_service.db import serialized, utcnow
 from search_service.errors import ForbiddenError, NotFoundError, QueryError
 from search_service.policy import (DEFAULT_CITY, Person, Units, can_decide_for,
                                    can_keep_archive_room, can_read_audit,
@@ -90,6 +91,13 @@ class Grants:
 
 
 class Lending(Procedure):
+    def __init__(self, engine: Engine, audit: AuditLog,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        super().__init__(engine, audit, clock)
+        # Each borrower's grants, kept until a loan is approved, returned or expired in any
+        # process (the counter they bump), or until a loan of theirs starts or ends.
+        self.grants_cache: VersionedCache[Grants] = VersionedCache(engine, GRANTS)
+
     # --- the borrower ----------------------------------------------------------------------
 
     def request(self, user: Person, units: Units, wanted: LoanRequest,
@@ -172,6 +180,7 @@ class Lending(Procedure):
                 if current.paper:
                     paper.lend_out(conn, _accounts_of(loan), loan_id, now)
             conn.execute(update(loans).where(loans.c.id == loan_id).values(**values))
+            bump(conn, GRANTS)
             self.audit.append(Event.by(user, action, reason=reason.strip()[:256],
                                        details={"loan": loan_id, "requester": loan["requester"]}),
                               conn)
@@ -191,6 +200,7 @@ class Lending(Procedure):
             conn.execute(update(loans).where(loans.c.id == loan_id).values(
                 status="returned", ended_at=now, ended_by=user.name))
             paper.bring_back(conn, loan_id)
+            bump(conn, GRANTS)
             self.audit.append(Event.by(user, "loan_return", details={
                 "loan": loan_id, "requester": loan["requester"]}), conn)
         return self._loan(loan_id)
@@ -213,13 +223,20 @@ class Lending(Procedure):
 
     def grants_for(self, user: Person, now: datetime | None = None) -> Grants:
         """What ``user``'s approved loans name at ``now`` (default: the clock); loans whose
-        period is over are ended first (their records written at the first read after)."""
+        period is over are ended first (their records written at the first read after).
+        Kept per borrower (:attr:`grants_cache`): a request reads one counter, not the loans."""
         now = now or self.clock()
+        return self.grants_cache.get(user.name, now, lambda: self._read_grants(user, now))
+
+    def _read_grants(self, user: Person, now: datetime) -> tuple[Grants, datetime | None]:
+        """``user``'s grants at ``now`` and when they next change by themselves (a loan of
+        theirs ending, or a renewal starting), from the database."""
         self.expire_due(now)
-        query = (select(loans.c.id, loans.c.original, loan_items.c.kind, loan_items.c.value)
+        query = (select(loans.c.id, loans.c.original, loans.c.starts_at, loans.c.due_at,
+                        loan_items.c.kind, loan_items.c.value)
                  .join(loan_items, loan_items.c.loan_id == loans.c.id)
                  .where(loans.c.requester == user.name, loans.c.status == "approved",
-                        loans.c.starts_at <= now, loans.c.due_at > now)
+                        loans.c.due_at > now)
                  .order_by(loans.c.id))
         accounts: dict[str, int] = {}
         doc_ids: dict[str, int] = {}
@@ -227,10 +244,13 @@ class Lending(Procedure):
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         for row in rows:
+            if row.starts_at > now:  # a renewal waiting for its start
+                continue
             (accounts if row.kind == "account" else doc_ids)[row.value] = row.id
             if row.original:
                 originals.add(row.id)
-        return Grants(accounts, doc_ids, frozenset(originals))
+        changes = [row.starts_at if row.starts_at > now else row.due_at for row in rows]
+        return Grants(accounts, doc_ids, frozenset(originals)), min(changes, default=None)
 
     def expire_due(self, now: datetime | None = None) -> int:
         """End every approved loan whose period is over (one record each); returns how many."""
@@ -251,6 +271,8 @@ class Lending(Procedure):
                     reason="period_ended", details={"loan": row.id, "paper_out": out,
                                                     "due_at": iso(row.due_at), "by": "system"}),
                     conn)
+            if rows:
+                bump(conn, GRANTS)
         return len(rows)
 
     def overdue(self) -> list[dict[str, Any]]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,8 +48,8 @@ class SuggestionIndex:
     """Everything a suggestion may name, for one vocabulary.
 
     Customers are held shortest name first; their names, brands, pinyin and initials are
-    sorted keys, so a prefix is a binary search; "contains" is a scan that stops at the
-    tenth customer found.
+    sorted keys, so a prefix is a binary search; "contains" searches the names (or the
+    spellings) joined into one text, stopping at the tenth customer found.
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
@@ -68,6 +69,8 @@ class SuggestionIndex:
         keys.sort()
         self._keys = keys
         self._texts = [k for k, _, _ in keys]
+        self._names = _Joined([e.customer.name for e in entries])
+        self._spellings = _Joined([e.pinyin + " " + e.initials for e in entries])
 
     def suggest(self, q: str, units: Collection[str] | None) -> dict[str, Any]:
         """Customers (by 户号 prefix, name, brand, pinyin or initials) of ``units`` (None:
@@ -105,15 +108,13 @@ class SuggestionIndex:
         picked = list(best) if by_account else heapq.nsmallest(
             MAX_CUSTOMERS, best, key=lambda n: (best[n], n))
         if len(picked) < MAX_CUSTOMERS and not _DIGITS.match(q):
-            field = "pinyin" if _LETTERS.match(q) else "name"
-            for n, entry in enumerate(self.entries):
+            joined = self._spellings if _LETTERS.match(q) else self._names
+            for n in joined.containing(q):
                 if n in best or not self._allowed(n, readable):
                     continue
-                if q in (entry.customer.name if field == "name"
-                         else entry.pinyin + " " + entry.initials):
-                    picked.append(n)
-                    if len(picked) == MAX_CUSTOMERS:
-                        break
+                picked.append(n)
+                if len(picked) == MAX_CUSTOMERS:
+                    break
         return [self.entries[n] for n in picked]
 
     def similar(self, plan: QueryPlan, readable: Collection[str] | None) -> list[dict[str, str]]:
@@ -126,6 +127,27 @@ class SuggestionIndex:
                 for e in self.entries
                 if (e.brand in guesses or e.customer.name in guesses)
                 and (allowed is None or e.customer.org in allowed)][:MAX_OTHERS]
+
+
+class _Joined:
+    """Texts joined by newlines into one string: which of them contain a query is then a
+    ``str.find`` (C speed) instead of a Python loop over every customer."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.text = "\n".join(texts)
+        self.starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+
+    def containing(self, q: str) -> Iterator[int]:
+        """The numbers of the texts containing ``q``, in order."""
+        if not q or "\n" in q:  # no text holds a newline
+            return
+        at = self.text.find(q)
+        while at >= 0:
+            n = bisect.bisect_right(self.starts, at) - 1
+            yield n
+            if n + 1 == len(self.starts):
+                return
+            at = self.text.find(q, self.starts[n + 1])
 
 
 def nothing_found(plan: QueryPlan, index: SuggestionIndex, readable: Collection[str] | None,

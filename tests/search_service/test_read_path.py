@@ -45,3 +45,24 @@ def test_each_read_commits_its_record_and_nothing_else(app: FastAPI) -> None:
     assert len(commits) == 20
     assert writes.count("INSERT") == 20 and writes.count("UPDATE") == 20  # record + head
     assert "DELETE" not in writes
+
+
+def test_a_search_makes_two_thread_hops_authentication_and_the_search(
+        app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The route is async and runs its blocking work in one hop; the signed-in user is the
+    other (a plain ``def`` route would add a third, to validate its answer)."""
+    import anyio.to_thread
+
+    client = TestClient(app)
+    client.headers["Authorization"] = f"Bearer {bearer_token(app)}"
+    client.get("/api/search", params={"q": "合同"})
+    hops: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func, *args, **kwargs):
+        hops.append(getattr(func, "__name__", repr(func)))
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    assert client.get("/api/search", params={"q": "合同"}).status_code == 200
+    assert len(hops) == 2, hops

@@ -36,3 +36,14 @@ def test_nothing_found_offers_parts_and_similar_names_within_scope() -> None:
     assert [c["name"] for c in hints["similar"]] == ["杭州明远纺织有限公司", "临江明远五金有限公司"]
     assert [c["name"] for c in nothing_found(plan, INDEX, ["城西供电所"], True)["similar"]] == [
         "临江明远五金有限公司"]
+
+
+def test_texts_containing_a_query_are_found_as_a_scan_finds_them() -> None:
+    from search_service.query.suggest import _Joined
+
+    texts = ["杭州明远纺织", "明远", "", "宁波明远明远", "hangzhou hz", "明", "远明"]
+    joined = _Joined(texts)
+    for q in ("明远", "明", "远明", "hz", "h", "织", "无", "远\n明", "hangzhou hz"):
+        assert list(joined.containing(q)) == [n for n, t in enumerate(texts)
+                                              if q in t and "\n" not in q], q
+    assert list(_Joined([]).containing("明")) == []
