@@ -26,21 +26,25 @@ CHUNK = 1000  # rows per call into the engine
 
 def apply_rows(engine: SearchEngine, rows: Iterable[dict[str, Any]], derive: Derivation,
                on_row: Callable[[], None] = lambda: None) -> int:
-    """Replace the searchable rows in ``engine``, delete the others; the last batch seen."""
+    """Replace the searchable rows in ``engine``, delete the others; the last batch seen.
+    Each customer's derived fields are derived once per call (its documents are spread
+    over the chunks)."""
     last, chunk = 0, []
+    customers: dict[str, Any] = {}
     for row in rows:
         last = max(last, row["batch"])
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            _flush(engine, chunk, derive)
+            _flush(engine, chunk, derive, customers)
         on_row()
-    _flush(engine, chunk, derive)
+    _flush(engine, chunk, derive, customers)
     return last
 
 
-def _flush(engine: SearchEngine, chunk: list[dict[str, Any]], derive: Derivation) -> None:
+def _flush(engine: SearchEngine, chunk: list[dict[str, Any]], derive: Derivation,
+           customers: dict[str, Any]) -> None:
     kept = [row for row in chunk if searchable(row)]
-    derived = derive.of(kept) if kept else {}
+    derived = derive.of(kept, customers) if kept else {}
     if kept:
         engine.replace([engine_record(row, derived[row["doc_id"]]) for row in kept])
     gone = [row["doc_id"] for row in chunk if not searchable(row)]
