@@ -28,6 +28,8 @@ DERIVED_FIELDS = ("complete", "missing_types", "hazard_overdue", "contract_state
                   "handover_status")
 # Record fields a derivation fills where the document itself states nothing.
 FILLED_FIELDS = ("hazard_status",)
+# The columns of a catalog row a derivation reads.
+ROW_FIELDS = ("doc_id", "account_no", "doc_type", "doc_date", "hazard_found", "hazard_status")
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,14 @@ from typing import Any
 
 from indexer.catalog.store import Catalog
 from search_service.engines.base import SearchEngine
-from search_service.engines.derived import Derivation
-from search_service.engines.projection import PROJECTION_VERSION, engine_record, searchable
+from search_service.engines.derived import ROW_FIELDS, Derivation
+from search_service.engines.projection import (
+    PROJECTION_VERSION, RECORD_FIELDS, engine_record, searchable,
+)
 
 CHUNK = 1000  # rows per call into the engine
+# The catalog columns a projection reads (not the file's path, hash, times, error).
+COLUMNS = tuple(dict.fromkeys((*RECORD_FIELDS, *ROW_FIELDS, "status", "removed_at", "batch")))
 
 
 def apply_rows(engine: SearchEngine, rows: Iterable[dict[str, Any]], derive: Derivation,
@@ -75,7 +79,8 @@ def catch_up(engine: SearchEngine, catalog: Catalog, derive: Derivation | None =
         count += 1
 
     since = 0 if stale else applied
-    apply_rows(engine, catalog.changed_since(since, with_customers=True), derive, counted)
+    changed = catalog.changed_since(since, with_customers=True, columns=COLUMNS)
+    apply_rows(engine, changed, derive, counted)
     engine.commit(batch=last)
     catalog.set_meta(_stamp_key(engine), _stamp(derive))
     return count
@@ -86,7 +91,7 @@ def rebuild(engine: SearchEngine, catalog: Catalog,
     """Rebuild ``engine``'s index from the catalog alone; returns the documents it holds."""
     derive = derive or Derivation(catalog.engine)
     engine.clear()
-    last = apply_rows(engine, catalog.changed_since(0), derive, on_row)
+    last = apply_rows(engine, catalog.changed_since(0, columns=COLUMNS), derive, on_row)
     engine.commit(batch=last)
     catalog.set_meta(_stamp_key(engine), _stamp(derive))
     return engine.count()

@@ -202,3 +202,19 @@ def test_a_customer_is_derived_once_per_run_and_alike_in_every_chunk(indexed) ->
     assert {**first, **rest} == derive.of(rows)
     known["3301000001"] = {**known["3301000001"], "complete": "已知"}
     assert {d["complete"] for d in derive.of(rows, known).values()} == {"已知"}
+
+
+def test_the_columns_read_for_a_projection_are_every_one_it_uses(indexed) -> None:  # noqa: ANN001
+    from search_service.engines.projection import engine_record
+    from search_service.engines.sync import COLUMNS
+
+    root, ix = indexed
+    catalog = catalog_of(ix)
+    derive = Derivation(catalog.engine, root)
+    full = list(catalog.changed_since(0))
+    some = list(catalog.changed_since(0, columns=COLUMNS))
+    assert len(some[0]) < len(full[0]) and [r["doc_id"] for r in some] == [r["doc_id"] for r in full]
+    assert derive.of(some) == derive.of(full)
+    derived = derive.of(full)
+    assert [engine_record(r, derived[r["doc_id"]]) for r in some] == [
+        engine_record(r, derived[r["doc_id"]]) for r in full]
