@@ -1,0 +1,89 @@
+"""Benchmark: ``archive-search reindex`` from the catalog, this tree against an earlier one.
+
+The same generated catalog (bench_http's ``prepare``: ``--docs`` documents, about ten per
+customer, every facet filled; kept in ``--corpus``) is rebuilt by the CLI of this source tree
+and by the CLI of ``--before`` (a commit, exported once with ``git archive`` to a temporary
+directory), alternately, ``--rounds`` times each, so a machine's load falls on both alike.
+Reported: docs/s by the time each command prints (extraction excluded: no archive file is
+read), the median per tree and their ratio.
+
+    .venv/bin/python bench/bench_reindex.py --docs 100000 --before 1aa0d83 [--engines tantivy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(HERE), str(HERE / "bench")]
+
+from bench_http import prepare, reindex  # noqa: E402
+
+
+def export(revision: str, into: Path) -> Path:
+    """The source tree of ``revision`` of this repository, written under ``into``."""
+    tree = into / revision
+    tree.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(HERE), "archive", revision], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def rounds(engine: str, corpus: Path, trees: dict[str, Path], docs: int, count: int,
+           work: Path) -> dict[str, list[float]]:
+    """Docs/s of each tree's reindex, ``count`` times each, the trees taking turns."""
+    env = {"ARCHIVE_SEARCH_ENGINE": engine, "ARCHIVE_SEARCH_ROOT": str(corpus / "archive")}
+    found: dict[str, list[float]] = {label: [] for label in trees}
+    for turn in range(count):
+        for label, tree in trees.items():
+            index_dir = work / f"index-{engine}-{label}"
+            shutil.rmtree(index_dir, ignore_errors=True)
+            load = os.getloadavg()[0]
+            found[label].append(reindex(engine, corpus, index_dir, env, docs, code=tree))
+            print(f"  {engine} {label} round {turn + 1}: {found[label][-1]:,.0f} docs/s "
+                  f"(load {load:.1f})", flush=True)
+            shutil.rmtree(index_dir, ignore_errors=True)
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="where the generated catalog is kept (default /tmp/bench-http-N)")
+    parser.add_argument("--before", default=None, help="the commit to compare against")
+    parser.add_argument("--engines", default="tantivy")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    corpus = (args.corpus or Path(f"/tmp/bench-http-{args.docs}")).resolve()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}; {args.docs:,} documents")
+    prepare(corpus, args.docs)
+    with tempfile.TemporaryDirectory(prefix="bench-reindex-") as tmp:
+        trees = {"this tree": HERE}
+        if args.before:
+            trees = {f"before ({args.before})": export(args.before, Path(tmp)), **trees}
+        header = " | ".join([*trees, "ratio"] if args.before else trees)
+        table = [f"\n| {args.docs:,} docs, reindex through the CLI | {header} |",
+                 "|---" * (header.count("|") + 2) + "|"]
+        for engine in args.engines.split(","):
+            found = rounds(engine, corpus, trees, args.docs, args.rounds, Path(tmp))
+            medians = [statistics.median(v) for v in found.values()]
+            ratio = f" | ×{medians[-1] / medians[0]:.2f}" if args.before else ""
+            table.append(f"| {engine}, median of {args.rounds} | "
+                         + " | ".join(f"{m:,.0f} docs/s" for m in medians) + ratio + " |")
+        print("\n".join(table))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
