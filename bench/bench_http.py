@@ -141,11 +141,11 @@ def in_process(name: str, index_dir: Path, mix: list[tuple[str, str]]) -> dict[s
 
 
 def reindex(name: str, corpus: Path, index_dir: Path, env: dict[str, str], docs: int,
-            code: Path = HERE) -> float:
-    """Docs/s of ``archive-search reindex --engine name`` (by the time the command reports),
-    run from the source tree ``code``."""
+            code: Path = HERE, options: tuple[str, ...] = ()) -> float:
+    """Docs/s of ``archive-search reindex --engine name [options]`` (by the time the command
+    reports), run from the source tree ``code``."""
     done = subprocess.run([sys.executable, "-m", "search_service.cli", "reindex", "--index",
-                           str(index_dir), "--engine", name, "--quiet"], cwd=code,
+                           str(index_dir), "--engine", name, "--quiet", *options], cwd=code,
                           check=True, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(code),
                                "ARCHIVE_SEARCH_DB": db_url(corpus), **env})

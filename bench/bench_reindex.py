@@ -4,10 +4,11 @@ The same generated catalog (bench_http's ``prepare``: ``--docs`` documents, abou
 customer, every facet filled; kept in ``--corpus``) is rebuilt by the CLI of this source tree
 and by the CLI of ``--before`` (a commit, exported once with ``git archive`` to a temporary
 directory), alternately, ``--rounds`` times each, so a machine's load falls on both alike.
-Reported: docs/s by the time each command prints (extraction excluded: no archive file is
-read), the median per tree and their ratio.
+``--serial`` adds this tree with ``--workers 0`` (everything in one process). Reported:
+docs/s by the time each command prints (extraction excluded: no archive file is read), the
+median per variant and the ratio of the last to the first.
 
-    .venv/bin/python bench/bench_reindex.py --docs 100000 --before 1aa0d83 [--engines tantivy]
+    .venv/bin/python bench/bench_reindex.py --docs 100000 --before 1aa0d83 --serial
 """
 
 from __future__ import annotations
@@ -38,17 +39,18 @@ def export(revision: str, into: Path) -> Path:
     return tree
 
 
-def rounds(engine: str, corpus: Path, trees: dict[str, Path], docs: int, count: int,
-           work: Path) -> dict[str, list[float]]:
-    """Docs/s of each tree's reindex, ``count`` times each, the trees taking turns."""
+def rounds(engine: str, corpus: Path, trees: dict[str, tuple[Path, tuple[str, ...]]],
+           docs: int, count: int, work: Path) -> dict[str, list[float]]:
+    """Docs/s of each variant's reindex (a tree and its options), ``count`` times each, the
+    variants taking turns."""
     env = {"ARCHIVE_SEARCH_ENGINE": engine, "ARCHIVE_SEARCH_ROOT": str(corpus / "archive")}
     found: dict[str, list[float]] = {label: [] for label in trees}
     for turn in range(count):
-        for label, tree in trees.items():
+        for label, (tree, options) in trees.items():
             index_dir = work / f"index-{engine}-{label}"
             shutil.rmtree(index_dir, ignore_errors=True)
             load = os.getloadavg()[0]
-            found[label].append(reindex(engine, corpus, index_dir, env, docs, code=tree))
+            found[label].append(reindex(engine, corpus, index_dir, env, docs, tree, options))
             print(f"  {engine} {label} round {turn + 1}: {found[label][-1]:,.0f} docs/s "
                   f"(load {load:.1f})", flush=True)
             shutil.rmtree(index_dir, ignore_errors=True)
@@ -63,22 +65,27 @@ def main() -> int:
     parser.add_argument("--before", default=None, help="the commit to compare against")
     parser.add_argument("--engines", default="tantivy")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--serial", action="store_true",
+                        help="also this tree with --workers 0")
     args = parser.parse_args()
     corpus = (args.corpus or Path(f"/tmp/bench-http-{args.docs}")).resolve()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}; {args.docs:,} documents")
     prepare(corpus, args.docs)
     with tempfile.TemporaryDirectory(prefix="bench-reindex-") as tmp:
-        trees = {"this tree": HERE}
+        trees: dict[str, tuple[Path, tuple[str, ...]]] = {}
         if args.before:
-            trees = {f"before ({args.before})": export(args.before, Path(tmp)), **trees}
-        header = " | ".join([*trees, "ratio"] if args.before else trees)
+            trees[f"before ({args.before})"] = (export(args.before, Path(tmp)), ())
+        if args.serial:
+            trees["this tree, --workers 0"] = (HERE, ("--workers", "0"))
+        trees["this tree"] = (HERE, ())
+        header = " | ".join([*trees, "ratio"] if len(trees) > 1 else trees)
         table = [f"\n| {args.docs:,} docs, reindex through the CLI | {header} |",
                  "|---" * (header.count("|") + 2) + "|"]
         for engine in args.engines.split(","):
             found = rounds(engine, corpus, trees, args.docs, args.rounds, Path(tmp))
             medians = [statistics.median(v) for v in found.values()]
-            ratio = f" | ×{medians[-1] / medians[0]:.2f}" if args.before else ""
+            ratio = f" | ×{medians[-1] / medians[0]:.2f}" if len(medians) > 1 else ""
             table.append(f"| {engine}, median of {args.rounds} | "
                          + " | ".join(f"{m:,.0f} docs/s" for m in medians) + ratio + " |")
         print("\n".join(table))

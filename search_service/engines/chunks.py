@@ -2,9 +2,10 @@
 
 Projecting a record for an engine that takes analyzer tokens (tantivy, Manticore) is mostly
 the analyzer, pure Python: a rebuild on two cores hands it to a worker process
-(``workers``) while this process reads the catalog, derives the next chunk and writes the
-engine. Chunks reach the engine in the order they were read, and nothing is committed here:
-a failed or killed run leaves the engine's last commit as it was.
+(``workers``; the record's four text fields go there, their six token texts come back)
+while this process reads the catalog, derives the next chunk and writes the engine. Chunks
+reach the engine in the order they were read, and nothing is committed here: a failed or
+killed run leaves the engine's last commit as it was.
 """
 
 from __future__ import annotations
@@ -17,46 +18,51 @@ from typing import Any
 
 from search_service.engines.base import SearchEngine
 from search_service.engines.projection import engine_record
-from search_service.engines.tokens import ANALYSED, analysed
+from search_service.engines.tokens import ANALYSED, ANALYSED_FIELDS, analysed
 
-AHEAD = 2  # chunks a worker may project ahead of the engine's writing
+AHEAD = 2  # chunks a worker may analyse ahead of the engine's writing
+TEXT_FIELDS = ANALYSED_FIELDS[:4]  # the record fields the analysed ones are made from
 
 
-def project(rows: Sequence[Mapping[str, Any]], derived: Mapping[str, Mapping[str, Any]],
-            analyse: bool) -> list[dict[str, Any]]:
-    """The engine records of searchable ``rows`` with their derived fields, and with their
-    token texts (:data:`~search_service.engines.tokens.ANALYSED`) when ``analyse``."""
-    records = [engine_record(row, derived[row["doc_id"]]) for row in rows]
-    if analyse:
-        for record in records:
-            record[ANALYSED] = analysed(record)
-    return records
+def project(rows: Sequence[Mapping[str, Any]], derived: Mapping[str, Mapping[str, Any]]
+            ) -> list[dict[str, Any]]:
+    """The engine records of searchable ``rows`` with their derived fields."""
+    return [engine_record(row, derived[row["doc_id"]]) for row in rows]
+
+
+def analyse(texts: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """For each record's :data:`TEXT_FIELDS`, its token texts of
+    :data:`~search_service.engines.tokens.ANALYSED_FIELDS` (run in a worker: only strings
+    cross between the processes)."""
+    return [tuple(analysed(dict(zip(TEXT_FIELDS, values))).values()) for values in texts]
 
 
 class ChunkWriter:
     """Applies chunks (records to replace, doc ids to delete) to ``engine`` in order; with
-    ``workers``, the records are projected in that many worker processes."""
+    ``workers``, an engine taking tokens has them made in that many worker processes."""
 
     def __init__(self, engine: SearchEngine, workers: int = 0) -> None:
         self.engine = engine
-        self.analyse = engine.takes_tokens
         self.pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn")) \
-            if workers > 0 else None  # spawn: the engine's writer threads are running
-        self.pending: deque[tuple[Future[list[dict[str, Any]]], list[str]]] = deque()
+            if workers > 0 and engine.takes_tokens else None  # spawn: writer threads run
+        self.pending: deque[tuple[list[dict[str, Any]], Future[list[tuple[str, ...]]],
+                                  list[str]]] = deque()
 
     def apply(self, rows: list[dict[str, Any]], derived: Mapping[str, Mapping[str, Any]],
               gone: list[str]) -> None:
         """Replace the searchable ``rows`` (their ``derived`` fields by doc id), delete
         ``gone``."""
+        records = project(rows, derived)
         if self.pool is None:
-            self._write(project(rows, derived, analyse=False), gone)  # the engine analyses
+            self._write(records, gone)  # the engine analyses, if it does
             return
-        self.pending.append((self.pool.submit(project, rows, derived, self.analyse), gone))
+        texts = [tuple(str(r.get(f) or "") for f in TEXT_FIELDS) for r in records]
+        self.pending.append((records, self.pool.submit(analyse, texts), gone))
         while len(self.pending) > AHEAD:
             self._write_next()
 
     def finish(self) -> None:
-        """Write every chunk still being projected, and stop the workers."""
+        """Write every chunk still being analysed, and stop the workers."""
         try:
             while self.pending:
                 self._write_next()
@@ -71,8 +77,10 @@ class ChunkWriter:
         self.pending.clear()
 
     def _write_next(self) -> None:
-        future, gone = self.pending.popleft()
-        self._write(future.result(), gone)
+        records, future, gone = self.pending.popleft()
+        for record, tokens in zip(records, future.result(), strict=True):
+            record[ANALYSED] = dict(zip(ANALYSED_FIELDS, tokens))
+        self._write(records, gone)
 
     def _write(self, records: list[dict[str, Any]], gone: list[str]) -> None:
         if records:
