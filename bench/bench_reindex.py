@@ -4,7 +4,9 @@ The same generated catalog (bench_http's ``prepare``: ``--docs`` documents, abou
 customer, every facet filled; kept in ``--corpus``) is rebuilt by the CLI of this source tree
 and by the CLI of ``--before`` (a commit, exported once with ``git archive`` to a temporary
 directory), alternately, ``--rounds`` times each, so a machine's load falls on both alike.
-``--serial`` adds this tree with ``--workers 0`` (everything in one process). Reported:
+``--analyzer`` also times the analyzer alone (``token_text`` over the first 20,000
+documents' four text fields, in reindex order, a fresh process per tree; ``--engines-off``:
+only that). ``--serial`` adds this tree with ``--workers 0`` (everything in one process). Reported:
 docs/s by the time each command prints (extraction excluded: no archive file is read), the
 median per variant and the ratio of the last to the first.
 
@@ -57,6 +59,36 @@ def rounds(engine: str, corpus: Path, trees: dict[str, tuple[Path, tuple[str, ..
     return found
 
 
+ANALYZER_RUN = """
+import sqlite3, sys, time
+from indexer.analysis import token_text
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "select title, content, customer_name, address from documents order by batch, doc_id "
+    "limit ?", (int(sys.argv[2]),)).fetchall()
+began = time.perf_counter()
+for row in rows:
+    for text in row:
+        token_text(text)
+print((time.perf_counter() - began) / len(rows) * 1e6)
+"""
+
+
+def analyzer_rounds(corpus: Path, trees: dict[str, tuple[Path, tuple[str, ...]]], docs: int,
+                    count: int) -> dict[str, list[float]]:
+    """Microseconds per document of ``token_text`` over the title, content, name and address
+    of the catalog's first ``docs`` documents (in reindex order), each tree in a fresh
+    process, the trees taking turns."""
+    found: dict[str, list[float]] = {}
+    for _ in range(count):
+        for label, (tree, _options) in trees.items():
+            done = subprocess.run([sys.executable, "-c", ANALYZER_RUN,
+                                   str(corpus / "archive-search.db"), str(docs)], cwd=tree,
+                                  check=True, capture_output=True, text=True,
+                                  env={**os.environ, "PYTHONPATH": str(tree)})
+            found.setdefault(label, []).append(float(done.stdout))
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
@@ -65,6 +97,9 @@ def main() -> int:
     parser.add_argument("--before", default=None, help="the commit to compare against")
     parser.add_argument("--engines", default="tantivy")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--analyzer", action="store_true",
+                        help="also time token_text alone over the first 20,000 documents")
+    parser.add_argument("--engines-off", action="store_true", help="only the analyzer")
     parser.add_argument("--serial", action="store_true",
                         help="also this tree with --workers 0")
     args = parser.parse_args()
@@ -82,12 +117,20 @@ def main() -> int:
         header = " | ".join([*trees, "ratio"] if len(trees) > 1 else trees)
         table = [f"\n| {args.docs:,} docs, reindex through the CLI | {header} |",
                  "|---" * (header.count("|") + 2) + "|"]
-        for engine in args.engines.split(","):
+        for engine in [] if args.engines_off else args.engines.split(","):
             found = rounds(engine, corpus, trees, args.docs, args.rounds, Path(tmp))
             medians = [statistics.median(v) for v in found.values()]
             ratio = f" | ×{medians[-1] / medians[0]:.2f}" if len(medians) > 1 else ""
             table.append(f"| {engine}, median of {args.rounds} | "
                          + " | ".join(f"{m:,.0f} docs/s" for m in medians) + ratio + " |")
+        if args.analyzer:
+            trees = {label: v for label, v in trees.items() if "--workers 0" not in label}
+            found = analyzer_rounds(corpus, trees, min(args.docs, 20_000), args.rounds)
+            medians = [statistics.median(v) for v in found.values()]
+            table.append(f"| analyzer alone (`token_text`, 4 fields), median of {args.rounds} | "
+                         + " | ".join(f"{m:.1f} µs/doc" for m in medians)
+                         + (f" | ×{medians[0] / medians[-1]:.2f} faster" if len(medians) > 1
+                            else "") + " |")
         print("\n".join(table))
     return 0
 
