@@ -11,6 +11,9 @@ killed run leaves the engine's last commit as it was.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +24,7 @@ from search_service.engines.projection import engine_record
 from search_service.engines.tokens import ANALYSED, ANALYSED_FIELDS, analysed
 
 AHEAD = 2  # chunks a worker may analyse ahead of the engine's writing
+PARENT_CHECK_SECONDS = 0.5
 TEXT_FIELDS = ANALYSED_FIELDS[:4]  # the record fields the analysed ones are made from
 
 
@@ -37,14 +41,27 @@ def analyse(texts: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return [tuple(analysed(dict(zip(TEXT_FIELDS, values))).values()) for values in texts]
 
 
+def _leave_with_parent(parent: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone (a killed reindex
+    leaves no worker behind; a worker waiting for work would never learn of it otherwise)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
+
+
 class ChunkWriter:
     """Applies chunks (records to replace, doc ids to delete) to ``engine`` in order; with
     ``workers``, an engine taking tokens has them made in that many worker processes."""
 
     def __init__(self, engine: SearchEngine, workers: int = 0) -> None:
         self.engine = engine
-        self.pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn")) \
-            if workers > 0 and engine.takes_tokens else None  # spawn: writer threads run
+        self.pool = ProcessPoolExecutor(  # spawned: the engine's writer threads are running
+            workers, multiprocessing.get_context("spawn"), initializer=_leave_with_parent,
+            initargs=(os.getpid(),)) if workers > 0 and engine.takes_tokens else None
         self.pending: deque[tuple[list[dict[str, Any]], Future[list[tuple[str, ...]]],
                                   list[str]]] = deque()
 

@@ -4,6 +4,9 @@ projects in its own process does, for every engine."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,9 +14,11 @@ import pytest
 from indexer.errors import InputError
 from indexer.pipeline import run_index
 from search_service.cli import main
+from search_service.engines import tantivy_home
 from search_service.engines.chunks import TEXT_FIELDS, analyse, project
 from search_service.engines.derived import Derivation
 from search_service.engines.sync import PARALLEL_FROM, reindex_workers
+from search_service.engines.tantivy import TantivyEngine
 from search_service.engines.tokens import ANALYSED_FIELDS, analysed
 from tests.factories import build_archive
 from tests.search_service.engines.tantivy.test_engine import results
@@ -73,3 +78,44 @@ def test_a_negative_number_of_workers_is_refused(indexed, capsys: pytest.Capture
     assert main(["reindex", "--index", str(ix), "--engine", "tantivy", "--quiet",
                  "--workers", "-1"]) == 2
     assert "--workers 应为 0 或正整数" in capsys.readouterr().err
+
+
+def test_a_killed_rebuild_leaves_the_last_commit_and_no_worker(indexed) -> None:  # noqa: ANN001
+    _, ix = indexed
+    assert main(["reindex", "--index", str(ix), "--engine", "tantivy", "--quiet"]) == 0
+    home = tantivy_home(ix)
+    before = (home / "current.json").read_text()
+    script = (
+        "import multiprocessing, os, sys\n"
+        "from pathlib import Path\n"
+        "from search_service.engines.chunks import ChunkWriter\n"
+        "from search_service.engines.tantivy import TantivyEngine\n"
+        "engine = TantivyEngine(Path(sys.argv[1]))\n"
+        "engine.clear()  # a rebuild\n"
+        "writer = ChunkWriter(engine, workers=1)\n"
+        "writer.apply([{'doc_id': 'half', 'content': '半途而废'}], {'half': {}}, [])\n"
+        "print(*[p.pid for p in multiprocessing.active_children()], flush=True)\n"
+        "os._exit(9)  # killed: no commit, the worker waiting for the next chunk\n")
+    run = subprocess.run([sys.executable, "-c", script, str(home)], capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": os.getcwd()}, timeout=60)
+    assert run.returncode == 9, run.stderr
+    workers = [int(pid) for pid in run.stdout.split()]
+    assert workers
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+    assert (home / "current.json").read_text() == before
+    engine = TantivyEngine(home)
+    try:
+        assert engine.count() == 6
+    finally:
+        engine.close()
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
