@@ -25,7 +25,7 @@ from search_service.engines.derived import ROW_FIELDS, Derivation
 from search_service.engines.projection import PROJECTION_VERSION, RECORD_FIELDS, searchable
 
 CHUNK = 1000  # rows per call into the engine
-# A rebuild of at least this many rows projects in a worker process on a machine of two or
+# A rebuild of at least this many rows analyses in a worker process on a machine of two or
 # more cores (below it, starting the process costs more than it saves).
 PARALLEL_FROM = 20_000
 # The catalog columns a projection reads (not the file's path, hash, times, error).
@@ -36,7 +36,7 @@ def apply_rows(engine: SearchEngine, rows: Iterable[dict[str, Any]], derive: Der
                on_row: Callable[[], None] = lambda: None, workers: int = 0) -> int:
     """Replace the searchable rows in ``engine``, delete the others; the last batch seen.
     Each customer's derived fields are derived once per call (its documents are spread
-    over the chunks); ``workers``: processes projecting records beside this one."""
+    over the chunks); ``workers``: processes analysing the records' text beside this one."""
     last, chunk = 0, []
     customers: dict[str, Any] = {}
     writer = ChunkWriter(engine, workers)
@@ -95,7 +95,7 @@ def rebuild(engine: SearchEngine, catalog: Catalog,
             on_row: Callable[[], None] = lambda: None, derive: Derivation | None = None,
             workers: int = 0) -> int:
     """Rebuild ``engine``'s index from the catalog alone; returns the documents it holds.
-    ``workers``: processes projecting records beside this one (:mod:`chunks`)."""
+    ``workers``: processes analysing the records' text beside this one (:mod:`chunks`)."""
     derive = derive or Derivation(catalog.engine)
     engine.clear()
     last = apply_rows(engine, catalog.changed_since(0, columns=COLUMNS), derive, on_row,
