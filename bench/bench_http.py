@@ -140,12 +140,14 @@ def in_process(name: str, index_dir: Path, mix: list[tuple[str, str]]) -> dict[s
                for k in KINDS}}
 
 
-def reindex(name: str, corpus: Path, index_dir: Path, env: dict[str, str], docs: int) -> float:
-    """Docs/s of ``archive-search reindex --engine name`` (by the time the command reports)."""
+def reindex(name: str, corpus: Path, index_dir: Path, env: dict[str, str], docs: int,
+            code: Path = HERE, options: tuple[str, ...] = ()) -> float:
+    """Docs/s of ``archive-search reindex --engine name [options]`` (by the time the command
+    reports), run from the source tree ``code``."""
     done = subprocess.run([sys.executable, "-m", "search_service.cli", "reindex", "--index",
-                           str(index_dir), "--engine", name, "--quiet"], cwd=HERE,
+                           str(index_dir), "--engine", name, "--quiet", *options], cwd=code,
                           check=True, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(HERE),
+                          env={**os.environ, "PYTHONPATH": str(code),
                                "ARCHIVE_SEARCH_DB": db_url(corpus), **env})
     print(done.stdout.strip(), flush=True)
     return docs / float(re.search(r"用时 ([\d.]+) 秒", done.stdout).group(1))

@@ -194,15 +194,34 @@ def tokenize(text: str) -> list[str]:
 
 
 def token_text(text: str) -> str:
-    """The token texts of ``text`` joined by spaces, as :func:`tokenize` finds them, built
-    without a Python step per token (what an engine indexing token streams is sent)."""
-    parts = []
-    for match in _RUNS.finditer(fold(text)):
-        run = match.group()
-        if match.lastgroup == "word":
-            parts.append(_word(run))
-            continue
-        if _SPACE_RE.search(run):
-            run = _SPACE_RE.sub("", run)  # spaces between Han characters are transparent
-        parts.append(run if len(run) == 1 else " ".join(map(str.__add__, run[:-1], run[1:])))
-    return " ".join(parts)
+    """The token texts of ``text`` joined by spaces, as :func:`tokenize` finds them (what an
+    engine indexing token streams is sent). A short text (a name, an address, a title: a
+    customer's documents share them) is analysed once per process."""
+    if len(text) <= _CACHED_LENGTH:
+        return _short_token_text(text)
+    return _token_text(text)
+
+
+_CACHED_LENGTH = 64
+# Whitespace between two Han characters (transparent); starts with the rare class, so the
+# search skips the text at C speed.
+_HAN_GAP = re.compile(f"[{_SPACE_CLASS}](?<=[{_HAN_CLASS}][{_SPACE_CLASS}])[{_SPACE_CLASS}]*"
+                      f"(?=[{_HAN_CLASS}])")
+_HAN_OR_WORD = re.compile(f"([{_HAN_CLASS}]+)|([{_WORD_CLASS}]+)")
+
+
+def _token_text(text: str) -> str:
+    """:func:`token_text` computed: runs found by one ``findall`` (no match objects), a Han
+    run's bigrams made by ``map`` and joined once for the whole text."""
+    tokens: list[str] = []
+    for han, word in _HAN_OR_WORD.findall(_HAN_GAP.sub("", fold(text))):
+        if not han:
+            tokens.append(_word(word))
+        elif len(han) == 1:
+            tokens.append(han)
+        else:
+            tokens.extend(map(str.__add__, han[:-1], han[1:]))
+    return " ".join(tokens)
+
+
+_short_token_text = lru_cache(maxsize=65_536)(_token_text)

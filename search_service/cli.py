@@ -173,6 +173,7 @@ def _add_reindex(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--engine", default=None,
                      help="检索引擎：whoosh、tantivy 或 manticore（默认取 ARCHIVE_SEARCH_ENGINE，未设置则 whoosh）")
     sub.add_argument("--quiet", action="store_true", help="不显示进度条")
+    sub.add_argument("--workers", type=int, help="另开几个进程做分词（默认：多核且不少于 20000 条时 1 个）")
     ops.add_db_option(sub)
 
 
@@ -293,15 +294,16 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
     from search_service.engines import open_engine
     from search_service.engines.derived import Derivation
-    from search_service.engines.sync import rebuild
+    from search_service.engines.sync import rebuild, reindex_workers
 
     settings = Settings.from_env(index_dir=args.index, database_url=args.db)
     catalog = _catalog(args)
+    workers = reindex_workers(args.workers, total := catalog.count())
     engine = open_engine(settings, args.engine)
     began = time.monotonic()
-    with tqdm(total=catalog.count(), desc=f"重建索引（{engine.name}）", unit="条",
+    with tqdm(total=total, desc=f"重建索引（{engine.name}）", unit="条",
               disable=args.quiet, dynamic_ncols=True) as bar:
-        documents = rebuild(engine, catalog, on_row=lambda: bar.update(1),
+        documents = rebuild(engine, catalog, lambda: bar.update(1), workers=workers,
                             derive=Derivation(catalog.engine, settings.resolved_root()))
     engine.close()
     seconds = time.monotonic() - began

@@ -110,16 +110,18 @@ class Catalog:
         with self.engine.connect() as conn:
             return sorted(conn.execute(query).scalars())
 
-    def changed_since(self, batch: int, with_customers: bool = False
-                      ) -> Iterator[dict[str, Any]]:
+    def changed_since(self, batch: int, with_customers: bool = False,
+                      columns: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
         """Every row written after ``batch`` (0: all rows), in batch order, streamed;
-        ``with_customers``: and every row of the customers those rows belong to."""
+        ``with_customers``: and every row of the customers those rows belong to;
+        ``columns``: only those (default: all)."""
         changed = documents.c.batch > batch
         if with_customers and batch:
             touched = (select(documents.c.account_no)
                        .where(changed, documents.c.account_no != "").distinct())
             changed = or_(changed, documents.c.account_no.in_(touched.scalar_subquery()))
-        query = (select(documents).where(changed)
+        chosen = [documents.c[name] for name in columns] if columns is not None else [documents]
+        query = (select(*chosen).where(changed)
                  .order_by(documents.c.batch, documents.c.doc_id))
         with self.engine.connect() as conn:
             for row in conn.execution_options(stream_results=True, yield_per=500).execute(query):

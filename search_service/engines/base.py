@@ -84,6 +84,9 @@ class SearchEngine(Protocol):
     """A search engine holding a projection of the catalog's searchable documents."""
 
     name: str
+    # Whether the engine indexes the analyzer's token texts of a record (tantivy, Manticore:
+    # a rebuild may then analyse in worker processes) rather than analysing it itself.
+    takes_tokens: bool
 
     def replace(self, records: Iterable[Mapping[str, Any]]) -> None:
         """Add or replace documents (records keyed by ``doc_id``, fields as in the schema)."""

@@ -28,6 +28,8 @@ DERIVED_FIELDS = ("complete", "missing_types", "hazard_overdue", "contract_state
                   "handover_status")
 # Record fields a derivation fills where the document itself states nothing.
 FILLED_FIELDS = ("hazard_status",)
+# The columns of a catalog row a derivation reads.
+ROW_FIELDS = ("doc_id", "account_no", "doc_type", "doc_date", "hazard_found", "hazard_status")
 
 
 @dataclass(frozen=True)
@@ -53,19 +55,34 @@ class Derivation:
         except RulesError:
             return None
 
-    def of(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-        """The derived fields of each row, by ``doc_id``."""
+    def of(self, rows: Sequence[Mapping[str, Any]],
+           known: dict[str, Mapping[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+        """The derived fields of each row, by ``doc_id``. ``known``: the customer fields
+        derived earlier in the same run, by account (read, and filled with the new ones), so
+        a run derives each customer once however its documents fall into chunks."""
         from search_service.archive_room.handover import handover_statuses
-        from search_service.oversight.flags import EMPTY, customer_flags
+        from search_service.oversight.flags import EMPTY
         from search_service.oversight.followup import inspection_statuses
 
-        flags = {} if self._rules is None else customer_flags(
-            self.db, {r["account_no"] for r in rows}, self.root, self.today or date.today(),
-            self._rules)
+        flags = {} if known is None else known
+        wanted = {r["account_no"] for r in rows} - flags.keys()
+        if wanted:
+            derived = self._customer_flags(wanted)
+            flags.update({account: derived.get(account, EMPTY) for account in wanted})
         with self.db.connect() as conn:
             handed = handover_statuses(conn, [r["doc_id"] for r in rows])
             inspected = inspection_statuses(conn, list(rows), self.today or date.today())
-        return {r["doc_id"]: {**flags.get(r["account_no"], EMPTY),
+        return {r["doc_id"]: {**flags[r["account_no"]],
                               "handover_status": handed[r["doc_id"]]["status"],
                               "hazard_status": inspected.get(r["doc_id"], "")}
                 for r in rows}
+
+    def _customer_flags(self, accounts: set[str]) -> dict[str, dict[str, Any]]:
+        """The completeness fields of the customers of ``accounts`` (absent: not in the
+        master data, or no valid rules)."""
+        from search_service.oversight.flags import customer_flags
+
+        if self._rules is None:
+            return {}
+        return customer_flags(self.db, accounts, self.root, self.today or date.today(),
+                              self._rules)

@@ -9,10 +9,11 @@ over the same tokens matches. Dates become numbers compared as Whoosh compares t
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from indexer.analysis import token_text
 from indexer.pinyin import FullPinyinTokenizer, InitialsTokenizer
 from indexer.schema import MULTI_FACETS
 from search_service.errors import QueryError
@@ -38,6 +39,25 @@ def name_in_pinyin(name: str) -> tuple[str, str]:
     """The name_pinyin and name_initials texts of a customer name (a customer's documents
     share it, and pypinyin is the slowest step of projecting a record)."""
     return pinyin_text(FullPinyinTokenizer(), name), pinyin_text(InitialsTokenizer(), name)
+
+
+# A record's text fields as the analyzer's token texts (:func:`analysed`), when computed
+# before the record reached its engine (a rebuild analyses in a worker process).
+ANALYSED = "analysed"
+ANALYSED_FIELDS = ("customer_name", "title", "content", "address", "name_pinyin",
+                   "name_initials")
+
+
+def analysed(record: Mapping[str, Any]) -> dict[str, str]:
+    """The token text of each of :data:`ANALYSED_FIELDS` of ``record`` (Han bigrams and
+    words; the customer name in pinyin): what tantivy and Manticore index; the record's own
+    when it carries them (:data:`ANALYSED`)."""
+    if ANALYSED in record:
+        return record[ANALYSED]
+    texts = {f: token_text(str(record.get(f) or "")) for f in ANALYSED_FIELDS[:4]}
+    texts["name_pinyin"], texts["name_initials"] = name_in_pinyin(
+        str(record.get("customer_name") or ""))
+    return texts
 
 
 def values_of(field: str, value: Any) -> list[str]:

@@ -114,6 +114,7 @@ class ManticoreEngine:
     """
 
     name = "manticore"
+    takes_tokens = True
 
     def __init__(self, topology: Topology, batch_size: int = 500,
                  connect_timeout: float = 2.0) -> None:

@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from indexer.analysis import token_text
 from indexer.schema import FACET_FIELDS, MULTI_FACETS, STATUS_OK
-from search_service.engines.tokens import date_number, name_in_pinyin, values_of
+from search_service.engines.tokens import analysed, date_number, values_of
 
 # Plan field -> RT field. Text fields are indexed from the record's field of the same name
 # (pinyin ones from the customer name), identifiers in their own key fields.
@@ -108,9 +107,7 @@ def encode_identifier(value: str) -> str:
 
 def row(record: Mapping[str, Any], build: int = 0) -> tuple[Any, ...]:
     """The RT row of a catalog record in ``build``, in :data:`COLUMNS` order."""
-    name = str(record.get("customer_name") or "")
-    text = {f: token_text(str(record.get(f) or "")) for f in TEXT_FIELDS[:4]}
-    text["name_pinyin"], text["name_initials"] = name_in_pinyin(name)
+    text = analysed(record)
     keys = [encode_identifier(str(record.get(f) or "")) for f in IDENTIFIER_FIELDS]
     strings = [_text_of(record.get(a)) for a in STRING_ATTRS]
     strings[STRING_ATTRS.index("status")] = str(record.get("status") or STATUS_OK)

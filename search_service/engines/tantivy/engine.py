@@ -49,6 +49,7 @@ class TantivyEngine(BuildWriter):
     """A tantivy index of the catalog's searchable documents (one writer, many readers)."""
 
     name = "tantivy"
+    takes_tokens = True
 
     def __init__(self, home: Path, heap_bytes: int = 256_000_000) -> None:
         self.home = home

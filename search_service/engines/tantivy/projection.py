@@ -20,9 +20,8 @@ from typing import Any
 
 import tantivy
 
-from indexer.analysis import token_text
 from indexer.schema import FACET_FIELDS, MULTI_FACETS, SCHEMA
-from search_service.engines.tokens import date_number, name_in_pinyin, values_of
+from search_service.engines.tokens import analysed, date_number, values_of
 
 TEXT_FIELDS = ("customer_name", "title", "content", "address", "name_pinyin", "name_initials")
 IDENTIFIER_FIELDS = ("account_no", "archive_no")
@@ -65,10 +64,7 @@ def document(record: Mapping[str, Any]) -> tantivy.Document:
     engine_record`); empty text is left out, an empty filter value is :data:`NONE`."""
     doc = tantivy.Document()
     doc.add_text("doc_id", str(record["doc_id"]))
-    name = str(record.get("customer_name") or "")
-    texts = {f: token_text(str(record.get(f) or "")) for f in TEXT_FIELDS[:4]}
-    texts["name_pinyin"], texts["name_initials"] = name_in_pinyin(name)
-    for field, text in texts.items():
+    for field, text in analysed(record).items():
         if text:
             doc.add_text(field, text)
     for field in IDENTIFIER_FIELDS:

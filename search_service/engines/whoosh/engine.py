@@ -38,6 +38,7 @@ class WhooshEngine(BuildWriter):
     """A Whoosh index of the catalog's searchable documents (one writer, many readers)."""
 
     name = "whoosh"
+    takes_tokens = False
 
     def __init__(self, home: Path, limitmb: int = 256) -> None:
         self.home = home

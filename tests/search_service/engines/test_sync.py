@@ -187,3 +187,34 @@ def test_an_inspection_sheet_takes_the_status_of_the_notice_that_followed_it(tmp
              "整改回执\n户号：3301000001\n复查日期：2023-04-01\n整改状态：已整改\n")
     run_index(root, ix, workers=1, progress=False)
     assert sheets() == {"已整改": 1, "无隐患": 1, "逾期": 1}
+
+
+def test_a_customer_is_derived_once_per_run_and_alike_in_every_chunk(indexed) -> None:  # noqa: ANN001
+    root, ix = indexed
+    catalog = catalog_of(ix)
+    derive = Derivation(catalog.engine, root)
+    rows = [r for r in catalog.changed_since(0) if r["account_no"] == "3301000001"]
+    assert len(rows) >= 2
+    known: dict = {}
+    first = derive.of(rows[:1], known)
+    assert set(known) == {"3301000001"} and known["3301000001"]["complete"]
+    rest = derive.of(rows[1:], known)  # the customer's fields come from the first chunk
+    assert {**first, **rest} == derive.of(rows)
+    known["3301000001"] = {**known["3301000001"], "complete": "已知"}
+    assert {d["complete"] for d in derive.of(rows, known).values()} == {"已知"}
+
+
+def test_the_columns_read_for_a_projection_are_every_one_it_uses(indexed) -> None:  # noqa: ANN001
+    from search_service.engines.projection import engine_record
+    from search_service.engines.sync import COLUMNS
+
+    root, ix = indexed
+    catalog = catalog_of(ix)
+    derive = Derivation(catalog.engine, root)
+    full = list(catalog.changed_since(0))
+    some = list(catalog.changed_since(0, columns=COLUMNS))
+    assert len(some[0]) < len(full[0]) and [r["doc_id"] for r in some] == [r["doc_id"] for r in full]
+    assert derive.of(some) == derive.of(full)
+    derived = derive.of(full)
+    assert [engine_record(r, derived[r["doc_id"]]) for r in some] == [
+        engine_record(r, derived[r["doc_id"]]) for r in full]
