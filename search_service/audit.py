@@ -338,9 +338,9 @@ class AuditLog:
             return ChainStatus(False, checked, top.seq, expected, "deleted",
                                f"第 {expected} 号记录（及其后直到第 {top.seq} 号）已被删除")
         vouched = start.seq - top.base_seq if start.checkpoints else 0
-        message = f"访问日志完整：共校验 {checked} 条记录"
+        message = f"共校验 {checked} 条记录，未发现改动"
         if vouched:
-            message = (f"访问日志完整：校验了最近的 {checked} 条记录；此前 {vouched} 条由 "
+            message = (f"校验了最近的 {checked} 条记录，未发现改动；此前 {vouched} 条由 "
                        f"{start.checkpoints} 个已链接的校验点担保（完整校验：archive-search audit verify）")
         return ChainStatus(True, checked, top.seq, message=message, vouched=vouched)
 

@@ -666,7 +666,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     status = access.audit.verify()
     if status.ok:  # a broken chain (or a wrong key) gets no record hashed with this key
         access.audit.append(Event.by(_console_user(), "audit_verify", details=status.to_dict()))
-    print(status.message)
+    print(f"访问日志完整：{status.message}" if status.ok else f"访问日志异常：{status.message}")
     return 0 if status.ok else 1
 
 
