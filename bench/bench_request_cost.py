@@ -116,8 +116,9 @@ def prepare_db(tree: Path, source: Path, workdir: Path, index: Path) -> tuple[st
     if not any(name.startswith(revision[0]) for name in known):  # newer than the tree knows
         subprocess.run([sys.executable, "-c", DOWNGRADE, url, tree_head(tree)], check=True,
                        env={**os.environ, "PYTHONPATH": str(here)})
-    token = subprocess.run([sys.executable, "-c", TOKEN, str(index), url], check=True,
-                           env=env, capture_output=True, text=True).stdout.strip()
+    token = subprocess.run([sys.executable, "-c", TOKEN, str(index.resolve()), url], check=True,
+                           env=env, capture_output=True, text=True, cwd=tree.resolve()
+                           ).stdout.strip()
     return url, token
 
 
@@ -130,9 +131,11 @@ def free_port() -> int:
 def serve(tree: Path, args: argparse.Namespace, url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(tree.resolve()), "ARCHIVE_SEARCH_DEMO": "1",
            "ARCHIVE_SEARCH_DB": url}
+    # cwd: ``-m`` and ``-c`` put the working directory first on sys.path, before PYTHONPATH
     return subprocess.Popen([sys.executable, "-m", "search_service.cli", "serve", "--index",
-                             str(args.index), "--root", str(args.root), "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             str(args.index.resolve()), "--root", str(args.root.resolve()),
+                             "--port", str(port)], env=env, cwd=tree.resolve(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def sequential(servers: dict[str, tuple[str, str, list[tuple[str, str]]]],
@@ -275,8 +278,9 @@ def breakdown(tree: Path, args: argparse.Namespace, workdir: Path) -> dict[str, 
     """Medians of each part of a search request (q=明远), in process, with ``tree``'s code."""
     url, _ = prepare_db(tree, args.db, workdir, args.index)
     env = {**os.environ, "PYTHONPATH": str(tree.resolve())}
-    out = subprocess.run([sys.executable, "-c", BREAKDOWN, str(args.index), str(args.root), url],
-                         check=True, env=env, capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-c", BREAKDOWN, str(args.index.resolve()),
+                          str(args.root.resolve()), url], check=True, env=env,
+                         capture_output=True, text=True, cwd=tree.resolve()).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -142,8 +143,21 @@ def _hidden(number: str, bare: str, start: int, rule: _Rule) -> tuple[int, ...]:
     return tuple(positions[rule.first:len(positions) - rule.last])
 
 
+SHORT = 256  # fields up to this length (names, titles, paths, dates, units) are kept masked
+
+
 def mask_text(text: str) -> str:
-    """``text`` with identity numbers, mobile numbers and bank accounts masked (same length)."""
+    """``text`` with identity numbers, mobile numbers and bank accounts masked (same length).
+
+    Short texts repeat from hit to hit and request to request (a customer's name and
+    address, a unit, a date): their masked form is kept (a pure function of the text)."""
+    if len(text) <= SHORT:
+        return _mask_short(text)
+    return _masked(text, find_numbers(text))
+
+
+@lru_cache(maxsize=16384)
+def _mask_short(text: str) -> str:
     return _masked(text, find_numbers(text))
 
 

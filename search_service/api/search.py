@@ -1,8 +1,9 @@
 """``GET /api/search``: faceted full-text search; ``GET /api/suggest``: suggestions as you type.
 
-Both routes are ``async`` and hand their blocking work (engine, catalog, access log) to one
-worker thread: a plain ``def`` route would also have its answer validated in the thread
-pool, a second hop that buys nothing (the validation is short CPU work).
+Both routes are ``async`` and hand all their blocking work (the signed-in user's lookup,
+engine, catalog, access log) to one worker thread: as a ``def`` dependency the user's lookup
+would be a hop of its own, and a plain ``def`` route would also have its answer validated in
+the thread pool (short CPU work): hops that buy nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from search_service.api.deps import CurrentUser, Reader
+from search_service.api.deps import Credentials, Reader, current_user
 from search_service.api.models import SearchResponse, SuggestResponse
 from search_service.api.params import SearchQuery
 
@@ -20,11 +21,12 @@ router = APIRouter()
 
 
 @router.get("/api/search", response_model=SearchResponse, summary="检索档案")
-async def search(params: SearchQuery, user: CurrentUser, reader: Reader) -> dict:
-    return await run_in_threadpool(lambda: reader.search(user, params).to_dict())
+async def search(params: SearchQuery, request: Credentials, reader: Reader) -> dict:
+    return await run_in_threadpool(
+        lambda: reader.search(current_user(request), params).to_dict())
 
 
 @router.get("/api/suggest", response_model=SuggestResponse, summary="输入提示")
 async def suggest(q: Annotated[str, Query(max_length=100, description="已输入的文字")],
-                  user: CurrentUser, reader: Reader) -> dict:
-    return await run_in_threadpool(reader.suggest, user, q)
+                  request: Credentials, reader: Reader) -> dict:
+    return await run_in_threadpool(lambda: reader.suggest(current_user(request), q))
