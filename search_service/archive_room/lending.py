@@ -129,12 +129,12 @@ class Lending(Procedure):
                                        target_doc=_single(wanted.doc_ids),
                                        target_account=_single(wanted.accounts),
                                        details=_facts(request_no, wanted, parts, holdings)), conn)
-        return self._as_seen_by_requester(user, request_no) or {}
+        return self._as_seen_by_requester(user, self._loan(request_no)) or {}
 
     def renew(self, user: Person, units: Units, loan_id: int, days: int) -> dict[str, Any]:
         """Ask for the same again, continuing this loan: approval is needed again."""
         loan = self._loan(loan_id)
-        if self._as_seen_by_requester(user, loan_id) is None:
+        if self._as_seen_by_requester(user, loan) is None:
             raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
         if loan["status"] != "approved":
             raise QueryError("只有借出中的借阅可以续借")
@@ -189,7 +189,7 @@ class Lending(Procedure):
     def end(self, user: Person, units: Units, loan_id: int) -> dict[str, Any]:
         """Return a loan (the borrower, or an archivist of its unit); paper comes back in."""
         loan = self._loan(loan_id)
-        allowed = (self._as_seen_by_requester(user, loan_id) is not None
+        allowed = (self._as_seen_by_requester(user, loan) is not None
                    if loan["requester"] == user.name else can_decide_for(user, units, loan["org"]))
         if not allowed:
             raise NotFoundError(f"没有编号为 {loan_id} 的借阅")
@@ -295,7 +295,7 @@ class Lending(Procedure):
         the auditors and the archivists of its unit whole."""
         loan = self._loan(loan_id)
         if loan["requester"] == user.name:
-            seen = self._as_seen_by_requester(user, loan_id)
+            seen = self._as_seen_by_requester(user, loan)
         else:
             seen = loan if can_read_audit(user) or can_decide_for(user, units, loan["org"]) \
                 else None
@@ -310,16 +310,16 @@ class Lending(Procedure):
         return [loan for loan in self._list(loans.c.status == "pending")
                 if can_decide_for(user, units, loan["org"]) and loan["requester"] != user.name]
 
-    def _as_seen_by_requester(self, user: Person, loan_id: int) -> dict[str, Any] | None:
-        """Loan ``loan_id`` as its requester sees it (see :func:`_for_requester`), or None
-        when it is not ``user``'s or is a pending part shown under another number."""
-        found = self._list(loans.c.id == loan_id)
-        if not found or found[0]["requester"] != user.name:
+    def _as_seen_by_requester(self, user: Person, loan: dict[str, Any]) -> dict[str, Any] | None:
+        """``loan`` (as :meth:`_loan` reads it) as its requester sees it (see
+        :func:`_for_requester`), or None when it is not ``user``'s or is a pending part
+        shown under another number."""
+        if loan["requester"] != user.name:
             return None
-        request_no = found[0]["request_no"] or loan_id
+        request_no = loan["request_no"] or loan["id"]
         parts = self._list(and_(loans.c.requester == user.name, or_(
             loans.c.id == request_no, loans.c.request_no == request_no)))
-        return next((row for row in _for_requester(parts) if row["id"] == loan_id), None)
+        return next((row for row in _for_requester(parts) if row["id"] == loan["id"]), None)
 
     def _loan(self, loan_id: int) -> dict[str, Any]:
         found = self._list(loans.c.id == loan_id)
@@ -388,7 +388,7 @@ def _holdings(conn: Connection, wanted: LoanRequest) -> list[Holding]:
 
 def _home_unit(user: Person, units: Units) -> str:
     """Where a requester's items not found go: their unit, else the top of the unit tree."""
-    roots = sorted(unit for unit, parent in units.parents.items() if not parent)
+    roots = units.roots()
     return user.org or (roots[0] if roots else DEFAULT_CITY)
 
 
