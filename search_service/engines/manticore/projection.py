@@ -16,11 +16,11 @@ from functools import lru_cache
 from typing import Any
 
 from indexer.schema import FACET_FIELDS, MULTI_FACETS, STATUS_OK
-from search_service.engines.tokens import analysed, date_number, values_of
+from search_service.engines.tokens import ANALYSED_FIELDS, analysed, date_number, values_of
 
 # Plan field -> RT field. Text fields are indexed from the record's field of the same name
 # (pinyin ones from the customer name), identifiers in their own key fields.
-TEXT_FIELDS = ("customer_name", "title", "content", "address", "name_pinyin", "name_initials")
+TEXT_FIELDS = ANALYSED_FIELDS  # the analyzer's token texts, one field each
 IDENTIFIER_FIELDS = {"account_no": "account_key", "archive_no": "archive_key"}
 RT_FIELDS = TEXT_FIELDS + tuple(IDENTIFIER_FIELDS.values())
 

@@ -21,9 +21,9 @@ from typing import Any
 import tantivy
 
 from indexer.schema import FACET_FIELDS, MULTI_FACETS, SCHEMA
-from search_service.engines.tokens import analysed, date_number, values_of
+from search_service.engines.tokens import ANALYSED_FIELDS, analysed, date_number, values_of
 
-TEXT_FIELDS = ("customer_name", "title", "content", "address", "name_pinyin", "name_initials")
+TEXT_FIELDS = ANALYSED_FIELDS  # the analyzer's token texts, one field each
 IDENTIFIER_FIELDS = ("account_no", "archive_no")
 FILTER_FIELDS = tuple(dict.fromkeys((*FACET_FIELDS, "retention", "hazard_found")))
 DATE_FIELD = "date_num"  # doc_date as YYYYMMDD, 0 when unknown
