@@ -28,11 +28,11 @@ from pathlib import Path
 from sqlalchemy import insert, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout (and tests/)
-from search_service.audit import (GENESIS, AuditLog, Event, Filters, canonical_details, head,
+from search_service.access.audit import (GENESIS, AuditLog, Event, Filters, canonical_details, head,
                                   iso, records)
 from search_service.db import make_engine
 from search_service.errors import AccountError
-from search_service.users import User
+from search_service.access.users import User
 
 KEY = b"bench-audit-key-not-secret"
 
@@ -77,7 +77,7 @@ def bench_bulk(url: str, count: int) -> int:
     from fastapi.testclient import TestClient
 
     from indexer.pipeline import run_index
-    from search_service.app import create_app
+    from search_service.api.app import create_app
     from search_service.config import Settings
     from tests.factories import build_archive
 

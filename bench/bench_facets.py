@@ -114,7 +114,7 @@ def prepared(corpus: Path, work: Path, label: str, reuse: bool) -> tuple[Path, s
 
 
 def reindex(tree: Path, index_dir: Path, env: dict[str, str]) -> str:
-    done = subprocess.run([sys.executable, "-m", "search_service.cli", "reindex", "--index",
+    done = subprocess.run([sys.executable, "-m", "search_service.cli.main", "reindex", "--index",
                            str(index_dir), "--engine", "tantivy", "--quiet"], cwd=tree,
                           check=True, capture_output=True, text=True, env=env)
     return done.stdout.strip()

@@ -41,7 +41,7 @@ from bench_engines import disk_mb, fill_catalog, rss_mb  # noqa: E402
 def prepare(corpus: Path, count: int) -> None:
     """The service database with ``count`` catalogued documents, and ``customers.csv``."""
     from indexer.catalog.store import Catalog
-    from search_service.access import Access
+    from search_service.access.control import Access
     from search_service.config import Settings
 
     if (corpus / "ready").exists():
@@ -144,7 +144,7 @@ def reindex(name: str, corpus: Path, index_dir: Path, env: dict[str, str], docs:
             code: Path = HERE, options: tuple[str, ...] = ()) -> float:
     """Docs/s of ``archive-search reindex --engine name [options]`` (by the time the command
     reports), run from the source tree ``code``."""
-    done = subprocess.run([sys.executable, "-m", "search_service.cli", "reindex", "--index",
+    done = subprocess.run([sys.executable, "-m", "search_service.cli.main", "reindex", "--index",
                            str(index_dir), "--engine", name, "--quiet", *options], cwd=code,
                           check=True, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(code),

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout (and tests/)
 
 from indexer.pipeline import run_index  # noqa: E402
-from search_service.access import Access  # noqa: E402
+from search_service.access.control import Access  # noqa: E402
 from search_service.config import Settings  # noqa: E402
 from tests.load import (LoadResult, discover, log_counts, make_users, run_load,  # noqa: E402
                         served, sign_in_users, worker_pids)

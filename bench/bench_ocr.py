@@ -1,6 +1,6 @@
 """Benchmark: OCR throughput and accuracy on the sample scans, and what the OCR cache saves.
 
-Writes N scanned forms (indexer.sample_scans) into a temporary archive, indexes it with the
+Writes N scanned forms (sample_archive.scans) into a temporary archive, indexes it with the
 real pipeline (killable workers, OCR on every core), measures pages per second, the share of
 the 户号 and 户名 printed on each form that OCR returns, the confidence spread, and a second
 run after touching every scan (read from the cache). Not a test: record the figures in
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from indexer.customers import Customer
 from indexer.pipeline import run_index
-from indexer.sample_scans import SUBFOLDER, add_scans
+from sample_archive.scans import SUBFOLDER, add_scans
 from indexer.catalog.store import Catalog
 from search_service.db import default_url
 

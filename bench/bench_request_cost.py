@@ -43,9 +43,9 @@ MIX = [
 
 TOKEN = """
 import sys
-from search_service.access import Access
+from search_service.access.control import Access
 from search_service.config import Settings
-from search_service.users import User
+from search_service.access.users import User
 access = Access(Settings(index_dir=sys.argv[1], database_url=sys.argv[2], demo=True))
 owner = User("bench", "inspector", "")
 access.accounts.create_user(owner, "bench", "Speed-test-2026", "inspector", "")
@@ -132,7 +132,7 @@ def serve(tree: Path, args: argparse.Namespace, url: str, port: int) -> subproce
     env = {**os.environ, "PYTHONPATH": str(tree.resolve()), "ARCHIVE_SEARCH_DEMO": "1",
            "ARCHIVE_SEARCH_DB": url}
     # cwd: ``-m`` and ``-c`` put the working directory first on sys.path, before PYTHONPATH
-    return subprocess.Popen([sys.executable, "-m", "search_service.cli", "serve", "--index",
+    return subprocess.Popen([sys.executable, "-m", "search_service.cli.main", "serve", "--index",
                              str(args.index.resolve()), "--root", str(args.root.resolve()),
                              "--port", str(port)], env=env, cwd=tree.resolve(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -225,15 +225,15 @@ import asyncio, json, os, statistics, sys, time
 import anyio.to_thread
 from dataclasses import replace
 from pathlib import Path
-from search_service.app import create_app
-from search_service.audit import Event
+from search_service.api.app import create_app
+from search_service.access.audit import Event
 from search_service.api.models import SearchResponse
 from search_service.config import Settings
-from search_service.masking import mask_record
+from search_service.access.masking import mask_record
 from search_service.query.understand import QueryContext
-from search_service.reads import SNIPPET_KEYS
-from search_service.search import SearchParams, run_search
-from search_service.users import User
+from search_service.reading.reader import SNIPPET_KEYS
+from search_service.reading.search import SearchParams, run_search
+from search_service.access.users import User
 app = create_app(Settings(index_dir=Path(sys.argv[1]), archive_root=Path(sys.argv[2]),
                           database_url=sys.argv[3], demo=True))
 access, reader = app.state.access, app.state.reader

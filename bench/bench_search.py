@@ -27,7 +27,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser
 
 from indexer.doctypes import DOC_TYPES, INSPECTION_CODES
-from indexer.sample import RETENTION, USAGE_WEIGHTS, VOLTAGE_WEIGHTS, cn_date
+from sample_archive.generator import RETENTION, USAGE_WEIGHTS, VOLTAGE_WEIGHTS, cn_date
 from indexer.schema import (
     TEXT_SOURCE_LAYER, TEXT_SOURCE_MIXED, TEXT_SOURCE_OCR, TEXT_SOURCE_OCR_LOW,
 )
@@ -37,7 +37,7 @@ from search_service.db import default_url
 from search_service.engines import whoosh_home
 from search_service.engines.sync import rebuild
 from search_service.engines.whoosh import WhooshEngine
-from search_service.search import SearchParams, run_search
+from search_service.reading.search import SearchParams, run_search
 
 ORGS = ["城东供电所", "城西供电所", "城南供电所", "临江供电所", "白塔供电所"]
 CLASSES = ["高压", "低压非居民", "低压居民"]
@@ -50,7 +50,7 @@ HAZARDS = ["配电房未配备灭火器", "电缆沟积水", "变压器渗油", 
            "计量装置封印缺失", "安全工器具未定期试验"]
 
 
-# Every facet filled (the sample generator's proportions, as in indexer.sample).
+# Every facet filled (the sample generator's proportions, as in sample_archive.generator).
 TEXT_SOURCES = {TEXT_SOURCE_LAYER: 70, TEXT_SOURCE_OCR: 20, TEXT_SOURCE_OCR_LOW: 5,
                 TEXT_SOURCE_MIXED: 5}
 FILE_TYPES = {"pdf": 70, "docx": 15, "jpg": 10, "xlsx": 5}

@@ -50,9 +50,9 @@ def timed_get(url: str) -> float:
 
 def bench_token(index_dir: Path, db_url: str) -> str:
     """A bearer token of a 稽查员 in the benchmark's own database."""
-    from search_service.access import Access
+    from search_service.access.control import Access
     from search_service.config import Settings
-    from search_service.users import User
+    from search_service.access.users import User
 
     access = Access(Settings(index_dir=index_dir, database_url=db_url, demo=True))
     access.accounts.create_user(User("bench", "admin", ""), "bench", "Speed-test-2026",
@@ -95,7 +95,7 @@ def main() -> int:
     db_url = f"sqlite:///{workdir / 'bench.db'}"
     HEADERS["Authorization"] = f"Bearer {bench_token(args.index, db_url)}"
     env = {**os.environ, "ARCHIVE_SEARCH_DEMO": "1", "ARCHIVE_SEARCH_DB": db_url}
-    server = subprocess.Popen([sys.executable, "-m", "search_service.cli", "serve", "--index",
+    server = subprocess.Popen([sys.executable, "-m", "search_service.cli.main", "serve", "--index",
                                str(args.index), "--root", str(args.root), "--port", str(port)],
                               env=env)
     base = f"http://127.0.0.1:{port}"

@@ -33,10 +33,10 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 from bench_search import documents, index_ours
-from search_service.access import Access
+from search_service.access.control import Access
 from search_service.config import Settings
-from search_service.reads import ArchiveReader
-from search_service.users import User
+from search_service.reading.reader import ArchiveReader
+from search_service.access.users import User
 
 ADMIN = User("bench", "admin", "")
 HEADER = ("户号", "户名", "用户分类", "用电类别", "电压等级", "供电单位", "用电地址", "联系电话", "证件号码")
@@ -96,7 +96,7 @@ def timed_get(url: str, token: str) -> float:
 
 def serve(settings: Settings, port: int) -> subprocess.Popen:
     env = {**os.environ, "ARCHIVE_SEARCH_DEMO": "1", "ARCHIVE_SEARCH_DB": settings.database_url}
-    server = subprocess.Popen([sys.executable, "-m", "search_service.cli", "serve", "--index",
+    server = subprocess.Popen([sys.executable, "-m", "search_service.cli.main", "serve", "--index",
                                str(settings.index_dir), "--root", str(settings.archive_root),
                                "--port", str(port)], env=env)
     for _ in range(200):

@@ -25,9 +25,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from indexer.catalog.page_lines import LineStore, PageLines
-from indexer.sample_scans import Subject, cjk_font_path, inspection_sheet
+from sample_archive.scans import Subject, cjk_font_path, inspection_sheet
 from search_service.db import make_engine
-from search_service.highlight import compile_phrases
+from search_service.viewer.highlight import compile_phrases
 from search_service.viewer.marks import Watermark
 from search_service.viewer.pages import copy_pdf, page_png
 from search_service.viewer import page_cache

@@ -1,6 +1,6 @@
 """Search quality on judged queries: success@1, success@3 and MRR per kind of query.
 
-The judged queries come from the sample archive's ground truth (``indexer.sample.plan_archive``
+The judged queries come from the sample archive's ground truth (``sample_archive.generator.plan_archive``
 with a fixed seed: what each generated file is, whose it is, what it says), never from the
 search engine's answers. Each query has a kind (name, brand, name+type …) and the paths of
 its relevant documents.
@@ -59,7 +59,7 @@ class Truth:
 
 def ground_truth() -> tuple[list[Any], list[Truth]]:
     """The sample's roster and its searchable files."""
-    from indexer.sample import plan_archive
+    from sample_archive.generator import plan_archive
 
     _, roster, files = plan_archive(CUSTOMERS, SEED)
     names = {c.number: c.name for c in roster}
@@ -80,7 +80,7 @@ def judge(archive_root: Path) -> list[dict[str, Any]]:
     from pypinyin import lazy_pinyin
 
     from indexer.doctypes import name_of
-    from indexer.sample import BRANDS, HAZARDS, INDUSTRIES, PINNED_NUMBER
+    from sample_archive.generator import BRANDS, HAZARDS, INDUSTRIES, PINNED_NUMBER
 
     roster, truths = ground_truth()
     rng = random.Random(8)
@@ -164,7 +164,7 @@ def judge(archive_root: Path) -> list[dict[str, Any]]:
 
 def build(work: Path) -> tuple[Path, Path]:
     from indexer.pipeline import run_index
-    from indexer.sample import generate
+    from sample_archive.generator import generate
 
     root, index = work / "archive", work / "index"
     if not (root / "customers.csv").exists():
@@ -183,7 +183,7 @@ def service_parts(root: Path, index: Path, engine: str = "whoosh") -> tuple[Any,
     from search_service.config import Settings
     from search_service.db import default_url
     from search_service.engines import open_engine
-    from search_service.policy import Units
+    from search_service.access.policy import Units
     from search_service.query.understand import QueryContext
     from search_service.query.vocabulary import Vocabulary
 
@@ -195,7 +195,7 @@ def service_parts(root: Path, index: Path, engine: str = "whoosh") -> tuple[Any,
     catalog = Catalog.open(default_url(index))
     searching = open_engine(Settings(index_dir=index), engine)
     if engine != "whoosh":
-        from search_service.engines.derived import Derivation
+        from search_service.oversight.derived import Derivation
         from search_service.engines.sync import rebuild
 
         rebuild(searching, catalog, derive=Derivation(catalog.engine, root))
@@ -206,7 +206,7 @@ def evaluate(root: Path, index: Path, queries: list[dict[str, Any]],
              engine: str = "whoosh") -> dict[str, dict[str, float]]:
     """success@1, success@3 and MRR per kind (and over all queries) on ``engine``."""
     from search_service.errors import QueryError
-    from search_service.search import SearchParams, run_search
+    from search_service.reading.search import SearchParams, run_search
 
     engine, catalog, context = service_parts(root, index, engine)
     ranks: dict[str, list[int | None]] = defaultdict(list)

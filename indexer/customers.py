@@ -12,7 +12,7 @@ from indexer.tables import read_table
 
 COLUMNS = ("户号", "户名", "用户分类", "用电类别", "电压等级", "供电单位", "用电地址", "联系电话", "证件号码")
 FILENAMES = ("customers.csv", "customers.xlsx")
-# The unit tree (单位,上级单位) beside the customers file: read by search_service.policy for
+# The unit tree (单位,上级单位) beside the customers file: read by search_service.access.policy for
 # access scope, never indexed as a document.
 UNITS_FILENAME = "units.csv"
 # The oversight rules (search_service.oversight.rules), never indexed as a document.

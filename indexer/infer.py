@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 from indexer import doctypes
 from indexer.doctypes import DocType
-from search_service.masking import mask_text
+from search_service.access.masking import mask_text
 
 _ACCOUNT_IN_NAME = re.compile(r"(?<!\d)(\d{10})(?!\d)")
 _ACCOUNT_IN_TEXT = re.compile(r"户\s*号(?:\s*[：:\t|｜│]\s*|[ \u3000]+)(\d{10})(?!\d)")

@@ -35,7 +35,7 @@ from indexer.store import prepare_index_dir, read_meta, write_meta
 from indexer.workers import DIED, DONE, MEMORY, Finished, Progress, TaskLimits, supervised
 from search_service.db import default_url
 from search_service.engines.base import SearchEngine
-from search_service.engines.derived import Derivation
+from search_service.oversight.derived import Derivation
 from search_service.engines.sync import catch_up
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.

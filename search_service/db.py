@@ -27,10 +27,10 @@ _IMMEDIATE = "archive_search_immediate"
 
 # Modules that define tables on ``Base.metadata``: migrations compare against all of them.
 # A new table: add its module here and write a migration (search_service/migrate.py).
-MODEL_MODULES = ("search_service.accounts", "search_service.audit", "search_service.checkpoints",
+MODEL_MODULES = ("search_service.access.accounts", "search_service.access.audit", "search_service.access.checkpoints",
                  "indexer.catalog.tables", "search_service.oversight.sql",
                  "search_service.oversight.spotcheck", "search_service.archive_room.tables",
-                 "search_service.cache_versions")
+                 "search_service.access.cache_versions")
 
 
 class Base(DeclarativeBase):

@@ -32,7 +32,7 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     it: ``data/sample-archive``, ``data/index`` and ``data/archive-search.db``; returns the
     index directory. Tests that use its database run in demo mode (``demo=True``,
     ``ARCHIVE_SEARCH_DEMO=1``): its access log is keyed with the demo key."""
-    from indexer.sample import generate
+    from sample_archive.generator import generate
 
     data = tmp_path_factory.mktemp("demo") / "data"
     generate(data / "sample-archive", customers=300, seed=0, scans=0)

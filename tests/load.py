@@ -85,7 +85,7 @@ def served(index_dir: Path, root: Path, db_url: str, secret: str, workers: int =
     env = {**os.environ, "ARCHIVE_SEARCH_SECRET": secret, "ARCHIVE_SEARCH_DB": db_url,
            "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "search_service.cli", "serve", "--index", str(index_dir),
+        [sys.executable, "-m", "search_service.cli.main", "serve", "--index", str(index_dir),
          "--root", str(root), "--port", str(port), "--workers", str(workers)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True)
@@ -129,8 +129,8 @@ def worker_pids(server_pid: int) -> list[int]:
 def make_users(access, count: int = 50) -> list[str]:
     """``count`` accounts of mixed roles (created once; names are stable)."""
     from search_service.errors import AccountError
-    from search_service.policy import DEFAULT_CITY
-    from search_service.users import User
+    from search_service.access.policy import DEFAULT_CITY
+    from search_service.access.users import User
 
     admin, names = User("load-admin", "admin", ""), []
     for role, unit, many in ROLE_MIX:
@@ -235,7 +235,7 @@ def log_counts(access, request_ids: set[str]) -> dict[str, int]:
 
     from sqlalchemy import select
 
-    from search_service.audit import records
+    from search_service.access.audit import records
 
     counts: dict[str, int] = {}
     with access.engine.connect() as conn:

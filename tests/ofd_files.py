@@ -7,7 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from indexer.sample_ofd import Run, build_ofd, form_runs, zip_members
+from sample_archive.ofd import Run, build_ofd, form_runs, zip_members
 
 CONTRACT_ROWS = [("户号", "3301000001"), ("用电人", "杭州明远纺织有限公司"),
                  ("证件号码", "330102198001011234"), ("签订日期", "2023年5月12日")]

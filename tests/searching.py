@@ -8,7 +8,7 @@ from indexer.catalog.store import Catalog
 from search_service.config import Settings
 from search_service.db import default_url
 from search_service.engines import open_engine
-from search_service.search import SearchParams, SearchResult, run_search
+from search_service.reading.search import SearchParams, SearchResult, run_search
 
 
 def search(index_dir: Path, params: SearchParams | None = None, **fields: object) -> SearchResult:

@@ -27,7 +27,7 @@ def run(line: str, demo_index: Path, env: dict[str, str]) -> subprocess.Complete
     sample archive), with the demo's environment."""
     words = shlex.split(line)
     assert words[0] == "archive-search"
-    return subprocess.run([sys.executable, "-m", "search_service.cli", *words[1:]],
+    return subprocess.run([sys.executable, "-m", "search_service.cli.main", *words[1:]],
                           cwd=demo_index.parent.parent, env=env, capture_output=True,
                           text=True, timeout=120)
 

@@ -1,1 +1,1 @@
-"""HTTP routes, one module per area; ``search_service.app.create_app`` registers them."""
+"""HTTP routes, one module per area; ``search_service.api.app.create_app`` registers them."""

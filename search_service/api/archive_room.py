@@ -1,7 +1,7 @@
 """The archive room's API: loans (借阅), handover (移交接收), paper files, retention appraisal.
 
 Routes stay a few lines: the procedures live in :mod:`search_service.archive_room`, who may
-do what in :mod:`search_service.policy`.
+do what in :mod:`search_service.access.policy`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from search_service.archive_room.eep.export import EepExport
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, LoanRequest
 from search_service.archive_room.paper import Place
 from search_service.api.deps import CurrentUser, Reader
-from search_service.masking import masked_for as shown
-from search_service.policy import Units
-from search_service.reads import ArchiveReader
+from search_service.access.masking import masked_for as shown
+from search_service.access.policy import Units
+from search_service.reading.reader import ArchiveReader
 
 router = APIRouter(tags=["档案室"])
 XLSX_FILE: dict[str, Any] = {"response_class": Response,

@@ -1,6 +1,6 @@
 """Where each request comes from, for the access log: client address, browser, request id.
 
-A plain ASGI middleware sets :data:`search_service.audit.current_request` for the request's
+A plain ASGI middleware sets :data:`search_service.access.audit.current_request` for the request's
 duration (routes and their worker threads inherit it) and returns the request id in the
 ``X-Request-ID`` response header, so a user's complaint can be matched to its record.
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 
-from search_service.audit import RequestInfo, current_request
+from search_service.access.audit import RequestInfo, current_request
 
 _REQUEST_ID = re.compile(r"^[0-9A-Za-z._\-]{1,64}$")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

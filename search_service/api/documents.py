@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 
 from search_service.api.deps import CurrentUser, Reader
 from search_service.api.models import Document
-from search_service.reads import ArchiveFile
+from search_service.reading.reader import ArchiveFile
 
 router = APIRouter()
 

@@ -1,6 +1,6 @@
 """Oversight API (档案管理): completeness, work lists, assessment, spot checks; Excel and PDF.
 
-Every route calls :class:`~search_service.oversight.service.Oversight`, which scopes, masks
+Every route calls :class:`~search_service.reading.oversight.Oversight`, which scopes, masks
 and logs; the routes only translate HTTP.
 """
 
@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from search_service.api.deps import CurrentUser
 from search_service.oversight.export import XLSX_MEDIA_TYPE
-from search_service.oversight.service import LIST_NAMES, Oversight
+from search_service.reading.oversight import LIST_NAMES, Oversight
 from search_service.oversight.spotcheck import MAX_SIZE
 
 router = APIRouter()

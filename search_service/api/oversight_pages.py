@@ -16,7 +16,7 @@ from search_service.oversight.assessment import shown
 from search_service.oversight.charts import bar_chart, line_chart
 from search_service.oversight.followup import LISTS
 from search_service.oversight.spotcheck import ITEMS, RESULTS
-from search_service.policy import can_spot_check
+from search_service.access.policy import can_spot_check
 
 router = APIRouter(include_in_schema=False)
 PAGE_ROWS = 500  # a list's page shows this many rows; the Excel export has them all

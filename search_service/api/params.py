@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query
 
 from search_service.query.understand import QueryContext
-from search_service.search import MAX_PAGE_SIZE, SearchParams
+from search_service.reading.search import MAX_PAGE_SIZE, SearchParams
 
 MAX_PAGE = 1000  # deep pages cost page × page_size collected hits
 MAX_QUERY = 500

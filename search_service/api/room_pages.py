@@ -13,8 +13,8 @@ from search_service.api.deps import CurrentUser, Reader
 from search_service.api.pages import templates
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, PURPOSES
 from search_service.errors import ForbiddenError
-from search_service.masking import masked_for as shown
-from search_service.policy import (can_decide_for, can_keep_archive_room,
+from search_service.access.masking import masked_for as shown
+from search_service.access.policy import (can_decide_for, can_keep_archive_room,
                                    can_read_loan_register, can_request_loan,
                                    can_see_personal_data)
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
-from search_service.admin.api import TokenOut
+from search_service.api.admin import TokenOut
 from search_service.api.deps import AccessControl, CurrentUser
 from search_service.errors import ForbiddenError
 

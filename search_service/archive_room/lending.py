@@ -35,11 +35,11 @@ from search_service.archive_room.holdings import (Holding, customer_holdings,
                                                   document_holdings)
 from search_service.archive_room.procedure import Procedure
 from search_service.archive_room.tables import loan_items, loans
-from search_service.audit import DENIED, Alert, AuditLog, Event, iso
-from search_service.cache_versions import GRANTS, VersionedCache, bump
+from search_service.access.audit import DENIED, Alert, AuditLog, Event, iso
+from search_service.access.cache_versions import GRANTS, VersionedCache, bump
 from search_service.db import serialized, utcnow
 from search_service.errors import ForbiddenError, NotFoundError, QueryError
-from search_service.policy import (DEFAULT_CITY, Person, Units, can_decide_for,
+from search_service.access.policy import (DEFAULT_CITY, Person, Units, can_decide_for,
                                    can_keep_archive_room, can_read_audit,
                                    can_read_loan_register, can_request_loan,
                                    unit_in_reach, role_label)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from search_service.audit import AuditLog
+from search_service.access.audit import AuditLog
 from search_service.db import utcnow
 
 

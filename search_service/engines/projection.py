@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from indexer.schema import MULTI_FACETS, STATUS_OK
-from search_service.engines.derived import DERIVED_FIELDS, FILLED_FIELDS
-from search_service.masking import canonical_numbers
+from search_service.oversight.derived import DERIVED_FIELDS, FILLED_FIELDS
+from search_service.access.masking import canonical_numbers
 
 # Changes whenever the records change shape: engines holding older records are re-projected.
 # 3: Han tokens folded traditional → simplified (issue 19); personal numbers indexed as their
@@ -38,7 +38,7 @@ def searchable(row: Mapping[str, Any]) -> bool:
 def engine_record(row: Mapping[str, Any],
                   derived: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The record engines index for a searchable catalog row, with its derived fields
-    (:mod:`search_service.engines.derived`; a multi-valued one as a list)."""
+    (:mod:`search_service.oversight.derived`; a multi-valued one as a list)."""
     record = {name: row.get(name) or "" for name in RECORD_FIELDS}
     for name in NUMBER_FIELDS:  # no fragment of a number is a token of its own
         record[name] = canonical_numbers(record[name])

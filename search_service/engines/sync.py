@@ -21,7 +21,7 @@ from indexer.catalog.store import Catalog
 from indexer.errors import InputError
 from search_service.engines.base import SearchEngine
 from search_service.engines.chunks import ChunkWriter
-from search_service.engines.derived import ROW_FIELDS, Derivation
+from search_service.oversight.derived import ROW_FIELDS, Derivation
 from search_service.engines.projection import PROJECTION_VERSION, RECORD_FIELDS, searchable
 
 CHUNK = 1000  # rows per call into the engine

@@ -116,7 +116,7 @@ def _rebuild_index(settings: Settings) -> None:
     """Rebuild the configured engine's index from the restored catalog (the record)."""
     from indexer.catalog.store import Catalog
     from search_service.engines import open_engine
-    from search_service.engines.derived import Derivation
+    from search_service.oversight.derived import Derivation
     from search_service.engines.sync import rebuild
 
     engine = open_engine(settings)
@@ -176,7 +176,7 @@ def verify_snapshot(settings: Settings, src: Path) -> dict[str, Any]:
 
 def restore(settings: Settings, src: Path, force: bool = False) -> Summary:
     """Verify the snapshot in ``src`` completely, then put it in place of ``settings``' data."""
-    from search_service.audit import AuditLog
+    from search_service.access.audit import AuditLog
     from search_service.db import make_engine
 
     began = time.monotonic()
@@ -216,7 +216,7 @@ def _restore_postgresql(settings: Settings, src: Path, manifest: dict[str, Any],
     verified there before the index is put in place."""
     from sqlalchemy import inspect
 
-    from search_service.audit import AuditLog
+    from search_service.access.audit import AuditLog
     from search_service.db import make_engine
 
     url = settings.db_url()

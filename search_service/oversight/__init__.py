@@ -8,7 +8,7 @@
 - ``spotcheck``: spot checks (抽查): a reproducible sample, its checklist, its PDF report;
 - ``charts``: server-rendered SVG bar and line charts;
 - ``export``: Excel workbooks of lists and assessments;
-- ``service``: :class:`~search_service.oversight.service.Oversight`, every read for a user
+- ``service``: :class:`~search_service.reading.oversight.Oversight`, every read for a user
   (scope, masking, one access-log record each), used by the routes, pages and the CLI.
 
 Everything is computed in SQL over the catalog (``indexer.catalog.tables``), never from the

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from search_service.highlight import match_spans
-from search_service.masking import sensitive_spans
+from search_service.viewer.highlight import match_spans
+from search_service.access.masking import sensitive_spans
 from search_service.timefmt import BEIJING
 from search_service.viewer.render import Page
 
@@ -116,7 +116,7 @@ def _tile(text: str, size: int) -> Image.Image:
 @lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     from indexer.errors import InputError
-    from indexer.sample_scans import cjk_font_path
+    from sample_archive.scans import cjk_font_path
 
     try:
         return ImageFont.truetype(cjk_font_path(), size)

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from indexer.pipeline import run_index
-from indexer.sample_ofd import Run
+from sample_archive.ofd import Run
 from indexer.schema import TEXT_SOURCE_LAYER
-from search_service.search import SearchParams
+from search_service.reading.search import SearchParams
 from tests import searching
 from tests.factories import build_archive
 from tests.ofd_files import edited_ofd, encrypted_member_ofd, ofd_file, ofd_zip_bomb

@@ -60,7 +60,7 @@ def test_library_messages_do_not_reach_the_console(tmp_path: Path) -> None:
 
     root = tmp_path / "a"
     unknown_cmap_pdf(root / FOLDER / "合同.pdf")
-    run = subprocess.run([sys.executable, "-m", "search_service.cli", "index", str(root),
+    run = subprocess.run([sys.executable, "-m", "search_service.cli.main", "index", str(root),
                           "--index", str(tmp_path / "ix"), "--quiet", "--workers", "1"],
                          capture_output=True, text=True, timeout=120, check=True)
     assert "新增 1" in run.stdout and "失败 0" in run.stdout

@@ -7,7 +7,7 @@ import pytest
 from indexer.errors import IndexDirError
 from indexer.pipeline import RunSummary
 from indexer.watch import watch
-from search_service.search import SearchParams
+from search_service.reading.search import SearchParams
 from tests.searching import search
 from tests.factories import build_archive, make_txt
 

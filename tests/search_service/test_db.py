@@ -33,7 +33,7 @@ def test_serialized_transactions_hold_the_write_lock(tmp_path: Path) -> None:
 
 
 def test_naive_datetimes_are_refused(tmp_path: Path) -> None:
-    from search_service.accounts import users
+    from search_service.access.accounts import users
 
     engine = make_engine(f"sqlite:///{tmp_path / 'service.db'}")
     with pytest.raises(Exception, match="naive"):
@@ -48,7 +48,7 @@ def test_the_chain_head_is_row_locked_on_postgresql() -> None:
     from sqlalchemy import select
     from sqlalchemy.dialects import postgresql, sqlite
 
-    from search_service.audit import head
+    from search_service.access.audit import head
 
     statement = select(head).where(head.c.id == 1).with_for_update()
     assert str(statement.compile(dialect=postgresql.dialect())).endswith("FOR UPDATE")

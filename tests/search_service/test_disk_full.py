@@ -30,7 +30,7 @@ def tiny_disk(tmp_path: Path):
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "search_service.cli", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "search_service.cli.main", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from search_service.access import Access
-from search_service.policy import DEFAULT_CITY
+from search_service.access.control import Access
+from search_service.access.policy import DEFAULT_CITY
 from tests.load import log_counts, make_users, run_load, served, sign_in_users, worker_pids
 from tests.load import discover
 from tests.search_service.conftest import TEST_SECRET, IndexedArchive

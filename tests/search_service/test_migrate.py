@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, insert, inspect, select, text
 
-from search_service.accounts import users
-from search_service.audit import GENESIS, AuditLog, head, records
+from search_service.access.accounts import users
+from search_service.access.audit import GENESIS, AuditLog, head, records
 from search_service.db import Base, load_models, make_engine, utcnow
 from search_service.migrate import INITIAL, current_revision, head_revision, upgrade
 
@@ -97,7 +97,7 @@ def test_a_database_made_before_migrations_existed_is_recognised(db_url: str,
 
 
 def test_db_commands_report_and_upgrade(db_url: str, capsys) -> None:
-    from search_service.cli import main
+    from search_service.cli.main import main
 
     old = make_engine(db_url, migrate=False)
     upgrade(old, INITIAL)
@@ -117,7 +117,7 @@ def test_accounts_and_tokens_survive_the_duties_upgrade(db_url: str) -> None:
     """A database at the head before 0006_duties, with accounts of every old role and two
     tokens (one whose token_create record is in the log, one whose record was pruned):
     every account keeps its role and unit, each token learns its creator, the chain holds."""
-    from search_service.accounts import tokens
+    from search_service.access.accounts import tokens
 
     old = make_engine(db_url, migrate=False)
     upgrade(old, "0005")

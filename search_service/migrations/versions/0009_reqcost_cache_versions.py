@@ -1,5 +1,5 @@
 """Branch reqcost (issue 20 item 2): version counters for what server processes keep in
-memory (search_service/cache_versions.py), seeded with the loan grants' counter.
+memory (search_service/access/cache_versions.py), seeded with the loan grants' counter.
 
 Revision ID: 0009_reqcost
 Revises: 0008_loan

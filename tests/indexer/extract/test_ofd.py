@@ -10,7 +10,7 @@ from indexer.extract import SOURCE_MIXED, SOURCE_OCR, SOURCE_TEXT, Limits, extra
 from indexer.extract.ofd import open_ofd
 from indexer.extract.ofd_render import render_page
 from indexer.filetypes import sniff
-from indexer.sample_ofd import Run, build_ofd, form_runs, zip_members
+from sample_archive.ofd import Run, build_ofd, form_runs, zip_members
 from tests.ofd_files import (edited_ofd, encrypted_member_ofd, members_of, ofd_file,
                              ofd_zip_bomb, page_xml)
 from tests.scans import page_image

@@ -11,7 +11,7 @@ import pytest
 from search_service.archive_room.eep.verify import verify_export
 from tests.search_service.archive_room.conftest import USERS
 from tests.search_service.conftest import doc_id, ensure_user, serving
-from tests.search_service.test_browser import (DESKTOP, browser, facet_counts,  # noqa: F401
+from tests.search_service.api.test_browser import (DESKTOP, browser, facet_counts,  # noqa: F401
                                                no_horizontal_overflow, shot, sign_in, total)
 
 WEST = "3301000002"

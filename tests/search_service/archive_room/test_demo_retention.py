@@ -1,11 +1,11 @@
-"""The demo's sample archive holds records past their 保管期限 (indexer.sample.
+"""The demo's sample archive holds records past their 保管期限 (sample_archive.generator.
 add_expired_records): an archivist of the demo can appraise them and produce a 销毁清册."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.sample import CITY_COMPANY
+from sample_archive.generator import CITY_COMPANY
 from search_service.config import Settings
 from tests.search_service.conftest import signed_in
 from tests.searching import copy_index

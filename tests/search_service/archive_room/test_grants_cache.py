@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from search_service.app import create_app
+from search_service.api.app import create_app
 from tests.search_service.archive_room.conftest import USERS
 from tests.search_service.conftest import IndexedArchive, signed_in
 

@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from search_service.audit import Filters
+from search_service.access.audit import Filters
 
 EAST = "3301000001"  # 杭州明远纺织有限公司, 高压, 城东供电所
 RESIDENT = "3301000003"  # 张三, 低压居民, 城东供电所
@@ -104,7 +104,7 @@ def test_the_gaps_are_those_of_the_archives_completeness_rules(indexed_archive, 
     """A handover checks the same required types as the oversight pages: rules.csv's."""
     import shutil
 
-    from search_service.app import create_app
+    from search_service.api.app import create_app
     from search_service.oversight.rules import DEFAULTS
     from tests.search_service.conftest import signed_in
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 from openpyxl import load_workbook
 
-from search_service.audit import Filters
+from search_service.access.audit import Filters
 from search_service.db import utcnow
 from tests.search_service.conftest import doc_id
 

@@ -13,9 +13,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from search_service.audit import Filters
-from search_service.audit_labels import details_text
-from search_service.policy import DEFAULT_CITY
+from search_service.access.audit import Filters
+from search_service.access.audit_labels import details_text
+from search_service.access.policy import DEFAULT_CITY
 from tests.search_service.conftest import doc_id
 
 # Two of each class and kind, as clerk_east (城东供电所) sees them.

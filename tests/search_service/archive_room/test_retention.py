@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from indexer.catalog.store import Catalog
 from indexer.pipeline import run_index
-from search_service.app import create_app
+from search_service.api.app import create_app
 from search_service.archive_room.retention import expires_on, period_years
 from tests.factories import make_txt, write_customers
 from tests.searching import engine_count

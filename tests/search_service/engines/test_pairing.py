@@ -69,7 +69,7 @@ def test_an_index_swapped_for_another_catalogs_is_refused_on_reload(
 
 def cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ARCHIVE_SEARCH_SECRET": TEST_SECRET, "ARCHIVE_SEARCH_DB": f"sqlite:///{db}"}
-    return subprocess.run([sys.executable, "-m", "search_service.cli", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "search_service.cli.main", *args], env=env,
                           capture_output=True, text=True, timeout=60)
 
 

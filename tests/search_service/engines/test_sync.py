@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from indexer.pipeline import EXTRACTION_VERSION, run_index
-from search_service.cli import main
+from search_service.cli.main import main
 from search_service.config import Settings
 from search_service.engines import open_engine, whoosh_home
-from search_service.engines.derived import Derivation
+from search_service.oversight.derived import Derivation
 from search_service.engines.sync import catch_up, rebuild
-from search_service.search import SearchParams
+from search_service.reading.search import SearchParams
 from tests.factories import build_archive
 from tests.searching import catalog_of, engine_count, search
 

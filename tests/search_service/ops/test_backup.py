@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from search_service.access import Access
-from search_service.app import create_app
-from search_service.cli import main
+from search_service.access.control import Access
+from search_service.api.app import create_app
+from search_service.cli.main import main
 from search_service.config import Settings
 from search_service.ops.backup import (MANIFEST, SQLITE_DB, SnapshotError, _file_entry, _sign,
                                        backup, restore)

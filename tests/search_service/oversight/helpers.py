@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from search_service.audit import Filters
+from search_service.access.audit import Filters
 from tests.search_service.conftest import signed_in
 
 

@@ -1,12 +1,12 @@
 """The demo's figures look like an archive room's: the sample files most documents within the
-deadline, some late, some never (indexer.sample.add_filing_dates), so 归档及时率 and its trend
+deadline, some late, some never (sample_archive.generator.add_filing_dates), so 归档及时率 and its trend
 are neither 0% nor 100%, and a period without data says so."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.sample import CITY_COMPANY
+from sample_archive.generator import CITY_COMPANY
 from search_service.config import Settings
 from tests.search_service.conftest import signed_in
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from indexer.sample_ofd import Run, form_runs
-from search_service.app import create_app
-from search_service.audit import Filters
+from sample_archive.ofd import Run, form_runs
+from search_service.api.app import create_app
+from search_service.access.audit import Filters
 from tests.factories import write_customers
 from tests.ofd_files import ofd_file
 from tests.scans import page_image

@@ -14,9 +14,9 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from indexer.sample_scans import cjk_font_path
-from search_service.app import create_app
-from search_service.audit import Filters
+from sample_archive.scans import cjk_font_path
+from search_service.api.app import create_app
+from search_service.access.audit import Filters
 from tests.factories import write_customers
 from tests.search_service.conftest import IndexedArchive, doc_id
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from search_service.config import Settings
-from search_service.policy import DEFAULT_CITY
+from search_service.access.policy import DEFAULT_CITY
 from search_service.engines import open_engine
 from tests.search_service.conftest import IndexedArchive, signed_in
 from tests.search_service.engines.parity import assert_api_alike, rebuilt
@@ -58,7 +58,7 @@ def test_a_node_down_gives_a_partial_result_and_a_notice(
 def test_reindex_brings_a_wiped_node_back(
         indexed_archive: IndexedArchive, start_searchd: Callable[..., Cluster],
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from search_service.cli import main
+    from search_service.cli.main import main
 
     cluster = start_searchd(2)
     settings = manticore_settings(indexed_archive, cluster)

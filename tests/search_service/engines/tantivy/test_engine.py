@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 from indexer.pipeline import run_index
-from search_service.cli import main
+from search_service.cli.main import main
 from search_service.config import Settings
 from search_service.engines import open_engine, tantivy_home
 from search_service.engines.base import SearchRequest
 from search_service.engines.sync import catch_up
 from search_service.engines.tantivy import TantivyEngine
 from search_service.errors import UnavailableError
-from search_service.search import SearchParams, run_search
+from search_service.reading.search import SearchParams, run_search
 from search_service.query.parse import plan_query
 from tests.factories import build_archive
 from tests.searching import catalog_of

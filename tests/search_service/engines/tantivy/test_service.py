@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from search_service.config import Settings
-from search_service.policy import DEFAULT_CITY
+from search_service.access.policy import DEFAULT_CITY
 from search_service.engines import open_engine
 from search_service.engines.sync import rebuild
 from tests.search_service.conftest import IndexedArchive, signed_in

@@ -1,0 +1,1 @@
+"""The ``archive-search`` command: :mod:`.main` parses and dispatches; one module per group."""

@@ -1,0 +1,68 @@
+"""A read costs one durable write, its access-log record: with a bearer token, ten searches
+and ten document views commit exactly twenty transactions, and write nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from search_service.api.app import create_app
+from tests.search_service.conftest import IndexedArchive, bearer_token
+
+
+@pytest.fixture
+def app(indexed_archive: IndexedArchive, db_url: str) -> FastAPI:
+    return create_app(indexed_archive.settings(database_url=db_url))
+
+
+def test_each_read_commits_its_record_and_nothing_else(app: FastAPI) -> None:
+    client = TestClient(app)
+    client.headers["Authorization"] = f"Bearer {bearer_token(app)}"
+    first = client.get("/api/search", params={"q": "合同"}).json()  # last_used noted once
+    doc = first["hits"][0]["doc_id"]
+    engine = app.state.access.engine
+    commits: list[int] = []
+    statements: list[str] = []
+
+    def committed(conn) -> None:
+        commits.append(1)
+
+    def executed(conn, cursor, sql, *rest) -> None:
+        statements.append(sql.split()[0].upper())
+
+    event.listen(engine, "commit", committed)
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        for _ in range(10):
+            assert client.get("/api/search", params={"q": "合同"}).status_code == 200
+            assert client.get(f"/api/documents/{doc}").status_code == 200
+    finally:
+        event.remove(engine, "commit", committed)
+        event.remove(engine, "before_cursor_execute", executed)
+    writes = [s for s in statements if s in ("INSERT", "UPDATE", "DELETE")]
+    assert len(commits) == 20
+    assert writes.count("INSERT") == 20 and writes.count("UPDATE") == 20  # record + head
+    assert "DELETE" not in writes
+
+
+def test_a_search_makes_one_thread_hop_for_authentication_and_the_search(
+        app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The route is async and runs all its blocking work, the signed-in user's lookup
+    included, in one hop (a ``def`` dependency would add one, a ``def`` route another)."""
+    import anyio.to_thread
+
+    client = TestClient(app)
+    client.headers["Authorization"] = f"Bearer {bearer_token(app)}"
+    client.get("/api/search", params={"q": "合同"})
+    hops: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func, *args, **kwargs):
+        hops.append(getattr(func, "__name__", repr(func)))
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    assert client.get("/api/search", params={"q": "合同"}).status_code == 200
+    assert len(hops) == 1, hops
