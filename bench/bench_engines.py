@@ -42,7 +42,8 @@ from indexer.customers import Customer
 from indexer.catalog.tables import documents as catalog_documents
 from indexer.schema import FACET_FIELDS
 from search_service.db import utcnow
-from search_service.engines.base import Scope, SearchEngine, SearchRequest
+from search_service.engines.base import SearchEngine, SearchRequest
+from search_service.access.scope import Scope
 from search_service.query.parse import plan_query
 
 

@@ -29,7 +29,7 @@ from bench_oversight import UNITS, fill  # noqa: E402
 
 from search_service.archive_room.lending import Lending, LoanRequest  # noqa: E402
 from search_service.access.audit import AuditLog  # noqa: E402
-from search_service.db import make_engine  # noqa: E402
+from search_service.migrate import make_engine  # noqa: E402
 from search_service.access.policy import Units  # noqa: E402
 from search_service.access.users import User  # noqa: E402
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from indexer.catalog.tables import customers, documents
-from search_service.db import make_engine
+from search_service.migrate import make_engine
 from search_service.oversight import assessment, completeness, followup
 from search_service.oversight.rules import load_rules
 

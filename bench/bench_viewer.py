@@ -26,7 +26,7 @@ from pathlib import Path
 
 from indexer.catalog.page_lines import LineStore, PageLines
 from sample_archive.scans import Subject, cjk_font_path, inspection_sheet
-from search_service.db import make_engine
+from search_service.migrate import make_engine
 from search_service.viewer.highlight import compile_phrases
 from search_service.viewer.marks import Watermark
 from search_service.viewer.pages import copy_pdf, page_png

@@ -41,6 +41,7 @@ and several workers each build theirs.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -51,13 +52,27 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from indexer.customers import UNITS_FILENAME
 from indexer.errors import InputError
 from indexer.store import read_meta
-from search_service.api.context import parse_proxies
 from search_service.db import default_url
 from search_service.engines.manticore.nodes import Topology
 
 ENV_PREFIX = "ARCHIVE_SEARCH_"
 DEMO_SECRET = "demo-only-secret-never-use-in-production"
 KNOWN_DEFAULTS = frozenset({DEMO_SECRET, "changeme", "change-me", "secret", "default"})
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_proxies(text: str) -> tuple[Network, ...]:
+    """``10.0.0.5, 10.1.0.0/16``: addresses or networks; ValueError names a bad entry."""
+    networks = []
+    for entry in (e.strip() for e in text.split(",")):
+        if entry:
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError as exc:
+                raise ValueError(entry) from exc
+    return tuple(networks)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ dialect-specific code is here: how a *serialized* write transaction is begun.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -23,14 +22,6 @@ from sqlalchemy.orm import DeclarativeBase
 DEFAULT_URL = "sqlite:///data/archive-search.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _IMMEDIATE = "archive_search_immediate"
-
-
-# Modules that define tables on ``Base.metadata``: migrations compare against all of them.
-# A new table: add its module here and write a migration (search_service/migrate.py).
-MODEL_MODULES = ("search_service.access.accounts", "search_service.access.audit", "search_service.access.checkpoints",
-                 "indexer.catalog.tables", "search_service.oversight.sql",
-                 "search_service.oversight.spotcheck", "search_service.archive_room.tables",
-                 "search_service.access.cache_versions")
 
 
 class Base(DeclarativeBase):
@@ -58,31 +49,18 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def load_models() -> None:
-    """Import every module that defines tables, so ``Base.metadata`` is complete."""
-    for name in MODEL_MODULES:
-        importlib.import_module(name)
-
-
 def default_url(index_dir: Path) -> str:
     """Without a configured URL: a SQLite file beside the index directory."""
     return f"sqlite:///{index_dir.parent / 'archive-search.db'}"
 
 
-def make_engine(url: str = DEFAULT_URL, *, migrate: bool = True) -> Engine:
-    """An engine for ``url``, its schema migrated to the newest revision (``migrate``);
-    SQLite files get WAL and a busy wait."""
+def connect(url: str = DEFAULT_URL) -> Engine:
+    """An engine for ``url`` as it is (:func:`search_service.migrate.make_engine` also brings
+    its schema to the newest revision); SQLite files get WAL and a busy wait."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = _sqlite_engine(url, parsed.database)
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    if migrate:
-        from search_service.migrate import upgrade
-
-        load_models()
-        upgrade(engine)
-    return engine
+        return _sqlite_engine(url, parsed.database)
+    return create_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:

@@ -1,6 +1,6 @@
 """Schema migrations (Alembic): every database is brought to the newest schema in place.
 
-:func:`upgrade` runs on every :func:`~search_service.db.make_engine` (so the service, each
+:func:`upgrade` runs on every :func:`make_engine` (so the service, each
 worker and every command upgrade an existing database when they start) and from
 ``archive-search db upgrade``. It holds the database's write lock (SQLite ``BEGIN
 IMMEDIATE``; PostgreSQL an advisory lock), so processes starting together migrate once.
@@ -14,6 +14,7 @@ migration by comparing ``Base.metadata`` with a database at head.
 from __future__ import annotations
 
 import argparse
+import importlib
 import tempfile
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 
-from search_service.db import serialized
+from search_service.db import DEFAULT_URL, connect, serialized
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 INITIAL = "0001"
@@ -36,6 +37,28 @@ LEGACY = (
     (INITIAL, frozenset({"users", "sessions", "api_tokens", "audit_records", "audit_head"})),
 )
 _PG_LOCK_KEY = 0x61726368  # "arch": one advisory lock for migrations
+# Modules that define tables on ``Base.metadata``: migrations compare against all of them.
+# A new table: add its module here and write a migration.
+MODEL_MODULES = ("search_service.access.accounts", "search_service.access.audit",
+                 "search_service.access.checkpoints", "search_service.access.cache_versions",
+                 "indexer.catalog.tables", "search_service.oversight.sql",
+                 "search_service.oversight.spotcheck", "search_service.archive_room.tables")
+
+
+def make_engine(url: str = DEFAULT_URL, *, migrate: bool = True) -> Engine:
+    """An engine for ``url``, its schema migrated to the newest revision (``migrate``);
+    SQLite files get WAL and a busy wait (:func:`search_service.db.connect`)."""
+    engine = connect(url)
+    if migrate:
+        load_models()
+        upgrade(engine)
+    return engine
+
+
+def load_models() -> None:
+    """Import every module that defines tables, so ``Base.metadata`` is complete."""
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
 
 
 def alembic_config(url: str = "") -> Config:
@@ -80,8 +103,6 @@ def _legacy_revision(tables: set[str]) -> str | None:
 
 def _revision(message: str) -> None:
     """Autogenerate a migration: compare ``Base.metadata`` with a fresh database at head."""
-    from search_service.db import make_engine
-
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{Path(scratch) / 'head.db'}"
         make_engine(url).dispose()

@@ -13,7 +13,8 @@ from sqlalchemy import Engine, bindparam, delete, func, insert, or_, select, upd
 from indexer.catalog.tables import RECORD_COLUMNS, catalog_meta, customers, documents
 from indexer.customers import Customer
 from indexer.schema import STATUS_DISPOSED, STATUS_OK
-from search_service.db import make_engine, utcnow
+from search_service.db import utcnow
+from search_service.migrate import make_engine
 
 
 @dataclass(frozen=True)

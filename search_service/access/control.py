@@ -15,7 +15,8 @@ from indexer.errors import InputError
 from search_service.access.accounts import Accounts
 from search_service.access.audit import AlertRules, AuditLog
 from search_service.config import Settings
-from search_service.db import make_engine, utcnow
+from search_service.db import utcnow
+from search_service.migrate import make_engine
 from search_service.access.policy import Units, load_units
 
 

@@ -20,7 +20,7 @@ wherever ``ARCHIVE_SEARCH_UNITS`` points. Without such a file every 供电所 fo
 sits under one county company (:data:`DEFAULT_COUNTY`) under one city company
 (:data:`DEFAULT_CITY`). A user whose unit is a root (the city company) sees every document,
 including those not assigned to any customer; anyone else sees the documents of their unit's
-subtree only. Scope is data (:class:`~search_service.engines.base.Scope`: the readable units,
+subtree only. Scope is data (:class:`~search_service.access.scope.Scope`: the readable units,
 plus the customers and documents a grant names); each engine applies it inside its query,
 before ranking and counting, so totals and facet counts never reveal documents outside it.
 """
@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from indexer.errors import TableError
 from indexer.tables import read_table
-from search_service.engines.base import Scope
+from search_service.access.scope import Scope
 from search_service.errors import AccountError
 
 DEFAULT_CITY = "市供电公司"

@@ -21,23 +21,9 @@ from typing import Any
 from starlette.datastructures import Headers, MutableHeaders
 
 from search_service.access.audit import RequestInfo, current_request
+from search_service.config import Network, parse_proxies
 
 _REQUEST_ID = re.compile(r"^[0-9A-Za-z._\-]{1,64}$")
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def parse_proxies(text: str) -> tuple[Network, ...]:
-    """``10.0.0.5, 10.1.0.0/16``: addresses or networks; ValueError names a bad entry."""
-    networks = []
-    for entry in (e.strip() for e in text.split(",")):
-        if entry:
-            try:
-                networks.append(ipaddress.ip_network(entry, strict=False))
-            except ValueError as exc:
-                raise ValueError(entry) from exc
-    return tuple(networks)
-
-
 def client_address(peer: str, forwarded_for: str, proxies: tuple[Network, ...]) -> str:
     """The client's address: the peer, unless the peer is a trusted proxy; then walk
     ``X-Forwarded-For`` from the right past trusted proxies (a client may write anything on

@@ -80,7 +80,7 @@ def _url(args: argparse.Namespace) -> str:
 
 
 def cmd_db_status(args: argparse.Namespace) -> int:
-    from search_service.db import make_engine
+    from search_service.migrate import make_engine
     from search_service.migrate import current_revision, head_revision
 
     engine = make_engine(_url(args), migrate=False)
@@ -93,7 +93,7 @@ def cmd_db_status(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from search_service.db import make_engine
+    from search_service.migrate import make_engine
     from search_service.migrate import head_revision, upgrade
 
     before = upgrade(make_engine(_url(args), migrate=False))

@@ -15,27 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from search_service.access.scope import Scope
 from search_service.query.plan import QueryPlan
 
 SORTS = ("relevance", "date_desc", "date_asc")
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a user may read: documents of ``units`` (None: every unit), plus what a grant
-    (an approved loan) names by customer or document. An empty scope reads nothing."""
-
-    units: tuple[str, ...] | None = None
-    accounts: tuple[str, ...] = ()
-    doc_ids: tuple[str, ...] = ()
-
-    @property
-    def unlimited(self) -> bool:
-        return self.units is None
-
-    @classmethod
-    def nothing(cls) -> "Scope":
-        return cls(units=())
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
-from search_service.db import Base, UTCDateTime, load_models
+from search_service.db import Base, UTCDateTime
+from search_service.migrate import load_models
 
 load_models()
 

@@ -177,7 +177,7 @@ def verify_snapshot(settings: Settings, src: Path) -> dict[str, Any]:
 def restore(settings: Settings, src: Path, force: bool = False) -> Summary:
     """Verify the snapshot in ``src`` completely, then put it in place of ``settings``' data."""
     from search_service.access.audit import AuditLog
-    from search_service.db import make_engine
+    from search_service.migrate import make_engine
 
     began = time.monotonic()
     manifest = verify_snapshot(settings, src)
@@ -217,7 +217,7 @@ def _restore_postgresql(settings: Settings, src: Path, manifest: dict[str, Any],
     from sqlalchemy import inspect
 
     from search_service.access.audit import AuditLog
-    from search_service.db import make_engine
+    from search_service.migrate import make_engine
 
     url = settings.db_url()
     if make_url(url).get_backend_name() != "postgresql":

@@ -31,7 +31,7 @@ from search_service.db import utcnow
 from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
 from search_service.engines import open_engine
 from search_service.engines.pairing import check_pairing
-from search_service.engines.base import Scope
+from search_service.access.scope import Scope
 from search_service.oversight.derived import Derivation
 from search_service.engines.sync import catch_up, projected_day
 from search_service.viewer.highlight import mark_all

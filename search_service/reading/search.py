@@ -17,7 +17,8 @@ from indexer import doctypes
 from indexer.analysis import fold
 from indexer.catalog.store import Catalog
 from indexer.schema import FACET_FIELDS, SNIPPET_FIELDS
-from search_service.engines.base import EngineResult, Scope, SearchEngine, SearchRequest
+from search_service.engines.base import EngineResult, SearchEngine, SearchRequest
+from search_service.access.scope import Scope
 from search_service.engines.projection import searchable
 from search_service.errors import QueryError
 from search_service.viewer.highlight import compile_phrases, snippet

@@ -31,7 +31,7 @@ from indexer.records import doc_id_for
 from search_service.access.control import Access
 from search_service.api.app import create_app
 from search_service.config import Settings
-from search_service.db import make_engine
+from search_service.migrate import make_engine
 from search_service.errors import AccountError
 from search_service.access.policy import DEFAULT_CITY
 from search_service.access.users import User

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from search_service.db import make_engine, serialized
+from search_service.db import serialized
+from search_service.migrate import make_engine
 
 
 def test_sqlite_file_is_created_in_wal_mode_with_all_tables(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from sqlalchemy import Engine, insert, inspect, select, text
 
 from search_service.access.accounts import users
 from search_service.access.audit import GENESIS, AuditLog, head, records
-from search_service.db import Base, load_models, make_engine, utcnow
+from search_service.db import Base, utcnow
+from search_service.migrate import load_models, make_engine
 from search_service.migrate import INITIAL, current_revision, head_revision, upgrade
 
 KEY = b"test-audit-key"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from indexer.catalog.page_lines import LineStore, PageLines
 from indexer.catalog.tables import page_lines
-from search_service.db import make_engine
+from search_service.migrate import make_engine
 
 SHA = "ab" * 32
 ID_LINE = ((120.0, 40.5, 610.25, 80.0), "身份证号：330102198502023456")

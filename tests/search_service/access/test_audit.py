@@ -11,7 +11,7 @@ from sqlalchemy import text
 from indexer.errors import InputError
 from search_service.access.audit import (DENIED, AlertRules, AuditLog, Event, Filters,
                                   RequestInfo, current_request)
-from search_service.db import make_engine
+from search_service.migrate import make_engine
 from search_service.errors import AuditWriteError
 from search_service.timefmt import beijing
 from search_service.access.users import User
@@ -117,7 +117,7 @@ def test_a_different_key_fails_verification(log: AuditLog) -> None:
 APPENDER = """
 import sys
 from search_service.access.audit import AuditLog, Event
-from search_service.db import make_engine
+from search_service.migrate import make_engine
 from search_service.access.users import User
 log = AuditLog(make_engine(sys.argv[1]), b"test-audit-key")
 user = User(sys.argv[2], "clerk", "城东供电所")

@@ -12,13 +12,15 @@ from pathlib import Path
 import pytest
 
 from search_service.access.cache_versions import VersionedCache, bump, current
-from search_service.db import make_engine, serialized, utcnow
+from search_service.db import serialized, utcnow
+from search_service.migrate import make_engine
 
 ROOT = Path(__file__).parents[3]
 BUMP = """
 import sys
 from search_service.access.cache_versions import bump
-from search_service.db import make_engine, serialized
+from search_service.db import serialized
+from search_service.migrate import make_engine
 with serialized(make_engine(sys.argv[1])) as conn:
     bump(conn, sys.argv[2])
 """

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select, text
 
 from search_service.access.audit import AuditLog, Event, Filters, RequestInfo, current_request, records
-from search_service.db import make_engine
+from search_service.migrate import make_engine
 from search_service.errors import AuditWriteError
 from search_service.access.users import User
 
@@ -79,7 +79,7 @@ def test_a_failed_commit_fails_every_member(db_url: str) -> None:
 KILLED = """
 import sys, threading
 from search_service.access.audit import AuditLog, Event
-from search_service.db import make_engine
+from search_service.migrate import make_engine
 from search_service.access.users import User
 log = AuditLog(make_engine(sys.argv[1]), b"test-audit-key")
 out = threading.Lock()

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 from indexer.errors import TableError
-from search_service.engines.base import Scope
+from search_service.access.scope import Scope
 from search_service.access.policy import (DEFAULT_CITY, DEFAULT_COUNTY, ROLES, Reach, Units,
                                    can_read_archives, can_see_personal_data, in_scope,
                                    load_units, scope_of)

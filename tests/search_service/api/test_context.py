@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from indexer.errors import InputError
-from search_service.api.context import client_address, parse_proxies
-from search_service.api.app import create_app
 from search_service.access.audit import Filters
-from search_service.config import Settings
 from search_service.access.policy import DEFAULT_CITY
+from search_service.api.app import create_app
+from search_service.api.context import client_address
+from search_service.config import Settings, parse_proxies
 from tests.search_service.conftest import (IndexedArchive, PASSWORD, ensure_user, serving,
                                            signed_in)
 

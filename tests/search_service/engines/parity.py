@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from indexer.schema import FACET_FIELDS
-from search_service.engines.base import Scope, SearchEngine, SearchRequest
+from search_service.engines.base import SearchEngine, SearchRequest
+from search_service.access.scope import Scope
 from search_service.query.parse import plan_query
 from tests.search_service.conftest import doc_id
 from tests.searching import catalog_of

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search_service.db import make_engine
+from search_service.migrate import make_engine
 from search_service.oversight.flags import customer_flags
 
 

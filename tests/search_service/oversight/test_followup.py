@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import insert, update
 
 from search_service.archive_room.tables import handover_batches, handover_items
-from search_service.db import make_engine
+from search_service.migrate import make_engine
 from search_service.oversight import followup
 from search_service.oversight.followup import add_months
 from search_service.oversight.rules import load_rules

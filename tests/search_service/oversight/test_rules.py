@@ -81,7 +81,7 @@ def test_voltage_levels() -> None:
 def test_the_rules_file_is_not_indexed_and_a_bad_one_is_reported(tmp_path: Path) -> None:
     from indexer.catalog.store import Catalog
     from search_service.api.app import create_app
-    from search_service.db import make_engine
+    from search_service.migrate import make_engine
     from tests.search_service.conftest import signed_in
     from tests.search_service.oversight.conftest import indexed_oversight_archive
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from search_service.engines.base import Scope, SearchRequest
+from search_service.engines.base import SearchRequest
+from search_service.access.scope import Scope
 from search_service.engines.manticore.projection import scope_key
 from search_service.engines.manticore.sphinxql import (
     escape_keyword, literal, match_query, quote, values_statements, where_clause,
