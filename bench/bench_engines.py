@@ -110,7 +110,7 @@ def rebuild(engine: SearchEngine, catalog: Catalog) -> tuple[int, float]:
     """Rebuild ``engine`` from the catalog as ``archive-search reindex`` does."""
     began = time.perf_counter()
     try:
-        from search_service.engines.sync import rebuild as sync_rebuild
+        from indexer.sync import rebuild as sync_rebuild
     except ImportError:  # before the engine interface's sync lands: the same steps
         engine.clear()
         chunk: list[dict[str, Any]] = []

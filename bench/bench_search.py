@@ -35,7 +35,7 @@ from indexer.records import doc_id_for
 from indexer.catalog.store import Catalog
 from search_service.db import default_url
 from search_service.engines import whoosh_home
-from search_service.engines.sync import rebuild
+from indexer.sync import rebuild
 from search_service.engines.whoosh import WhooshEngine
 from search_service.reading.search import SearchParams, run_search
 

@@ -196,7 +196,7 @@ def service_parts(root: Path, index: Path, engine: str = "whoosh") -> tuple[Any,
     searching = open_engine(Settings(index_dir=index), engine)
     if engine != "whoosh":
         from search_service.oversight.derived import Derivation
-        from search_service.engines.sync import rebuild
+        from indexer.sync import rebuild
 
         rebuild(searching, catalog, derive=Derivation(catalog.engine, root))
     return searching, catalog, context

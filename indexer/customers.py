@@ -15,7 +15,7 @@ FILENAMES = ("customers.csv", "customers.xlsx")
 # The unit tree (单位,上级单位) beside the customers file: read by search_service.access.policy for
 # access scope, never indexed as a document.
 UNITS_FILENAME = "units.csv"
-# The oversight rules (search_service.oversight.rules), never indexed as a document.
+# The oversight rules (search_service.archive_room.rules), never indexed as a document.
 RULES_FILENAME = "rules.csv"
 
 

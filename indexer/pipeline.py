@@ -36,7 +36,7 @@ from indexer.workers import DIED, DONE, MEMORY, Finished, Progress, TaskLimits, 
 from search_service.db import default_url
 from search_service.engines.base import SearchEngine
 from search_service.oversight.derived import Derivation
-from search_service.engines.sync import catch_up
+from indexer.sync import catch_up
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
 # 4: PDF fallbacks, form values, look-alike code points (realdocs); no date inferred from

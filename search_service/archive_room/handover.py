@@ -8,7 +8,7 @@ batch is closed and read-only. A document's status is 未移交 / 待接收 / �
 accepted date is the filing date.
 
 The required types are those of the archive's completeness rules (``rules.csv``, else the
-defaults of DOMAIN.md: :mod:`search_service.oversight.rules`), as the oversight pages use them.
+defaults of DOMAIN.md: :mod:`search_service.archive_room.rules`), as the oversight pages use them.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from search_service.archive_room.tables import handover_batches, handover_items
 from search_service.access.audit import DENIED, Event
 from search_service.db import serialized
 from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
-from search_service.oversight.rules import Rules, RulesError, load_rules
+from search_service.archive_room.rules import Rules, RulesError, load_rules
 from search_service.access.policy import (Person, Units, can_decide_for, can_hand_over, unit_in_reach,
                                    role_label)
 

@@ -294,7 +294,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
     from search_service.engines import open_engine
     from search_service.oversight.derived import Derivation
-    from search_service.engines.sync import rebuild, reindex_workers
+    from indexer.sync import rebuild, reindex_workers
 
     settings = Settings.from_env(index_dir=args.index, database_url=args.db)
     catalog = _catalog(args)

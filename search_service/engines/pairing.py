@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from indexer.catalog.store import Catalog
 from search_service.engines.base import SearchEngine, SearchRequest
-from search_service.engines.sync import projected_day
+from indexer.sync import projected_day
 from search_service.errors import IndexMismatchError
 
 SAMPLE = 5  # documents of the index looked up in the catalog

@@ -117,7 +117,7 @@ def _rebuild_index(settings: Settings) -> None:
     from indexer.catalog.store import Catalog
     from search_service.engines import open_engine
     from search_service.oversight.derived import Derivation
-    from search_service.engines.sync import rebuild
+    from indexer.sync import rebuild
 
     engine = open_engine(settings)
     try:

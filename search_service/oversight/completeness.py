@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, select
 
 from indexer.catalog.tables import customers, documents
 from indexer.customers import parse_extra
-from search_service.oversight.rules import Rules, type_label
+from search_service.archive_room.rules import Rules, type_label
 from search_service.oversight.sql import documents_of, end_of_day, in_units
 
 

@@ -9,7 +9,7 @@
 
 They change when any document of the customer changes, when the archive room decides a
 handover, and with the date (a deadline passes, a contract expires), so
-:func:`search_service.engines.sync.catch_up` re-projects every document of a customer whose
+:func:`indexer.sync.catch_up` re-projects every document of a customer whose
 documents changed, and every document on the first catch-up of a new day.
 """
 
@@ -48,7 +48,7 @@ class Derivation:
     def _rules(self) -> Any:
         """The archive's completeness rules, read once per derivation (None: an invalid
         rules.csv, so no completeness facets until it is fixed)."""
-        from search_service.oversight.rules import RulesError, load_rules
+        from search_service.archive_room.rules import RulesError, load_rules
 
         try:
             return load_rules(self.root)

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from search_service.oversight import completeness, followup
-from search_service.oversight.rules import Rules, load_rules
+from search_service.archive_room.rules import Rules, load_rules
 
 FACET_TITLES = {"complete": "资料齐全", "missing_types": "缺少的档案类别",
                 "hazard_overdue": "隐患逾期", "contract_state": "合同到期"}

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from indexer.catalog.tables import customers, documents
-from search_service.oversight.rules import Rules
+from search_service.archive_room.rules import Rules
 from search_service.oversight.sql import (days_between, documents_of, end_of_day, filed_at,
                                           in_units, of_accounts, start_of_day)
 

@@ -17,7 +17,7 @@ from search_service.errors import ForbiddenError, NotFoundError, QueryError, Una
 from search_service.access.masking import masked_for
 from search_service.oversight import assessment, completeness, export, followup, spotcheck
 from search_service.oversight.report_pdf import spot_check_pdf
-from search_service.oversight.rules import Rules, RulesError, load_rules, type_label
+from search_service.archive_room.rules import Rules, RulesError, load_rules, type_label
 from search_service.access.policy import (Units, can_read_archives, can_spot_check, readable_units,
                                    role_label)
 from search_service.reading.reader import ArchiveReader

@@ -33,7 +33,7 @@ from search_service.engines import open_engine
 from search_service.engines.pairing import check_pairing
 from search_service.access.scope import Scope
 from search_service.oversight.derived import Derivation
-from search_service.engines.sync import catch_up, projected_day
+from indexer.sync import catch_up, projected_day
 from search_service.viewer.highlight import mark_all
 from search_service.access.lookups import NumberLookups
 from search_service.access.masking import (canonical_numbers, mask_record, mask_text, masked_for,

@@ -105,7 +105,7 @@ def test_the_gaps_are_those_of_the_archives_completeness_rules(indexed_archive, 
     import shutil
 
     from search_service.api.app import create_app
-    from search_service.oversight.rules import DEFAULTS
+    from search_service.archive_room.rules import DEFAULTS
     from tests.search_service.conftest import signed_in
 
     by_default = users["clerk_east"].post("/api/handovers/check", json={"accounts": [RESIDENT]})

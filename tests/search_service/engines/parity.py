@@ -121,7 +121,7 @@ def rebuilt(settings: Any, index_dir: Path) -> Any:
     """``settings`` after rebuilding their engine from the catalog beside ``index_dir`` (as
     ``archive-search reindex --engine …`` does)."""
     from search_service.engines import open_engine
-    from search_service.engines.sync import rebuild
+    from indexer.sync import rebuild
 
     engine = open_engine(settings)
     try:

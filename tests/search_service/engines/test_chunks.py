@@ -17,7 +17,7 @@ from search_service.cli.main import main
 from search_service.engines import tantivy_home
 from search_service.engines.chunks import TEXT_FIELDS, analyse, project
 from search_service.oversight.derived import Derivation
-from search_service.engines.sync import PARALLEL_FROM, reindex_workers
+from indexer.sync import PARALLEL_FROM, reindex_workers
 from search_service.engines.tantivy import TantivyEngine
 from search_service.engines.tokens import ANALYSED_FIELDS, analysed
 from tests.factories import build_archive

@@ -18,7 +18,7 @@ from search_service.engines.manticore.nodes import Topology
 from search_service.engines.manticore.searchd import (
     Searchd, local_topology, start_cluster, stop_all,
 )
-from search_service.engines.sync import rebuild
+from indexer.sync import rebuild
 from tests.search_service.conftest import IndexedArchive
 from tests.searching import catalog_of
 

@@ -15,7 +15,7 @@ from search_service.engines.base import SearchRequest
 from search_service.engines.manticore import ManticoreEngine
 from search_service.engines.manticore.engine import shard_for
 from search_service.query.parse import plan_query
-from search_service.engines.sync import catch_up
+from indexer.sync import catch_up
 from search_service.errors import UnavailableError
 from tests.search_service.conftest import IndexedArchive
 from tests.searching import catalog_of

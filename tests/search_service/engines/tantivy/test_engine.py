@@ -18,7 +18,7 @@ from search_service.cli.main import main
 from search_service.config import Settings
 from search_service.engines import open_engine, tantivy_home
 from search_service.engines.base import SearchRequest
-from search_service.engines.sync import catch_up
+from indexer.sync import catch_up
 from search_service.engines.tantivy import TantivyEngine
 from search_service.errors import UnavailableError
 from search_service.reading.search import SearchParams, run_search

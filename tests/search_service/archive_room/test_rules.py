@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search_service.oversight.rules import RulesError, load_rules, parse_rules, voltage_kv
+from search_service.archive_room.rules import RulesError, load_rules, parse_rules, voltage_kv
 
 HEADER = "规则,用户分类,电压等级,业务,条件,档案类别,数值,说明\n"
 

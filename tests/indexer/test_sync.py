@@ -15,7 +15,7 @@ from search_service.cli.main import main
 from search_service.config import Settings
 from search_service.engines import open_engine, whoosh_home
 from search_service.oversight.derived import Derivation
-from search_service.engines.sync import catch_up, rebuild
+from indexer.sync import catch_up, rebuild
 from search_service.reading.search import SearchParams
 from tests.factories import build_archive
 from tests.searching import catalog_of, engine_count, search
@@ -206,7 +206,7 @@ def test_a_customer_is_derived_once_per_run_and_alike_in_every_chunk(indexed) ->
 
 def test_the_columns_read_for_a_projection_are_every_one_it_uses(indexed) -> None:  # noqa: ANN001
     from search_service.engines.projection import engine_record
-    from search_service.engines.sync import COLUMNS
+    from indexer.sync import COLUMNS
 
     root, ix = indexed
     catalog = catalog_of(ix)
