@@ -14,7 +14,7 @@ from pathlib import Path
 
 from indexer.errors import ExtractionError, IndexDirError, os_reason
 from indexer.filetypes import IMAGE_KINDS, sniff
-from indexer.pipeline import check_root, scan, service_files, sha256_of
+from indexer.files import check_root, scan, service_files, sha256_of
 from indexer.catalog.store import Catalog, KnownFile
 from indexer.workers import DONE, TaskLimits, supervised
 

@@ -14,7 +14,6 @@ import hashlib
 import os
 import stat as stat_mod
 import time
-from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,8 +24,9 @@ from indexer.catalog.page_lines import LineStore, PageLines
 from indexer.catalog.store import Catalog, KnownFile, filing_timestamp
 from indexer import customers as customers_mod
 from indexer import records as records_mod
-from indexer.errors import ArchiveRootError, ExtractionError, FileAccessError, os_reason
+from indexer.errors import ExtractionError, FileAccessError, os_reason
 from indexer.extract import SOURCE_TEXT, Extracted, Limits, extract
+from indexer.files import RECORD_SOURCES, check_root, scan, service_files, sha256_of
 from indexer.ocrcache import FILENAME as OCR_CACHE_FILE
 from indexer.ocrcache import OcrCache
 from indexer.records import FileFacts, document_record, failure_record, text_source_label
@@ -42,11 +42,6 @@ from indexer.sync import catch_up
 # 4: PDF fallbacks, form values, look-alike code points (realdocs); no date inferred from
 # inside a personal number (mask)
 EXTRACTION_VERSION = 4
-_SKIP_NAMES = frozenset({"Thumbs.db", "desktop.ini"})
-# Files that feed every record: a change refreshes the records of unchanged documents.
-_RECORD_SOURCES = frozenset({*customers_mod.FILENAMES, catalog_mod.FILENAME})
-# Master data at the root, never indexed as documents.
-_MASTER_FILES = _RECORD_SOURCES | {customers_mod.UNITS_FILENAME, customers_mod.RULES_FILENAME}
 
 
 @dataclass
@@ -85,81 +80,6 @@ class Outcome:
     def extracted(self) -> Extracted:
         return Extracted(self.text, self.pages, self.source, self.ocr_confidence,
                          self.page_lines)
-
-
-def check_root(root: Path) -> None:
-    if not root.exists():
-        raise ArchiveRootError(f"档案目录不存在：{root}")
-    if not root.is_dir():
-        raise ArchiveRootError(f"档案目录不是文件夹：{root}")
-    if not os.access(root, os.R_OK | os.X_OK):
-        raise ArchiveRootError(f"档案目录无法读取（权限不足）：{root}")
-
-
-def scan(root: Path, exclude: Path | Collection[Path] | None = None) -> list[FileFacts]:
-    """Every document file below ``root`` (sorted), without master data, hidden files and
-    ``exclude`` (the index directory and the catalog database, :func:`service_files`).
-
-    A symbolic link whose target lies outside ``root`` is skipped: its text would otherwise
-    become readable through the index.
-    """
-    skipped = {exclude} if isinstance(exclude, Path) else set(exclude or ())
-    found = []
-    real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and here / d not in skipped)
-        for name in filenames:
-            if name.startswith((".", "~$")) or name in _SKIP_NAMES or here / name in skipped:
-                continue
-            rel = (here / name).relative_to(root).as_posix()
-            if rel in _MASTER_FILES or _leaves_root(here / name, real_root):
-                continue
-            try:
-                stat = (here / name).stat()
-            except OSError:
-                continue  # vanished between listing and stat
-            name_text = readable(rel)
-            found.append(FileFacts(name_text, stat.st_size, stat.st_mtime_ns,
-                                   fs_path=rel if name_text != rel else ""))
-    return sorted(found, key=lambda f: f.path)
-
-
-def service_files(index_dir: Path, db_url: str | None = None) -> frozenset[Path]:
-    """The index directory and the catalog's SQLite files: never documents, even when they
-    lie inside the archive."""
-    url = db_url or default_url(index_dir)
-    found = {index_dir}
-    if url.startswith("sqlite:///"):
-        database = Path(url[len("sqlite:///"):]).resolve()
-        found |= {database.with_name(database.name + s) for s in ("", "-wal", "-shm", "-journal")}
-    return frozenset(found)
-
-
-def readable(name: str) -> str:
-    """A file name as text: names that are not UTF-8 on disk (old Windows shares write GBK)
-    are decoded as GB18030, so they can be indexed, shown and searched."""
-    parts = []
-    for part in name.split("/"):
-        try:
-            part.encode("utf-8")
-        except UnicodeEncodeError:
-            part = os.fsencode(part).decode("gb18030", errors="replace")
-        parts.append(part)
-    return "/".join(parts)
-
-
-def _leaves_root(path: Path, real_root: Path) -> bool:
-    return path.is_symlink() and not path.resolve().is_relative_to(real_root)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def process_file(root: Path, facts: FileFacts, limits: Limits | None = None,
@@ -281,7 +201,7 @@ def _changed(facts: FileFacts, known: KnownFile | None, retry_failed: bool) -> b
 def _fingerprint(root: Path) -> str:
     """The master data's and the inference rules' fingerprint: a change refreshes records."""
     digest = hashlib.sha256(f"inference {records_mod.INFERENCE_VERSION}\n".encode())
-    for name in sorted(_RECORD_SOURCES):
+    for name in sorted(RECORD_SOURCES):
         if (root / name).is_file():
             digest.update(name.encode() + b"\0" + (root / name).read_bytes())
     return digest.hexdigest()

@@ -21,8 +21,9 @@ from indexer.catalog.store import Catalog
 from indexer.errors import InputError
 from search_service.engines.base import SearchEngine
 from search_service.engines.chunks import ChunkWriter
-from search_service.oversight.derived import ROW_FIELDS, Derivation
+from search_service.engines.pairing import stamp_key
 from search_service.engines.projection import PROJECTION_VERSION, RECORD_FIELDS, searchable
+from search_service.oversight.derived import ROW_FIELDS, Derivation
 
 CHUNK = 1000  # rows per call into the engine
 # A rebuild of at least this many rows analyses in a worker process on a machine of two or
@@ -70,7 +71,7 @@ def catch_up(engine: SearchEngine, catalog: Catalog, derive: Derivation | None =
     if not last:
         return 0  # an empty catalog: nothing to project yet
     applied = engine.applied_batch()
-    version, _, day = catalog.meta(_stamp_key(engine)).partition(":")
+    version, _, day = catalog.meta(stamp_key(engine)).partition(":")
     if applied > last or version != str(PROJECTION_VERSION):
         # built from another catalog, or records of another shape: start over
         return rebuild(engine, catalog, derive=derive)
@@ -87,7 +88,7 @@ def catch_up(engine: SearchEngine, catalog: Catalog, derive: Derivation | None =
     changed = catalog.changed_since(since, with_customers=True, columns=COLUMNS)
     apply_rows(engine, changed, derive, counted)
     engine.commit(batch=last)
-    catalog.set_meta(_stamp_key(engine), _stamp(derive))
+    catalog.set_meta(stamp_key(engine), _stamp(derive))
     return count
 
 
@@ -101,7 +102,7 @@ def rebuild(engine: SearchEngine, catalog: Catalog,
     last = apply_rows(engine, catalog.changed_since(0, columns=COLUMNS), derive, on_row,
                       workers)
     engine.commit(batch=last)
-    catalog.set_meta(_stamp_key(engine), _stamp(derive))
+    catalog.set_meta(stamp_key(engine), _stamp(derive))
     return engine.count()
 
 
@@ -114,15 +115,6 @@ def reindex_workers(asked: int | None, rows: int) -> int:
             raise InputError(f"--workers 应为 0 或正整数，而不是 {asked}")
         return asked
     return 1 if (os.cpu_count() or 1) > 1 and rows >= PARALLEL_FROM else 0
-
-
-def projected_day(engine: SearchEngine, catalog: Catalog) -> str:
-    """The day ``engine``'s date-driven fields are as of ("" when never projected)."""
-    return catalog.meta(_stamp_key(engine)).partition(":")[2]
-
-
-def _stamp_key(engine: SearchEngine) -> str:
-    return f"projected:{engine.name}"
 
 
 def _stamp(derive: Derivation) -> str:

@@ -12,7 +12,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from indexer.errors import CorruptFileError
-from indexer.extract import Extracted, Limits, PageHook
+from indexer.extract.base import Extracted, Limits, PageHook
 from indexer.tables import decode_text
 
 _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "title",

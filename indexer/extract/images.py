@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from indexer.errors import BombError, CorruptFileError, UnsupportedFileError
-from indexer.extract import SOURCE_OCR, Extracted, Limits, OcrLines, PageHook
+from indexer.extract.base import SOURCE_OCR, Extracted, Limits, OcrLines, PageHook
 
 KINDS = ("jpeg", "png", "tiff", "bmp", "gif")
 OCR_LONG_SIDE = 2000  # pages are scaled down to this before OCR (RapidOCR detects at ≤2000)

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from indexer.errors import CorruptFileError, ExtractionTimeoutError, NeedsLibreOfficeError
-from indexer.extract import Extracted, Limits, PageHook
+from indexer.extract.base import Extracted, Limits, PageHook
 
 KINDS = ("doc", "xls", "wps", "rtf", "ppt")
 _TARGET = {"doc": "docx", "wps": "docx", "rtf": "docx", "xls": "xlsx", "ppt": "pptx"}

@@ -13,7 +13,7 @@ import warnings
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
-from indexer.extract import Limits
+from indexer.extract.base import Limits
 from indexer.extract.images import OCR_LONG_SIDE, check_pixels
 from indexer.extract.ofd import Box, OfdDocument, OfdPage
 

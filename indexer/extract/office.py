@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from indexer.errors import BombError, CorruptFileError, ExtractionError
-from indexer.extract import Extracted, Limits, PageHook, size_text
+from indexer.extract.base import Extracted, Limits, PageHook, size_text
 from indexer.tables import decode_text
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from indexer.errors import CorruptFileError
-from indexer.extract import Extracted, Limits, PageHook
+from indexer.extract.base import Extracted, Limits, PageHook
 
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from PIL import Image
 
 from indexer.errors import CorruptFileError, EmptyFileError, EncryptedFileError, ExtractionError
-from indexer.extract import SOURCE_MIXED, SOURCE_OCR, SOURCE_TEXT, Extracted, Limits, PageHook
+from indexer.extract.base import SOURCE_MIXED, SOURCE_OCR, SOURCE_TEXT, Extracted, Limits, PageHook
 from indexer.extract.images import OCR_LONG_SIDE, check_pixels, numbered, ocr_pages
 from indexer.textquality import is_garbled
 

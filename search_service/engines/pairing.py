@@ -1,7 +1,7 @@
 """Whether a search index and a catalog belong together.
 
 The engine is a projection of one catalog: it remembers the last catalog batch it committed,
-and the catalog stamps every engine that caught up from it (:func:`sync.projected_day`);
+and the catalog stamps every engine that caught up from it (:func:`projected_day`);
 the first few documents the index returns must be in the catalog. An
 index served with another database (another ``--db``, a fresh file) would answer searches
 with totals and facet counts but no hits, since hits are read from the catalog; it is refused
@@ -16,7 +16,6 @@ from sqlalchemy.engine import make_url
 
 from indexer.catalog.store import Catalog
 from search_service.engines.base import SearchEngine, SearchRequest
-from indexer.sync import projected_day
 from search_service.errors import IndexMismatchError
 
 SAMPLE = 5  # documents of the index looked up in the catalog
@@ -56,3 +55,13 @@ def _disagreement(engine: SearchEngine, catalog: Catalog, applied: int) -> str:
 def shown_url(url: str) -> str:
     """A database URL fit for a message: its password hidden."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def projected_day(engine: SearchEngine, catalog: Catalog) -> str:
+    """The day ``engine``'s date-driven fields are as of ("" when never projected)."""
+    return catalog.meta(stamp_key(engine)).partition(":")[2]
+
+
+def stamp_key(engine: SearchEngine) -> str:
+    """The catalog's meta key under which a catch-up stamps ``engine`` (version and day)."""
+    return f"projected:{engine.name}"

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from indexer.schema import MULTI_FACETS, STATUS_OK
-from search_service.oversight.derived import DERIVED_FIELDS, FILLED_FIELDS
 from search_service.access.masking import canonical_numbers
 
 # Changes whenever the records change shape: engines holding older records are re-projected.
@@ -26,6 +25,11 @@ RECORD_FIELDS = (
     "retention", "hazard_found", "hazard_status", "file_type", "text_source",
 )
 
+# Fields derived from more than the row itself (search_service.oversight.derived).
+DERIVED_FIELDS = ("complete", "missing_types", "hazard_overdue", "contract_state",
+                  "handover_status")
+# Record fields a derivation fills where the document itself states nothing.
+FILLED_FIELDS = ("hazard_status",)
 # Full-text fields whose personal numbers (身份证, mobile, bank) are indexed as bare digits.
 NUMBER_FIELDS = ("title", "content", "customer_name", "address")
 

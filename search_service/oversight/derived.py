@@ -5,7 +5,7 @@
 - from the archive room, per document: its handover status (未移交 / 待接收 / 已接收 / 退回);
 - from the customer's later notices, per 用电检查工作单 that does not state one: its 整改状态
   (:func:`search_service.oversight.followup.inspection_statuses`; a record field the
-  derivation fills, :data:`FILLED_FIELDS`).
+  derivation fills, :data:`search_service.engines.projection.FILLED_FIELDS`).
 
 They change when any document of the customer changes, when the archive room decides a
 handover, and with the date (a deadline passes, a contract expires), so
@@ -24,10 +24,6 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-DERIVED_FIELDS = ("complete", "missing_types", "hazard_overdue", "contract_state",
-                  "handover_status")
-# Record fields a derivation fills where the document itself states nothing.
-FILLED_FIELDS = ("hazard_status",)
 # The columns of a catalog row a derivation reads.
 ROW_FIELDS = ("doc_id", "account_no", "doc_type", "doc_date", "hazard_found", "hazard_status")
 

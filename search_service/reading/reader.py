@@ -30,10 +30,11 @@ from search_service.reading.customers import CustomerCache
 from search_service.db import utcnow
 from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
 from search_service.engines import open_engine
-from search_service.engines.pairing import check_pairing
+from search_service.engines.pairing import check_pairing, projected_day
 from search_service.access.scope import Scope
 from search_service.oversight.derived import Derivation
-from indexer.sync import catch_up, projected_day
+from indexer.files import inside_archive
+from indexer.sync import catch_up
 from search_service.viewer.highlight import mark_all
 from search_service.access.lookups import NumberLookups
 from search_service.access.masking import (canonical_numbers, mask_record, mask_text, masked_for,
@@ -196,7 +197,7 @@ class ArchiveReader:
             self._log(user, "file_download", DENIED, "personal_data", **target)
             raise ForbiddenError(refusal)
         try:
-            path = _inside(root, stored["path"])
+            path = inside_archive(root, stored["path"])
         except NotFoundError:
             self._log(user, "file_download", DENIED, "file_unavailable", **target)
             raise
@@ -246,7 +247,7 @@ class ArchiveReader:
         if not _viewer_pages(stored) or (masked and stored.get("doc_type") in UNMASKABLE_TYPES):
             return
         try:
-            warm(_inside(self._root(), stored["path"]), stored["file_type"], 0, masked,
+            warm(inside_archive(self._root(), stored["path"]), stored["file_type"], 0, masked,
                  self.page_lines)
         except (NotFoundError, UnavailableError):
             pass
@@ -258,7 +259,7 @@ class ArchiveReader:
             self._log(user, action, DENIED, "personal_data", **target)
             raise ForbiddenError("身份证明类档案无法遮蔽，只能由可查看个人信息的角色查看或借阅原件后查看")
         try:
-            return _inside(self._root(), stored["path"])
+            return inside_archive(self._root(), stored["path"])
         except NotFoundError:
             self._log(user, action, DENIED, "file_unavailable", **target)
             raise
@@ -438,17 +439,6 @@ def _iso(stamp: float | None) -> str | None:
     from datetime import datetime, timezone
 
     return datetime.fromtimestamp(stamp, timezone.utc).isoformat() if stamp else None
-
-
-def _inside(root: Path, relpath: str) -> Path:
-    """``root/relpath`` resolved, refused unless it is a file below ``root``."""
-    base = root.resolve()
-    candidate = (base / relpath).resolve()
-    if not candidate.is_relative_to(base) or candidate == base:
-        raise NotFoundError("该档案的原文件不在档案目录内，拒绝读取")
-    if not candidate.is_file():
-        raise NotFoundError("该档案的原文件已不存在（可能已移动或删除，请重新建立索引）")
-    return candidate
 
 
 def _viewer_pages(stored: dict[str, Any]) -> int:

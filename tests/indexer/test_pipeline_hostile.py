@@ -13,7 +13,8 @@ from sqlalchemy import delete
 from indexer.catalog.page_lines import LineStore
 from indexer.catalog.tables import page_lines
 from indexer.extract import Limits
-from indexer.pipeline import process_file, run_index, scan
+from indexer.pipeline import process_file, run_index
+from indexer.files import scan
 from indexer.records import FileFacts
 from indexer.schema import TEXT_SOURCE_LAYER, TEXT_SOURCE_OCR
 from indexer.workers import TaskLimits

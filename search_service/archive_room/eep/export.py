@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from indexer.pipeline import sha256_of
+from indexer.files import inside_archive, sha256_of
 from indexer.schema import STATUS_OK
 from search_service.archive_room.eep.package import (
     MANIFEST, PACKAGE_DIR, SM3, Batch, Entry, digests, manifest_xml, package_xml, record_from)
@@ -29,7 +29,6 @@ from search_service.errors import ForbiddenError, NotFoundError, QueryError
 from search_service.access.masking import mask_text
 from search_service.access.policy import (can_export_records, can_see_personal_data, in_scope,
                                    role_label)
-from search_service.reading.reader import _inside  # the one check that a path stays in the archive
 from search_service.timefmt import beijing_date
 
 if TYPE_CHECKING:
@@ -108,7 +107,7 @@ class EepExport:
         root = self.reader._root()
         found, changed = {}, []
         for row in rows:
-            path = _inside(root, row["path"])
+            path = inside_archive(root, row["path"])
             if sha256_of(path) != row["sha256"]:
                 changed.append(row["path"])
             found[row["doc_id"]] = path

@@ -63,7 +63,7 @@ def test_the_first_search_of_a_new_day_refreshes_the_date_driven_facets(own_arch
 
     from search_service.engines import open_engine
     from search_service.engines.projection import PROJECTION_VERSION
-    from indexer.sync import projected_day
+    from search_service.engines.pairing import projected_day
     from tests.searching import catalog_of
 
     settings = own_archive.settings()
