@@ -79,7 +79,7 @@ def corpus_run(copies: int, workers: int) -> None:
 def a4_scan() -> Path:
     from PIL import Image, ImageDraw, ImageFont
 
-    from sample_archive.scans import cjk_font_path
+    from indexer.fonts import cjk_font_path
 
     page = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
     draw = ImageDraw.Draw(page)

@@ -25,7 +25,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from indexer.catalog.page_lines import LineStore, PageLines
-from sample_archive.scans import Subject, cjk_font_path, inspection_sheet
+from sample_archive.scans import Subject, inspection_sheet
+from indexer.fonts import cjk_font_path
 from search_service.migrate import make_engine
 from search_service.viewer.highlight import compile_phrases
 from search_service.viewer.marks import Watermark

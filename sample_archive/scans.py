@@ -18,25 +18,12 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from indexer.errors import InputError
+from indexer.fonts import cjk_font_path
 
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-)
 PAGE = (1240, 1754)  # A4 at 150 dpi
 SUBFOLDER = "扫描件"
 RESULTS = ("未发现安全隐患", "发现安全隐患：配电房未配备灭火器", "发现安全隐患：电缆沟积水",
            "计量装置封印完好", "发现违约用电：私自增加用电容量")
-
-
-def cjk_font_path() -> str:
-    for candidate in FONT_CANDIDATES:
-        if Path(candidate).is_file():
-            return candidate
-    raise InputError("生成扫描件需要中文字体：apt-get install fonts-wqy-zenhei")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.analysis import tokenize
-from sample_archive.scans import cjk_font_path
+from indexer.fonts import cjk_font_path
 from tests.factories import make_pdf
 from tests.scans import FORM_LINES, garbled_pdf, page_image, scan_file
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from sample_archive.scans import cjk_font_path
+from indexer.fonts import cjk_font_path
 
 FORM_LINES = ["用电检查工作单", "户号：3301000001", "户名：杭州明远纺织有限公司", "检查日期：2023年5月12日"]
 

@@ -81,7 +81,7 @@ def _draw_text(image: Image.Image, page: OfdPage, scale: float) -> None:
 
 def _font(pixels: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     from indexer.errors import InputError
-    from sample_archive.scans import cjk_font_path
+    from indexer.fonts import cjk_font_path
 
     try:
         return ImageFont.truetype(cjk_font_path(), pixels)

@@ -116,7 +116,7 @@ def _tile(text: str, size: int) -> Image.Image:
 @lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     from indexer.errors import InputError
-    from sample_archive.scans import cjk_font_path
+    from indexer.fonts import cjk_font_path
 
     try:
         return ImageFont.truetype(cjk_font_path(), size)

@@ -22,7 +22,7 @@ def test_blank_page_has_no_text_and_no_confidence() -> None:
 def test_cells_of_one_row_stay_on_one_line() -> None:
     from PIL import ImageDraw, ImageFont
 
-    from sample_archive.scans import cjk_font_path
+    from indexer.fonts import cjk_font_path
 
     image = page_image([], size=(900, 200))
     draw = ImageDraw.Draw(image)

@@ -17,7 +17,7 @@ from sqlalchemy import delete, update
 
 from indexer.catalog.page_lines import LineStore
 from indexer.catalog.tables import page_lines
-from sample_archive.scans import cjk_font_path
+from indexer.fonts import cjk_font_path
 from search_service.api.app import create_app
 from search_service.access.masking import sensitive_spans
 from search_service.viewer import page_cache, render

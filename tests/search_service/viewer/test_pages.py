@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from sample_archive.scans import cjk_font_path
+from indexer.fonts import cjk_font_path
 from search_service.api.app import create_app
 from search_service.access.audit import Filters
 from tests.factories import write_customers
