@@ -27,7 +27,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser
 
 from indexer.doctypes import DOC_TYPES, INSPECTION_CODES
-from sample_archive.generator import RETENTION, USAGE_WEIGHTS, VOLTAGE_WEIGHTS, cn_date
+from sample_archive.domain import RETENTION, USAGE_WEIGHTS, VOLTAGE_WEIGHTS, cn_date
 from indexer.schema import (
     TEXT_SOURCE_LAYER, TEXT_SOURCE_MIXED, TEXT_SOURCE_OCR, TEXT_SOURCE_OCR_LOW,
 )

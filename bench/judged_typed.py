@@ -31,7 +31,7 @@ FAKE_PEOPLE = ("欧阳翊煜", "司马璟珂", "诸葛昱琨", "上官曦晟", "
 
 def judge_typed(roster: list[Any], truths: list[Any], add: Callable[..., None]) -> None:
     """Add the queries of kinds 1-8 through ``add(kind, q, relevant)``."""
-    from sample_archive.generator import BRANDS, CITIES, INDUSTRIES
+    from sample_archive.domain import BRANDS, CITIES, INDUSTRIES
 
     rng = random.Random(SEED)
     context = _Context(roster, truths, (*BRANDS, "明远"))

@@ -80,7 +80,7 @@ def judge(archive_root: Path) -> list[dict[str, Any]]:
     from pypinyin import lazy_pinyin
 
     from indexer.doctypes import name_of
-    from sample_archive.generator import BRANDS, HAZARDS, INDUSTRIES, PINNED_NUMBER
+    from sample_archive.domain import BRANDS, HAZARDS, INDUSTRIES, PINNED_NUMBER
 
     roster, truths = ground_truth()
     rng = random.Random(8)

@@ -202,7 +202,8 @@ def format_summary(summary: RunSummary) -> str:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from sample_archive.generator import MIN_CUSTOMERS, generate
+    from sample_archive.generator import generate
+    from sample_archive.domain import MIN_CUSTOMERS
 
     if args.customers < MIN_CUSTOMERS:
         raise InputError(f"--customers 至少为 {MIN_CUSTOMERS}")

@@ -48,7 +48,7 @@ def test_ocr_finds_account_numbers_and_names_on_sample_scans(tmp_path: Path) -> 
 def test_sample_generators_customers_are_accepted(tmp_path: Path) -> None:
     from faker import Faker
 
-    from sample_archive.generator import People, make_customers
+    from sample_archive.customers import People, make_customers
 
     fake = Faker("zh_CN")
     fake.seed_instance(0)

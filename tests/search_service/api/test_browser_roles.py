@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sample_archive.generator import CITY_COMPANY
+from sample_archive.domain import CITY_COMPANY
 from search_service.config import Settings
 from tests.search_service.conftest import IndexedArchive, ensure_user, serving
 from tests.search_service.api.test_browser import DESKTOP, TABLET, browser, shot, sign_in  # noqa: F401

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sample_archive.generator import CITY_COMPANY
+from sample_archive.domain import CITY_COMPANY
 from search_service.config import Settings
 from tests.search_service.conftest import signed_in
 
