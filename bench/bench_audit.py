@@ -28,11 +28,11 @@ from pathlib import Path
 from sqlalchemy import insert, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout (and tests/)
-from search_service.access.audit import (GENESIS, AuditLog, Event, Filters, canonical_details, head,
-                                  iso, records)
-from search_service.migrate import make_engine
-from search_service.errors import AccountError
+from search_service.access.audit import (GENESIS, AuditLog, Event, Filters, canonical_details,
+                                         head, iso, records)
 from search_service.access.users import User
+from search_service.errors import AccountError
+from search_service.migrate import make_engine
 
 KEY = b"bench-audit-key-not-secret"
 

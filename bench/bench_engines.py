@@ -38,12 +38,12 @@ from bench_search import BRANDS, CITIES, ORGS, TRADES, documents, percentile, qu
 
 from indexer.catalog.store import Catalog
 from indexer.catalog.tables import RECORD_COLUMNS
-from indexer.customers import Customer
 from indexer.catalog.tables import documents as catalog_documents
+from indexer.customers import Customer
 from indexer.schema import FACET_FIELDS
+from search_service.access.scope import Scope
 from search_service.db import utcnow
 from search_service.engines.base import SearchEngine, SearchRequest
-from search_service.access.scope import Scope
 from search_service.query.parse import plan_query
 
 

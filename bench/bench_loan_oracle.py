@@ -27,11 +27,11 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]  # this checkout, and bench_oversig
 
 from bench_oversight import UNITS, fill  # noqa: E402
 
-from search_service.archive_room.lending import Lending, LoanRequest  # noqa: E402
 from search_service.access.audit import AuditLog  # noqa: E402
-from search_service.migrate import make_engine  # noqa: E402
 from search_service.access.policy import Units  # noqa: E402
 from search_service.access.users import User  # noqa: E402
+from search_service.archive_room.lending import Lending, LoanRequest  # noqa: E402
+from search_service.migrate import make_engine  # noqa: E402
 
 FIRST = 3300000000  # bench_oversight's first 户号; customer n belongs to UNITS[n % 25]
 

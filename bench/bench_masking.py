@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout
 from indexer.analysis import token_text
+from search_service.access.masking import canonical_numbers, mask_html
 from search_service.engines.projection import engine_record
 from search_service.viewer.highlight import compile_phrases, mark_all, snippet
-from search_service.access.masking import canonical_numbers, mask_html
 
 LINE = "本次检查发现现场设备运行情况良好，配电房各项记录齐全，变压器 S11-M-630/10 运行正常。\n"
 NUMBERS = "证件号码：330102 19870623 4417，联系电话 +86 137 5862 9034，开户账号 6217856390427715208。\n"

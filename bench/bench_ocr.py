@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from indexer.catalog.store import Catalog
 from indexer.customers import Customer
 from indexer.pipeline import run_index
 from sample_archive.scans import SUBFOLDER, add_scans
-from indexer.catalog.store import Catalog
 from search_service.db import default_url
 
 NAMES = ("杭州明远纺织有限公司", "张三丰", "宁波华丰纺织有限公司", "李秀英", "温州瓯江电机厂", "陈建国",

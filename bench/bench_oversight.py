@@ -26,9 +26,9 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from indexer.catalog.tables import customers, documents
+from search_service.archive_room.rules import load_rules
 from search_service.migrate import make_engine
 from search_service.oversight import assessment, completeness, followup
-from search_service.archive_room.rules import load_rules
 
 UNITS = [f"第{n}供电所" for n in range(1, 26)]  # a county company of 25 stations
 CLASSES = [("高压", "10kV")] + [("低压非居民", "380V")] * 3 + [("低压居民", "220V")] * 6

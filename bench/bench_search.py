@@ -26,16 +26,15 @@ from whoosh import sorting
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser
 
-from indexer.doctypes import DOC_TYPES, INSPECTION_CODES
-from sample_archive.domain import RETENTION, USAGE_WEIGHTS, VOLTAGE_WEIGHTS, cn_date
-from indexer.schema import (
-    TEXT_SOURCE_LAYER, TEXT_SOURCE_MIXED, TEXT_SOURCE_OCR, TEXT_SOURCE_OCR_LOW,
-)
-from indexer.records import doc_id_for
 from indexer.catalog.store import Catalog
+from indexer.doctypes import DOC_TYPES, INSPECTION_CODES
+from indexer.records import doc_id_for
+from indexer.schema import (TEXT_SOURCE_LAYER, TEXT_SOURCE_MIXED, TEXT_SOURCE_OCR,
+                            TEXT_SOURCE_OCR_LOW)
+from indexer.sync import rebuild
+from sample_archive.domain import RETENTION, USAGE_WEIGHTS, VOLTAGE_WEIGHTS, cn_date
 from search_service.db import default_url
 from search_service.engines import whoosh_home
-from indexer.sync import rebuild
 from search_service.engines.whoosh import WhooshEngine
 from search_service.reading.search import SearchParams, run_search
 

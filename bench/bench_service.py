@@ -51,8 +51,8 @@ def timed_get(url: str) -> float:
 def bench_token(index_dir: Path, db_url: str) -> str:
     """A bearer token of a 稽查员 in the benchmark's own database."""
     from search_service.access.control import Access
-    from search_service.config import Settings
     from search_service.access.users import User
+    from search_service.config import Settings
 
     access = Access(Settings(index_dir=index_dir, database_url=db_url, demo=True))
     access.accounts.create_user(User("bench", "admin", ""), "bench", "Speed-test-2026",

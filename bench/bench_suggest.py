@@ -34,9 +34,9 @@ from pypinyin import lazy_pinyin
 
 from bench_search import documents, index_ours
 from search_service.access.control import Access
+from search_service.access.users import User
 from search_service.config import Settings
 from search_service.reading.reader import ArchiveReader
-from search_service.access.users import User
 
 ADMIN = User("bench", "admin", "")
 HEADER = ("户号", "户名", "用户分类", "用电类别", "电压等级", "供电单位", "用电地址", "联系电话", "证件号码")

@@ -25,13 +25,13 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from indexer.catalog.page_lines import LineStore, PageLines
-from sample_archive.scans import Subject, inspection_sheet
 from indexer.fonts import cjk_font_path
+from sample_archive.scans import Subject, inspection_sheet
 from search_service.migrate import make_engine
+from search_service.viewer import page_cache
 from search_service.viewer.highlight import compile_phrases
 from search_service.viewer.marks import Watermark
 from search_service.viewer.pages import copy_pdf, page_png
-from search_service.viewer import page_cache
 from search_service.viewer.render import _hashes, _ocr_cache
 
 LINES = [f"供用电合同 第{n}条 用电人联系电话 1381234{n:04d} 身份证号 33010219850202{n:04d}"

@@ -1,8 +1,8 @@
 """Search quality on judged queries: success@1, success@3 and MRR per kind of query.
 
-The judged queries come from the sample archive's ground truth (``sample_archive.generator.plan_archive``
-with a fixed seed: what each generated file is, whose it is, what it says), never from the
-search engine's answers. Each query has a kind (name, brand, name+type …) and the paths of
+The judged queries come from the sample archive's ground truth
+(``sample_archive.generator.plan_archive`` with a fixed seed: what each generated file is, whose
+it is, what it says), never from the search engine's answers. Each query has a kind (name, brand, name+type …) and the paths of
 its relevant documents.
 
     # write the judged set (tests/search_service/query/judged_queries.json)
@@ -180,10 +180,10 @@ def service_parts(root: Path, index: Path, engine: str = "whoosh") -> tuple[Any,
     other than Whoosh is rebuilt from the catalog first)."""
     from indexer.catalog.store import Catalog
     from indexer.customers import load_customers
+    from search_service.access.policy import Units
     from search_service.config import Settings
     from search_service.db import default_url
     from search_service.engines import open_engine
-    from search_service.access.policy import Units
     from search_service.query.understand import QueryContext
     from search_service.query.vocabulary import Vocabulary
 
@@ -195,8 +195,8 @@ def service_parts(root: Path, index: Path, engine: str = "whoosh") -> tuple[Any,
     catalog = Catalog.open(default_url(index))
     searching = open_engine(Settings(index_dir=index), engine)
     if engine != "whoosh":
-        from search_service.oversight.derived import Derivation
         from indexer.sync import rebuild
+        from search_service.oversight.derived import Derivation
 
         rebuild(searching, catalog, derive=Derivation(catalog.engine, root))
     return searching, catalog, context

@@ -12,10 +12,10 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.errors import ExtractionError, IndexDirError, os_reason
-from indexer.filetypes import IMAGE_KINDS, sniff
-from indexer.files import check_root, scan, service_files, sha256_of
 from indexer.catalog.store import Catalog, KnownFile
+from indexer.errors import ExtractionError, IndexDirError, os_reason
+from indexer.files import check_root, scan, service_files, sha256_of
+from indexer.filetypes import IMAGE_KINDS, sniff
 from indexer.workers import DONE, TaskLimits, supervised
 
 CHANGED, MISSING, UNOPENABLE, UNINDEXED = "changed", "missing", "unopenable", "unindexed"

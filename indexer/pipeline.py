@@ -19,11 +19,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from indexer import customers as customers_mod
+from indexer import records as records_mod
 from indexer.catalog import listing as catalog_mod
 from indexer.catalog.page_lines import LineStore, PageLines
 from indexer.catalog.store import Catalog, KnownFile, filing_timestamp
-from indexer import customers as customers_mod
-from indexer import records as records_mod
 from indexer.errors import ExtractionError, FileAccessError, os_reason
 from indexer.extract import SOURCE_TEXT, Extracted, Limits, extract
 from indexer.files import RECORD_SOURCES, check_root, scan, service_files, sha256_of
@@ -32,11 +32,11 @@ from indexer.ocrcache import OcrCache
 from indexer.records import FileFacts, document_record, failure_record, text_source_label
 from indexer.schema import STATUS_DISPOSED, STATUS_FAILED, STATUS_OK
 from indexer.store import prepare_index_dir, read_meta, write_meta
+from indexer.sync import catch_up
 from indexer.workers import DIED, DONE, MEMORY, Finished, Progress, TaskLimits, supervised
 from search_service.db import default_url
 from search_service.engines.base import SearchEngine
 from search_service.oversight.derived import Derivation
-from indexer.sync import catch_up
 
 # Bump when extraction or inference changes what a file yields: every file is then redone.
 # 4: PDF fallbacks, form values, look-alike code points (realdocs); no date inferred from
@@ -371,7 +371,7 @@ def _refresh_master_data(records, paths, customers, catalog, writer,  # noqa: AN
 
 
 def _default_engine(index_dir: Path) -> SearchEngine:
-    from search_service.engines.whoosh import WhooshEngine
     from search_service.engines import whoosh_home
+    from search_service.engines.whoosh import WhooshEngine
 
     return WhooshEngine(whoosh_home(index_dir))

@@ -17,8 +17,8 @@ from pathlib import Path
 from indexer import customers
 from indexer.catalog import listing as catalog
 from indexer.errors import ArchiveSearchError, IndexDirError
-from indexer.pipeline import RunSummary, run_index
 from indexer.files import check_root, scan, service_files
+from indexer.pipeline import RunSummary, run_index
 
 LOCK_FILE = ".watch.lock"
 Snapshot = dict[str, tuple[int, int]]

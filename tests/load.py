@@ -128,9 +128,9 @@ def worker_pids(server_pid: int) -> list[int]:
 
 def make_users(access, count: int = 50) -> list[str]:
     """``count`` accounts of mixed roles (created once; names are stable)."""
-    from search_service.errors import AccountError
     from search_service.access.policy import DEFAULT_CITY
     from search_service.access.users import User
+    from search_service.errors import AccountError
 
     admin, names = User("load-admin", "admin", ""), []
     for role, unit, many in ROLE_MIX:

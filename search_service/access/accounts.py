@@ -41,14 +41,15 @@ from sqlalchemy import (Boolean, Column, Engine, ForeignKey, Integer, String, Ta
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from search_service.access.audit import DENIED, AuditLog, Event, current_request, iso, parse_iso, records
+from search_service.access.audit import (DENIED, AuditLog, Event, current_request, iso, parse_iso,
+                                         records)
+from search_service.access.lockout import UNKNOWN_USER, unknown_name_lockout
+from search_service.access.passwords import too_common
+from search_service.access.policy import ROLES, needs_unit, role_label
+from search_service.access.users import User
 from search_service.db import Base, UTCDateTime, serialized, utcnow
 from search_service.errors import (AccountError, AccountLockedError, LoginError,
                                    TooManyAttemptsError)
-from search_service.access.passwords import too_common
-from search_service.access.lockout import UNKNOWN_USER, unknown_name_lockout
-from search_service.access.policy import ROLES, needs_unit, role_label
-from search_service.access.users import User
 
 MIN_PASSWORD_LENGTH = 10
 RATE_LIMITED = "rate_limited"  # reason of sign-ins refused for the address's failures

@@ -36,14 +36,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from indexer.errors import InputError
-from search_service.access.checkpoints import CHECKPOINT_EVERY, GENESIS, Anchor, Checkpoints
-from search_service.db import Base, serialized, utcnow
 from search_service.access.audit_labels import details_text, reason_label
-from search_service.access.policy import role_label
-from search_service.timefmt import beijing
-from search_service.errors import AuditWriteError
+from search_service.access.checkpoints import CHECKPOINT_EVERY, GENESIS, Anchor, Checkpoints
 from search_service.access.group_commit import GroupCommit
+from search_service.access.policy import role_label
+from search_service.db import Base, serialized, utcnow
+from search_service.errors import AuditWriteError
 from search_service.escaping import csv_cell
+from search_service.timefmt import beijing
 
 MIN_RETENTION = timedelta(days=180)
 ALLOWED, DENIED = "allowed", "denied"

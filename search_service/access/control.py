@@ -14,10 +14,10 @@ from indexer.catalog.store import Catalog
 from indexer.errors import InputError
 from search_service.access.accounts import Accounts
 from search_service.access.audit import AlertRules, AuditLog
+from search_service.access.policy import Units, load_units
 from search_service.config import Settings
 from search_service.db import utcnow
 from search_service.migrate import make_engine
-from search_service.access.policy import Units, load_units
 
 
 class Access:

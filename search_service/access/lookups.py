@@ -17,9 +17,9 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from search_service.access.audit import ALLOWED, DENIED, AuditLog, Event
+from search_service.access.masking import mask_text
 from search_service.db import serialized
 from search_service.errors import TooManyLookupsError
-from search_service.access.masking import mask_text
 
 LOOKUP = "number_lookup"
 WINDOW = timedelta(hours=1)

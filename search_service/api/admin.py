@@ -20,14 +20,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
-from search_service.access.control import Access
-from search_service.api.deps import AccessControl, current_user
 from search_service.access.audit import DENIED, Event
-from search_service.errors import ForbiddenError
+from search_service.access.control import Access
 from search_service.access.policy import (NEW_ACCOUNT_ROLE, ROLES, can_assign_roles,
-                                   can_manage_accounts, can_manage_users, duty_change_refusal,
-                                   duty_of, role_label)
+                                          can_manage_accounts, can_manage_users,
+                                          duty_change_refusal, duty_of, role_label)
 from search_service.access.users import User
+from search_service.api.deps import AccessControl, current_user
+from search_service.errors import ForbiddenError
 
 router = APIRouter()
 UserName = Annotated[str, Path(max_length=64, description="用户名")]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from search_service.access.policy import ROLES, can_assign_roles, can_manage_accounts, needs_unit
 from search_service.api.admin import Admin, user_list
 from search_service.api.deps import AccessControl
 from search_service.api.pages import templates
-from search_service.access.policy import ROLES, can_assign_roles, can_manage_accounts, needs_unit
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,7 +7,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-import web
 from search_service.access.control import Access
 from search_service.api import admin as admin_api
 from search_service.api import admin_page
@@ -24,6 +23,7 @@ from search_service.errors import ServiceError
 from search_service.reading.oversight import Oversight
 from search_service.reading.reader import ArchiveReader
 from search_service.viewer.page_cache import warm_engine
+import web
 
 _ERROR_RESPONSES = {status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 413, 414, 422, 503)}
 

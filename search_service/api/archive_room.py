@@ -17,13 +17,13 @@ from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 from pydantic import BaseModel, Field
 
+from search_service.access.masking import masked_for as shown
+from search_service.access.policy import Units
+from search_service.api.deps import CurrentUser, Reader
 from search_service.archive_room import reports
 from search_service.archive_room.eep.export import EepExport
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, LoanRequest
 from search_service.archive_room.paper import Place
-from search_service.api.deps import CurrentUser, Reader
-from search_service.access.masking import masked_for as shown
-from search_service.access.policy import Units
 from search_service.reading.reader import ArchiveReader
 
 router = APIRouter(tags=["档案室"])

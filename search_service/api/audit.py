@@ -11,13 +11,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
+from search_service.access.audit import ACTIONS, Event, Filters
 from search_service.access.control import Access
+from search_service.access.users import User
 from search_service.api.deps import AccessControl, Auditor, Reader
 from search_service.api.models import Alerts, AuditEvents, ChainStatus
-from search_service.access.audit import ACTIONS, Event, Filters
 from search_service.errors import QueryError
 from search_service.timefmt import BEIJING
-from search_service.access.users import User
 
 router = APIRouter()
 MAX_AUDIT_PAGE_SIZE = 200

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from search_service.api.deps import SESSION_COOKIE, AccessControl, CurrentUser
-from search_service.api.models import LoginRequest, Me
 from search_service.access.policy import can_read_archives, can_read_audit, role_label
 from search_service.access.users import User
+from search_service.api.deps import SESSION_COOKIE, AccessControl, CurrentUser
+from search_service.api.models import LoginRequest, Me
 
 router = APIRouter()
 

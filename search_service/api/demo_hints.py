@@ -11,10 +11,10 @@ from sqlalchemy import select
 from indexer.catalog.tables import documents
 from indexer.schema import STATUS_OK
 from search_service.access.policy import (Units, can_assign_roles, can_keep_archive_room,
-                                   can_manage_accounts, can_read_archives, can_read_audit,
-                                   can_spot_check, readable_units, role_label)
-from search_service.query.lexicon import brand_of
+                                          can_manage_accounts, can_read_archives, can_read_audit,
+                                          can_spot_check, readable_units, role_label)
 from search_service.access.users import User
+from search_service.query.lexicon import brand_of
 
 EXAMPLE = "明远"  # the README's example name: preferred where the account can read it
 

@@ -13,12 +13,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from search_service.access.control import Access
 from search_service.access.audit import DENIED, Event
-from search_service.errors import AuthError, CsrfError, ForbiddenError
+from search_service.access.control import Access
 from search_service.access.policy import can_read_audit
-from search_service.reading.reader import ArchiveReader
 from search_service.access.users import User
+from search_service.errors import AuthError, CsrfError, ForbiddenError
+from search_service.reading.reader import ArchiveReader
 
 SESSION_COOKIE = "archive_session"
 CSRF_HEADER = "X-CSRF-Token"

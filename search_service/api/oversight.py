@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 
 from search_service.api.deps import CurrentUser
 from search_service.oversight.export import XLSX_MEDIA_TYPE
-from search_service.reading.oversight import LIST_NAMES, Oversight
 from search_service.oversight.spotcheck import MAX_SIZE
+from search_service.reading.oversight import LIST_NAMES, Oversight
 
 router = APIRouter()
 

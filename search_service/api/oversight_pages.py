@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from search_service.access.policy import can_spot_check
 from search_service.api.deps import CurrentUser
 from search_service.api.oversight import (CheckId, ListName, Missing, Org, Overseer, Period,
                                           Within)
@@ -16,7 +17,6 @@ from search_service.oversight.assessment import shown
 from search_service.oversight.charts import bar_chart, line_chart
 from search_service.oversight.followup import LISTS
 from search_service.oversight.spotcheck import ITEMS, RESULTS
-from search_service.access.policy import can_spot_check
 
 router = APIRouter(include_in_schema=False)
 PAGE_ROWS = 500  # a list's page shows this many rows; the Excel export has them all

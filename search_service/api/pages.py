@@ -13,17 +13,17 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-import web
 from search_service.access.audit import ACTIONS
 from search_service.access.policy import ROLES, can_manage_users, can_read_audit
-from search_service.timefmt import beijing
 from search_service.api.audit import FormFilters, events
 from search_service.api.deps import AccessControl, Auditor, CurrentUser, Reader
 from search_service.api.documents import DocId
-from search_service.api.params import SearchQuery
 from search_service.api.page_model import (FACET_TITLES, LinkBuilder, customers_in, document_title,
-                                       facet_groups, pages_around, reading_notices, suggestions,
-                                       understood_chips)
+                                           facet_groups, pages_around, reading_notices,
+                                           suggestions, understood_chips)
+from search_service.api.params import SearchQuery
+from search_service.timefmt import beijing
+import web
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=web.TEMPLATES_DIR)

@@ -8,15 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from search_service.access.masking import masked_for as shown
+from search_service.access.policy import (can_decide_for, can_keep_archive_room,
+                                          can_read_loan_register, can_request_loan,
+                                          can_see_personal_data)
 from search_service.api.archive_room import units_of
 from search_service.api.deps import CurrentUser, Reader
 from search_service.api.pages import templates
 from search_service.archive_room.lending import MAX_DAYS, MIN_DAYS, PURPOSES
 from search_service.errors import ForbiddenError
-from search_service.access.masking import masked_for as shown
-from search_service.access.policy import (can_decide_for, can_keep_archive_room,
-                                   can_read_loan_register, can_request_loan,
-                                   can_see_personal_data)
 
 router = APIRouter(include_in_schema=False)
 

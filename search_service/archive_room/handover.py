@@ -26,15 +26,15 @@ from indexer.catalog.store import Catalog
 from indexer.catalog.tables import customers
 from indexer.customers import parse_extra
 
+from search_service.access.audit import DENIED, Event
+from search_service.access.policy import (Person, Units, can_decide_for, can_hand_over, role_label,
+                                          unit_in_reach)
 from search_service.archive_room.holdings import customer_holdings, documents_of
 from search_service.archive_room.procedure import Procedure
+from search_service.archive_room.rules import Rules, RulesError, load_rules
 from search_service.archive_room.tables import handover_batches, handover_items
-from search_service.access.audit import DENIED, Event
 from search_service.db import serialized
 from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
-from search_service.archive_room.rules import Rules, RulesError, load_rules
-from search_service.access.policy import (Person, Units, can_decide_for, can_hand_over, unit_in_reach,
-                                   role_label)
 
 NOT_HANDED, PENDING, ACCEPTED, RETURNED = "未移交", "待接收", "已接收", "退回"
 OPEN, CLOSED, ALL_RETURNED = "待接收", "已接收", "全部退回"  # a batch's status

@@ -30,19 +30,19 @@ from typing import Any
 from sqlalchemy import Engine, and_, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
+from search_service.access.audit import DENIED, Alert, AuditLog, Event, iso
+from search_service.access.cache_versions import GRANTS, VersionedCache, bump
+from search_service.access.policy import (DEFAULT_CITY, Person, Units, can_decide_for,
+                                          can_keep_archive_room, can_read_audit,
+                                          can_read_loan_register, can_request_loan, role_label,
+                                          unit_in_reach)
 from search_service.archive_room import paper
 from search_service.archive_room.holdings import (Holding, customer_holdings,
                                                   document_holdings)
 from search_service.archive_room.procedure import Procedure
 from search_service.archive_room.tables import loan_items, loans
-from search_service.access.audit import DENIED, Alert, AuditLog, Event, iso
-from search_service.access.cache_versions import GRANTS, VersionedCache, bump
 from search_service.db import serialized, utcnow
 from search_service.errors import ForbiddenError, NotFoundError, QueryError
-from search_service.access.policy import (DEFAULT_CITY, Person, Units, can_decide_for,
-                                   can_keep_archive_room, can_read_audit,
-                                   can_read_loan_register, can_request_loan,
-                                   unit_in_reach, role_label)
 
 PURPOSES = ("业务办理", "用电检查", "法律纠纷", "审计核查", "统计分析", "其他")
 MIN_DAYS, MAX_DAYS = 7, 30

@@ -21,13 +21,14 @@ from indexer.catalog.listing import normalize_path
 from indexer.catalog.tables import documents
 from indexer.errors import TableError
 from indexer.tables import read_table
+from search_service.access.audit import DENIED, Event
+from search_service.access.policy import (Person, Units, can_decide_for, can_read_archives,
+                                          unit_in_reach)
 from search_service.archive_room.holdings import customer_holdings
 from search_service.archive_room.procedure import Procedure
 from search_service.archive_room.tables import paper_locations
-from search_service.access.audit import DENIED, Event
 from search_service.db import serialized
 from search_service.errors import ForbiddenError, NotFoundError, QueryError
-from search_service.access.policy import Person, Units, can_decide_for, can_read_archives, unit_in_reach
 
 PLACE_FIELDS = ("store", "cabinet", "shelf", "box")
 PLACE_COLUMNS = ("库房", "柜", "架", "盒号")

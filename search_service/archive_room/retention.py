@@ -19,13 +19,14 @@ from sqlalchemy import insert, select, update
 from indexer.catalog.store import Catalog
 from indexer.catalog.tables import documents
 from indexer.schema import STATUS_OK
+from search_service.access.audit import DENIED, Event
+from search_service.access.policy import (Person, Units, can_decide_for, can_keep_archive_room,
+                                          unit_in_reach)
 from search_service.archive_room.holdings import DOCUMENT_FIELDS, document_record
 from search_service.archive_room.procedure import Procedure
 from search_service.archive_room.tables import disposals
-from search_service.access.audit import DENIED, Event
 from search_service.db import serialized
 from search_service.errors import ForbiddenError, NotFoundError, QueryError
-from search_service.access.policy import Person, Units, can_decide_for, can_keep_archive_room, unit_in_reach
 
 PERMANENT = frozenset({"Y", "永久"})
 STATUS_LABELS = {"proposed": "待审批", "disposed": "已销毁", "kept": "继续保存"}

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from search_service.access.audit import AuditLog
 from search_service.archive_room.handover import Handovers
 from search_service.archive_room.lending import Lending
 from search_service.archive_room.paper import PaperFiles
 from search_service.archive_room.retention import Retention
-from search_service.access.audit import AuditLog
 from search_service.db import utcnow
 
 

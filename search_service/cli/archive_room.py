@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy import or_, select
 
 from indexer.errors import InputError
-from search_service.config import Settings
-from search_service.cli.ops import add_db_option
 from search_service.access.users import User
+from search_service.cli.ops import add_db_option
+from search_service.config import Settings
 
 
 def add_commands(commands: argparse._SubParsersAction, default_index: Path) -> None:

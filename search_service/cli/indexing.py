@@ -157,9 +157,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
+    from indexer.sync import rebuild, reindex_workers
     from search_service.engines import open_engine
     from search_service.oversight.derived import Derivation
-    from indexer.sync import rebuild, reindex_workers
 
     settings = Settings.from_env(index_dir=args.index, database_url=args.db)
     catalog = catalog_of(args)
@@ -202,8 +202,8 @@ def format_summary(summary: RunSummary) -> str:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from sample_archive.generator import generate
     from sample_archive.domain import MIN_CUSTOMERS
+    from sample_archive.generator import generate
 
     if args.customers < MIN_CUSTOMERS:
         raise InputError(f"--customers 至少为 {MIN_CUSTOMERS}")

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import InputError
+from search_service.access.users import User
+from search_service.archive_room.rules import load_rules
 from search_service.config import Settings
 from search_service.oversight.assessment import NO_DATA, shown
 from search_service.oversight.followup import LISTS
-from search_service.archive_room.rules import load_rules
-from search_service.access.users import User
 
 REPORTS = ("completeness", "followup", "assessment")
 FOLLOWUP_LISTS = ("hazards", "contracts", "inspections", "late")

@@ -36,9 +36,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from search_service.access.masking import mask_record
     from search_service.config import Settings
     from search_service.query.timewords import today_in
-    from search_service.access.masking import mask_record
     from search_service.query.vocabulary import archive_context
     from search_service.reading.search import SearchParams, run_search
 

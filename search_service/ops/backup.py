@@ -115,9 +115,9 @@ def _backup_index(index_dir: Path, target: Path) -> None:
 def _rebuild_index(settings: Settings) -> None:
     """Rebuild the configured engine's index from the restored catalog (the record)."""
     from indexer.catalog.store import Catalog
+    from indexer.sync import rebuild
     from search_service.engines import open_engine
     from search_service.oversight.derived import Derivation
-    from indexer.sync import rebuild
 
     engine = open_engine(settings)
     try:

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, Integer, cast, func, select
 
 from indexer.catalog.tables import documents
+from search_service.archive_room.rules import Rules
 from search_service.errors import QueryError
 from search_service.oversight import completeness, followup, spotcheck
-from search_service.archive_room.rules import Rules
 from search_service.oversight.sql import (days_between, documents_of, end_of_day, filed_at,
                                           start_of_day)
 

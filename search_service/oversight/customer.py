@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from search_service.oversight import completeness, followup
 from search_service.archive_room.rules import RulesError, load_rules
+from search_service.oversight import completeness, followup
 
 
 def customer_oversight(engine: Engine, root: Path | None, account_no: str,

@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from search_service.oversight import completeness, followup
 from search_service.archive_room.rules import Rules, load_rules
+from search_service.oversight import completeness, followup
 
 FACET_TITLES = {"complete": "资料齐全", "missing_types": "缺少的档案类别",
                 "hazard_overdue": "隐患逾期", "contract_state": "合同到期"}

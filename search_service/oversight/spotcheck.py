@@ -21,10 +21,10 @@ from sqlalchemy import (Boolean, Column, Connection, ForeignKey, Integer, String
                         UniqueConstraint, and_, cast, func, insert, or_, select, update)
 
 from indexer.catalog.tables import customers, documents
+from search_service.archive_room.rules import Rules
 from search_service.db import Base, UTCDateTime, utcnow
 from search_service.errors import NotFoundError, QueryError
 from search_service.oversight.completeness import statuses
-from search_service.archive_room.rules import Rules
 from search_service.oversight.sql import documents_of, end_of_day, in_units, start_of_day
 
 PASS, FAIL, NOT_APPLICABLE, PENDING = "合格", "不合格", "不适用", ""

@@ -212,7 +212,8 @@ def _names(pieces: list[Piece], lexicon: Lexicon) -> tuple[tuple[str, ...], tupl
 
 def _name_like(piece: Piece, lexicon: Lexicon) -> bool:
     """A Han word that names nothing this archive knows: a name no customer has, or a word
-    of the documents' text (the search tells which: :func:`search_service.reading.search.unknown_parts`)."""
+    of the documents' text (the search tells which:
+    :func:`search_service.reading.search.unknown_parts`)."""
     text = piece.text
     return (piece.kind == "word" and piece.entity is None and len(text) >= 2
             and all(is_han(c) for c in text) and not lexicon.in_a_name(text)

@@ -13,15 +13,15 @@ from datetime import date
 from typing import Any
 
 from search_service.access.audit import ALLOWED, DENIED, Event
-from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
 from search_service.access.masking import masked_for
+from search_service.access.policy import (Units, can_read_archives, can_spot_check, readable_units,
+                                          role_label)
+from search_service.access.users import User
+from search_service.archive_room.rules import Rules, RulesError, load_rules, type_label
+from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
 from search_service.oversight import assessment, completeness, export, followup, spotcheck
 from search_service.oversight.report_pdf import spot_check_pdf
-from search_service.archive_room.rules import Rules, RulesError, load_rules, type_label
-from search_service.access.policy import (Units, can_read_archives, can_spot_check, readable_units,
-                                   role_label)
 from search_service.reading.reader import ArchiveReader
-from search_service.access.users import User
 
 LIST_NAMES = tuple(followup.LISTS)
 

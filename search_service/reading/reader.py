@@ -20,36 +20,37 @@ from indexer import doctypes
 from indexer.catalog.page_lines import LineStore
 from indexer.catalog.tables import RECORD_COLUMNS
 from indexer.customers import Customer
-from indexer.schema import STATUS_DISPOSED, STATUS_OK
-from search_service.access.control import Access
-from search_service.archive_room.lending import Grants
-from search_service.archive_room.room import ArchiveRoom
-from search_service.access.audit import ALLOWED, DENIED, Event, current_request
-from search_service.config import Settings
-from search_service.reading.customers import CustomerCache
-from search_service.db import utcnow
-from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
-from search_service.engines import open_engine
-from search_service.engines.pairing import check_pairing, projected_day
-from search_service.access.scope import Scope
-from search_service.oversight.derived import Derivation
 from indexer.files import inside_archive
+from indexer.schema import STATUS_DISPOSED, STATUS_OK
 from indexer.sync import catch_up
-from search_service.viewer.highlight import mark_all
+from search_service.access.audit import ALLOWED, DENIED, Event, current_request
+from search_service.access.control import Access
 from search_service.access.lookups import NumberLookups
 from search_service.access.masking import (canonical_numbers, mask_record, mask_text, masked_for,
-                                    personal_numbers)
-from search_service.oversight.customer import customer_oversight
+                                           personal_numbers)
 from search_service.access.policy import (Units, can_read_archives, can_see_failed_files,
-                                   can_see_personal_data, in_scope, readable_units, role_label,
-                                   scope_of, unit_in_reach)
+                                          can_see_personal_data, in_scope, readable_units,
+                                          role_label, scope_of, unit_in_reach)
+from search_service.access.scope import Scope
+from search_service.access.users import User
+from search_service.archive_room.lending import Grants
+from search_service.archive_room.room import ArchiveRoom
+from search_service.config import Settings
+from search_service.db import utcnow
+from search_service.engines import open_engine
+from search_service.engines.pairing import check_pairing, projected_day
+from search_service.errors import ForbiddenError, NotFoundError, QueryError, UnavailableError
+from search_service.oversight.customer import customer_oversight
+from search_service.oversight.derived import Derivation
 from search_service.query.segment import warm_up
 from search_service.query.suggest import SuggestionIndex, nothing_found
 from search_service.query.timewords import today_in
 from search_service.query.understand import QueryContext, understand
 from search_service.query.vocabulary import Vocabulary
-from search_service.reading.search import HIT_FIELDS, SearchParams, SearchResult, match_pattern, run_search
-from search_service.access.users import User
+from search_service.reading.customers import CustomerCache
+from search_service.reading.search import (HIT_FIELDS, SearchParams, SearchResult, match_pattern,
+                                           run_search)
+from search_service.viewer.highlight import mark_all
 from search_service.viewer.marks import Watermark
 from search_service.viewer.page_cache import warm
 from search_service.viewer.pages import copy_pdf, page_png

@@ -17,15 +17,15 @@ from indexer import doctypes
 from indexer.analysis import fold
 from indexer.catalog.store import Catalog
 from indexer.schema import FACET_FIELDS, SNIPPET_FIELDS
-from search_service.engines.base import EngineResult, SearchEngine, SearchRequest
 from search_service.access.scope import Scope
+from search_service.engines.base import EngineResult, SearchEngine, SearchRequest
 from search_service.engines.projection import searchable
 from search_service.errors import QueryError
-from search_service.viewer.highlight import compile_phrases, snippet
 from search_service.query.closest import MAX_CLOSEST, closest
 from search_service.query.parse import word_clause
 from search_service.query.plan import QueryPlan
 from search_service.query.understand import AS_WRITTEN, QueryContext, readings
+from search_service.viewer.highlight import compile_phrases, snippet
 
 EXACT_MATCH, LOOSE_MATCH = "exact", "loose"  # SearchResult.match
 

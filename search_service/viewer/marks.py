@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from search_service.viewer.highlight import match_spans
 from search_service.access.masking import sensitive_spans
 from search_service.timefmt import BEIJING
+from search_service.viewer.highlight import match_spans
 from search_service.viewer.render import Page
 
 HIGHLIGHT = (255, 214, 0, 110)

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from PIL import Image
 
-from search_service.archive_room.reports import CJK_FONT, register_cjk_font
 from search_service.access.masking import mask_text
+from search_service.archive_room.reports import CJK_FONT, register_cjk_font
 from search_service.viewer.marks import Watermark
 
 POINTS_PER_PIXEL = 72 / 150

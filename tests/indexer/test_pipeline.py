@@ -140,8 +140,8 @@ def test_killed_run_leaves_a_searchable_index_and_the_next_run_completes(tmp_pat
     for n in range(600):
         make_txt(bulk / f"电费通知单_{n:04d}.txt", f"电费通知单\n户号：3301000003\n第 {n} 期")
     ix = tmp_path / "ix"
-    command = [sys.executable, "-m", "search_service.cli.main", "index", str(root), "--index", str(ix),
-               "--workers", "1", "--batch-size", "50", "--quiet"]
+    command = [sys.executable, "-m", "search_service.cli.main", "index", str(root),
+               "--index", str(ix), "--workers", "1", "--batch-size", "50", "--quiet"]
     process = subprocess.Popen(command, cwd=Path(__file__).parents[2], start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:

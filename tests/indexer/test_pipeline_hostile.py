@@ -13,8 +13,8 @@ from sqlalchemy import delete
 from indexer.catalog.page_lines import LineStore
 from indexer.catalog.tables import page_lines
 from indexer.extract import Limits
-from indexer.pipeline import process_file, run_index
 from indexer.files import scan
+from indexer.pipeline import process_file, run_index
 from indexer.records import FileFacts
 from indexer.schema import TEXT_SOURCE_LAYER, TEXT_SOURCE_OCR
 from indexer.workers import TaskLimits
@@ -24,19 +24,9 @@ from search_service.migrate import make_engine
 from search_service.reading.search import SearchParams
 from tests import searching
 from tests.factories import build_archive, make_txt
-from tests.hostile import (
-    deep_pdf,
-    docx_with,
-    encrypted_pdf,
-    executable,
-    png_claiming,
-    recursive_pdf,
-    truncated_pdf,
-    xlsx,
-    xlsx_with_sheet_xml,
-    zip_bomb_docx,
-    zip_bomb_xlsx,
-)
+from tests.hostile import (deep_pdf, docx_with, encrypted_pdf, executable, png_claiming,
+                           recursive_pdf, truncated_pdf, xlsx, xlsx_with_sheet_xml, zip_bomb_docx,
+                           zip_bomb_xlsx)
 from tests.scans import page_image, scan_file
 
 CUSTOMER = "城东供电所/3301000001_杭州明远纺织有限公司"

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from indexer.pipeline import run_index
-from sample_archive.ofd import Run
 from indexer.schema import TEXT_SOURCE_LAYER
+from sample_archive.ofd import Run
 from search_service.reading.search import SearchParams
 from tests import searching
 from tests.factories import build_archive

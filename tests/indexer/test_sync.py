@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from indexer.pipeline import EXTRACTION_VERSION, run_index
+from indexer.sync import catch_up, rebuild
 from search_service.cli.main import main
 from search_service.config import Settings
 from search_service.engines import open_engine, whoosh_home
 from search_service.oversight.derived import Derivation
-from indexer.sync import catch_up, rebuild
 from search_service.reading.search import SearchParams
 from tests.factories import build_archive
 from tests.searching import catalog_of, engine_count, search
@@ -205,8 +205,8 @@ def test_a_customer_is_derived_once_per_run_and_alike_in_every_chunk(indexed) ->
 
 
 def test_the_columns_read_for_a_projection_are_every_one_it_uses(indexed) -> None:  # noqa: ANN001
-    from search_service.engines.projection import engine_record
     from indexer.sync import COLUMNS
+    from search_service.engines.projection import engine_record
 
     root, ix = indexed
     catalog = catalog_of(ix)

@@ -8,8 +8,8 @@ from indexer.errors import IndexDirError
 from indexer.pipeline import RunSummary
 from indexer.watch import watch
 from search_service.reading.search import SearchParams
-from tests.searching import search
 from tests.factories import build_archive, make_txt
+from tests.searching import search
 
 
 def wait_for(condition, seconds: float = 30.0) -> None:  # noqa: ANN001

@@ -17,10 +17,10 @@ import pytest
 from pypdf import PasswordType, PdfReader
 
 from indexer.doctypes import lookup, match_keywords
+from sample_archive.domain import COMPANY, UNASSIGNED_FOLDER, SampleSummary
+from sample_archive.generator import default_scans, generate
 from sample_archive.ofd import SUBFOLDER as OFD_FOLDER
 from sample_archive.scans import SUBFOLDER as SCAN_FOLDER
-from sample_archive.generator import default_scans, generate
-from sample_archive.domain import COMPANY, UNASSIGNED_FOLDER, SampleSummary
 
 PROJECT = Path(__file__).resolve().parents[2]
 CUSTOMERS = 20

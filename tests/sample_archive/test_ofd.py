@@ -8,8 +8,8 @@ import pytest
 from indexer import infer
 from indexer.extract import SOURCE_TEXT, extract
 from indexer.extract.ofd import open_ofd
-from sample_archive.generator import generate, plan_archive
 from sample_archive.domain import COMPANY
+from sample_archive.generator import generate, plan_archive
 from sample_archive.ofd import SUBFOLDER, add_ofd
 
 

@@ -29,19 +29,13 @@ from indexer.catalog.tables import catalog_meta, customers, documents
 from indexer.pipeline import run_index
 from indexer.records import doc_id_for
 from search_service.access.control import Access
-from search_service.api.app import create_app
-from search_service.config import Settings
-from search_service.migrate import make_engine
-from search_service.errors import AccountError
 from search_service.access.policy import DEFAULT_CITY
 from search_service.access.users import User
-from tests.factories import (
-    CUSTOMERS,
-    build_archive,
-    make_docx,
-    make_txt,
-    write_customers,
-)
+from search_service.api.app import create_app
+from search_service.config import Settings
+from search_service.errors import AccountError
+from search_service.migrate import make_engine
+from tests.factories import CUSTOMERS, build_archive, make_docx, make_txt, write_customers
 
 EXTRA_CUSTOMERS = [
     ["3301000005", "杭州东方化工有限公司", "高压", "大工业", "10kV", "城东供电所",
@@ -128,8 +122,8 @@ def serving(archive: "IndexedArchive", **env: str) -> Iterator[str]:
     """``archive-search serve`` over ``archive`` on a free port; yields its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "search_service.cli.main", "serve", "--index", str(archive.index_dir),
-         "--root", str(archive.root), "--port", str(port)],
+        [sys.executable, "-m", "search_service.cli.main", "serve",
+         "--index", str(archive.index_dir), "--root", str(archive.root), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "ARCHIVE_SEARCH_SECRET": TEST_SECRET, **env},
     )

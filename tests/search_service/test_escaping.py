@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
 from search_service.access.audit import DENIED, AuditLog, Event, RequestInfo, current_request
-from search_service.migrate import make_engine
 from search_service.escaping import append_row, csv_cell, formula_like, pdf_markup
+from search_service.migrate import make_engine
 from search_service.oversight.export import assessment_workbook
 from search_service.oversight.report_pdf import spot_check_pdf
 

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
-from search_service.cli import main as cli
 from search_service.api.app import create_app
+from search_service.cli import main as cli
 from tests.search_service.conftest import IndexedArchive, signed_in
 
 

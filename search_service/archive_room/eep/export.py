@@ -20,20 +20,21 @@ from typing import TYPE_CHECKING, Any
 
 from indexer.files import inside_archive, sha256_of
 from indexer.schema import STATUS_OK
-from search_service.archive_room.eep.package import (
-    MANIFEST, PACKAGE_DIR, SM3, Batch, Entry, digests, manifest_xml, package_xml, record_from)
-from search_service.archive_room.handover import ACCEPTED
 from search_service.access.audit import DENIED, Event
-from search_service.db import serialized, utcnow
-from search_service.errors import ForbiddenError, NotFoundError, QueryError
 from search_service.access.masking import mask_text
 from search_service.access.policy import (can_export_records, can_see_personal_data, in_scope,
-                                   role_label)
+                                          role_label)
+from search_service.archive_room.eep.package import (MANIFEST, PACKAGE_DIR, SM3, Batch, Entry,
+                                                     digests, manifest_xml, package_xml,
+                                                     record_from)
+from search_service.archive_room.handover import ACCEPTED
+from search_service.db import serialized, utcnow
+from search_service.errors import ForbiddenError, NotFoundError, QueryError
 from search_service.timefmt import beijing_date
 
 if TYPE_CHECKING:
-    from search_service.reading.reader import ArchiveReader
     from search_service.access.users import User
+    from search_service.reading.reader import ArchiveReader
 
 ACTION = "eep_export"
 

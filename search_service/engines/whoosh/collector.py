@@ -13,8 +13,8 @@ from whoosh import sorting
 from whoosh.searching import Searcher
 
 from indexer.schema import MULTI_FACETS
-from search_service.engines.base import EngineHit, EngineResult, SearchRequest
 from search_service.access.scope import Scope
+from search_service.engines.base import EngineHit, EngineResult, SearchRequest
 from search_service.engines.whoosh.query import plan_query
 
 

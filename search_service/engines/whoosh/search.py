@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.searching import Searcher
 
-from search_service.engines.base import EngineHit, EngineResult, SearchRequest
 from search_service.access.scope import Scope
+from search_service.engines.base import EngineHit, EngineResult, SearchRequest
 from search_service.engines.whoosh.columns import ColumnCache, SegmentColumns
 from search_service.engines.whoosh.phrase import CheckedPhrase
 from search_service.engines.whoosh.query import plan_query

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from search_service.access.accounts import Accounts, check_password, sessions, tokens, users
 from search_service.access.audit import AuditLog, Filters
-from search_service.migrate import make_engine
-from search_service.errors import AccountError, AccountLockedError, LoginError
 from search_service.access.users import User
+from search_service.errors import AccountError, AccountLockedError, LoginError
+from search_service.migrate import make_engine
 from tests.search_service.access.test_audit import Clock
 
 ADMIN = User("root", "admin", "")

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import text
 
 from indexer.errors import InputError
-from search_service.access.audit import (DENIED, AlertRules, AuditLog, Event, Filters,
-                                  RequestInfo, current_request)
-from search_service.migrate import make_engine
-from search_service.errors import AuditWriteError
-from search_service.timefmt import beijing
+from search_service.access.audit import (DENIED, AlertRules, AuditLog, Event, Filters, RequestInfo,
+                                         current_request)
 from search_service.access.users import User
+from search_service.errors import AuditWriteError
+from search_service.migrate import make_engine
+from search_service.timefmt import beijing
 
 ROOT = Path(__file__).parents[3]
 KEY = b"test-audit-key"

@@ -15,10 +15,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from search_service.access.control import Access
-from search_service.api.app import create_app
 from search_service.access.audit import Filters
+from search_service.access.control import Access
 from search_service.access.policy import DEFAULT_CITY
+from search_service.api.app import create_app
 from tests.search_service.conftest import (CLI_ADMIN, TEST_SECRET, IndexedArchive, doc_id,
                                            ensure_user, free_port, signed_in, wait_until_up)
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from search_service.access.audit import AuditLog, Event, Filters, RequestInfo, current_request, records
-from search_service.migrate import make_engine
-from search_service.errors import AuditWriteError
+from search_service.access.audit import (AuditLog, Event, Filters, RequestInfo, current_request,
+                                         records)
 from search_service.access.users import User
+from search_service.errors import AuditWriteError
+from search_service.migrate import make_engine
 
 ROOT = Path(__file__).parents[3]
 KEY = b"test-audit-key"

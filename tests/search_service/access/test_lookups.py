@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from indexer.pipeline import run_index
-from search_service.api.app import create_app
 from search_service.access.audit import Filters
+from search_service.api.app import create_app
 from search_service.config import Settings
 from search_service.errors import TooManyLookupsError
 from search_service.reading.search import SearchParams

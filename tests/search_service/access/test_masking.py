@@ -1,7 +1,7 @@
 import pytest
 
 from search_service.access.masking import (canonical_numbers, mask_html, mask_record, mask_text,
-                                    personal_numbers)
+                                           personal_numbers)
 
 
 @pytest.mark.parametrize("raw, masked", [

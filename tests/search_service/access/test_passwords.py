@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from search_service.access.accounts import check_password
-from search_service.errors import AccountError
 from search_service.access.passwords import local_words, too_common
+from search_service.errors import AccountError
 from tests.search_service.conftest import signed_in
 
 COMMON = ["Password@123", "P@ssw0rd2024", "Admin@123456", "Qwerty@2024", "Abc@123456",

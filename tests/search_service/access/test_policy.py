@@ -2,12 +2,12 @@ from pathlib import Path
 
 import pytest
 from indexer.errors import TableError
-from search_service.access.scope import Scope
 from search_service.access.policy import (DEFAULT_CITY, DEFAULT_COUNTY, ROLES, Reach, Units,
-                                   can_read_archives, can_see_personal_data, in_scope,
-                                   load_units, scope_of)
-from search_service.reading.search import SearchParams
+                                          can_read_archives, can_see_personal_data, in_scope,
+                                          load_units, scope_of)
+from search_service.access.scope import Scope
 from search_service.access.users import User
+from search_service.reading.search import SearchParams
 from tests.searching import search
 
 STATIONS = ("城东供电所", "城西供电所")

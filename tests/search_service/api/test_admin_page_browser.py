@@ -11,12 +11,12 @@ import pytest
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
-from search_service.access.control import Access
 from search_service.access.audit import Filters
-from tests.search_service.conftest import PASSWORD, ensure_user
+from search_service.access.control import Access
 from tests.search_service.api.test_browser import (CHROMIUM, DESKTOP, browser, server,  # noqa: F401
                                                shot)
 from tests.search_service.api.test_browser_access import sign_in_on_the_page
+from tests.search_service.conftest import PASSWORD, ensure_user
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} 未安装")
 

@@ -11,8 +11,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from search_service.api.app import create_app
 from search_service.access.audit import Filters
+from search_service.api.app import create_app
 from tests.search_service.conftest import IndexedArchive, doc_id, signed_in
 
 CONTRACT = doc_id("城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf")

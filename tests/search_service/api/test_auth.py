@@ -12,12 +12,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from indexer.errors import InputError
-from search_service.api.app import create_app
 from search_service.access.audit import Filters
+from search_service.api.app import create_app
 from search_service.config import DEMO_SECRET, Settings
+from tests.search_service.access.test_audit import Clock
 from tests.search_service.conftest import (CLI_ADMIN, PASSWORD, IndexedArchive, add_user,
                                            bearer_token, signed_in)
-from tests.search_service.access.test_audit import Clock
 
 ROOT = Path(__file__).parents[3]
 

@@ -13,9 +13,9 @@ import pytest
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
-from tests.search_service.conftest import PASSWORD, ensure_user
 from tests.search_service.api.test_browser import (CHROMIUM, DESKTOP, browser, server,  # noqa: F401
                                                shot)
+from tests.search_service.conftest import PASSWORD, ensure_user
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} 未安装")
 

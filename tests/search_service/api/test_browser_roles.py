@@ -12,8 +12,8 @@ import pytest
 
 from sample_archive.domain import CITY_COMPANY
 from search_service.config import Settings
-from tests.search_service.conftest import IndexedArchive, ensure_user, serving
 from tests.search_service.api.test_browser import DESKTOP, TABLET, browser, shot, sign_in  # noqa: F401
+from tests.search_service.conftest import IndexedArchive, ensure_user, serving
 
 ACCOUNTS = {"r_clerk": ("clerk", "城东供电所"), "r_inspector": ("inspector", CITY_COMPANY),
             "r_archivist": ("archivist", CITY_COMPANY), "r_auditor": ("auditor", ""),

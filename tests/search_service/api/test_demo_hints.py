@@ -21,8 +21,8 @@ HINT = re.compile(r"营业员（clerk）：检索“(?P<brand>[^”]+)”，打�
 def user_demo(index: Path, *args: str) -> tuple[str, dict[str, str]]:
     """``archive-search user demo``: its output and the printed passwords by user name."""
     env = {**os.environ, "ARCHIVE_SEARCH_DEMO": "1", "ARCHIVE_SEARCH_INDEX": str(index)}
-    result = subprocess.run([sys.executable, "-m", "search_service.cli.main", "user", "demo", *args],
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "search_service.cli.main", "user", "demo",
+                             *args], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     passwords = dict(re.findall(r"用户名 (\S+)\t密码 (\S+)", result.stdout))
     return result.stdout, passwords

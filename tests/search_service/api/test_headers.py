@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from search_service.api.headers import CONTENT_SECURITY_POLICY
 from search_service.access.policy import DEFAULT_CITY
+from search_service.api.headers import CONTENT_SECURITY_POLICY
 from tests.search_service.conftest import (IndexedArchive, doc_id, ensure_user, serving,
                                            signed_in, PASSWORD)
 

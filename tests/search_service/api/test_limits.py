@@ -10,10 +10,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from search_service.api.app import create_app
 from search_service.access.audit import Filters
-from tests.search_service.conftest import PASSWORD, IndexedArchive, add_user
+from search_service.api.app import create_app
 from tests.search_service.access.test_audit import Clock
+from tests.search_service.conftest import PASSWORD, IndexedArchive, add_user
 
 
 @pytest.fixture

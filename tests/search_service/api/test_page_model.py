@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search_service.api.page_model import (LinkBuilder, customers_in, document_title, pages_around,
-                                       suggestions)
+                                           suggestions)
 from search_service.reading.search import SearchParams, SearchResult
 
 

@@ -8,9 +8,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from search_service.api.app import create_app
 from search_service.access.audit import Filters
 from search_service.access.users import User
+from search_service.api.app import create_app
 from tests.search_service.conftest import IndexedArchive, add_user, signed_in
 
 

@@ -5,8 +5,8 @@ within scope, and what is offered when nothing is found."""
 from __future__ import annotations
 
 from search_service.access.audit import Filters
-from tests.search_service.conftest import AUDIT_EXPECTED, signed_in
 from tests.search_service.api.test_search import paths, search
+from tests.search_service.conftest import AUDIT_EXPECTED, signed_in
 
 
 def test_name_and_document_word_run_together(client):

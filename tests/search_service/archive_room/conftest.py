@@ -9,8 +9,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from search_service.api.app import create_app
 from search_service.access.policy import DEFAULT_CITY
+from search_service.api.app import create_app
 from tests.search_service.conftest import IndexedArchive, signed_in
 
 USERS = {  # name: (role, unit)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.search_service.archive_room.test_retention import OLD_BILL, retention_archive
-from tests.search_service.conftest import doc_id, ensure_user, serving
 from tests.search_service.api.test_browser import browser, no_horizontal_overflow, shot  # noqa: F401
 from tests.search_service.archive_room.test_browser_room import signed_in_page
+from tests.search_service.archive_room.test_retention import OLD_BILL, retention_archive
+from tests.search_service.conftest import doc_id, ensure_user, serving
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from search_service.archive_room.eep.verify import verify_export
-from tests.search_service.archive_room.conftest import USERS
-from tests.search_service.conftest import doc_id, ensure_user, serving
 from tests.search_service.api.test_browser import (DESKTOP, browser, facet_counts,  # noqa: F401
                                                no_horizontal_overflow, shot, sign_in, total)
+from tests.search_service.archive_room.conftest import USERS
+from tests.search_service.conftest import doc_id, ensure_user, serving
 
 WEST = "3301000002"
 CONTRACT = doc_id("城东供电所/3301000001_杭州明远纺织有限公司/业扩/供用电合同_2021-03-15.pdf")

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from search_service.access.audit import Filters
 from search_service.api.app import create_app
 from search_service.archive_room.eep.package import MANIFEST
 from search_service.archive_room.eep.verify import verify_export
-from search_service.access.audit import Filters
 from search_service.cli.main import main
 from tests.search_service.archive_room.conftest import Clients
 from tests.search_service.conftest import TEST_SECRET, IndexedArchive

@@ -16,8 +16,8 @@ from indexer.pipeline import run_index
 from search_service.api.app import create_app
 from search_service.archive_room.retention import expires_on, period_years
 from tests.factories import make_txt, write_customers
-from tests.searching import engine_count
 from tests.search_service.conftest import IndexedArchive, doc_id, signed_in
+from tests.searching import engine_count
 
 FOLDER = "城东供电所/3301000003_张三"
 OLD_BILL = f"{FOLDER}/电费/电费通知单_2010-03-05.txt"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from search_service.access.control import Access
 from search_service.access.audit import Filters
+from search_service.access.control import Access
 from search_service.config import Settings
 
 ROOT = Path(__file__).parents[3]

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from indexer.schema import FACET_FIELDS
-from search_service.engines.base import SearchEngine, SearchRequest
 from search_service.access.scope import Scope
+from search_service.engines.base import SearchEngine, SearchRequest
 from search_service.query.parse import plan_query
 from tests.search_service.conftest import doc_id
 from tests.searching import catalog_of
@@ -120,8 +120,8 @@ def assert_api_alike(whoosh: Any, other: Any) -> None:
 def rebuilt(settings: Any, index_dir: Path) -> Any:
     """``settings`` after rebuilding their engine from the catalog beside ``index_dir`` (as
     ``archive-search reindex --engine …`` does)."""
-    from search_service.engines import open_engine
     from indexer.sync import rebuild
+    from search_service.engines import open_engine
 
     engine = open_engine(settings)
     try:

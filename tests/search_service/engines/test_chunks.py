@@ -13,13 +13,13 @@ import pytest
 
 from indexer.errors import InputError
 from indexer.pipeline import run_index
+from indexer.sync import PARALLEL_FROM, reindex_workers
 from search_service.cli.main import main
 from search_service.engines import tantivy_home
 from search_service.engines.chunks import TEXT_FIELDS, analyse, project
-from search_service.oversight.derived import Derivation
-from indexer.sync import PARALLEL_FROM, reindex_workers
 from search_service.engines.tantivy import TantivyEngine
 from search_service.engines.tokens import ANALYSED_FIELDS, analysed
+from search_service.oversight.derived import Derivation
 from tests.factories import build_archive
 from tests.search_service.engines.tantivy.test_engine import results
 from tests.searching import catalog_of

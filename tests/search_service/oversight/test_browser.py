@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from search_service.access.policy import DEFAULT_CITY
+from tests.search_service.api.test_browser import DESKTOP, browser, shot, sign_in  # noqa: F401
 from tests.search_service.conftest import ensure_user, serving
 from tests.search_service.oversight.conftest import EAST, indexed_oversight_archive
-from tests.search_service.api.test_browser import DESKTOP, browser, shot, sign_in  # noqa: F401
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from search_service.access.control import Access
 from search_service.access.audit import Filters
+from search_service.access.control import Access
 from tests.search_service.conftest import TEST_SECRET
 from tests.search_service.oversight.conftest import EAST, LATE
 from tests.search_service.oversight.helpers import sheet_rows, workbook
@@ -60,8 +60,8 @@ def test_bad_rules_exit_2_naming_the_line(oversight_archive, tmp_path: Path) -> 
     (root / "rules.csv").write_text("规则,用户分类,电压等级,业务,条件,档案类别,数值\n"
                                     "应有档案,高压,,,,YK01,\n应有档案,高压,,,,YK77,\n",
                                     encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "search_service.cli.main", "report", "completeness",
-                           "--index", str(oversight_archive.index_dir), "--root", str(root)],
+    done = subprocess.run([sys.executable, "-m", "search_service.cli.main", "report",
+                           "completeness", "--index", str(oversight_archive.index_dir), "--root", str(root)],
                           capture_output=True, text=True, cwd=ROOT, timeout=120,
                           env={"PATH": "/usr/bin:/bin", "ARCHIVE_SEARCH_SECRET": TEST_SECRET})
     assert done.returncode == 2

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from search_service.archive_room.rules import load_rules
 from search_service.migrate import make_engine
 from search_service.oversight import completeness
-from search_service.archive_room.rules import load_rules
 from tests.search_service.oversight.conftest import EAST, TODAY, WEST, ago
 
 

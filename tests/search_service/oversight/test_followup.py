@@ -6,11 +6,11 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import insert, update
 
+from search_service.archive_room.rules import load_rules
 from search_service.archive_room.tables import handover_batches, handover_items
 from search_service.migrate import make_engine
 from search_service.oversight import followup
 from search_service.oversight.followup import add_months
-from search_service.archive_room.rules import load_rules
 from tests.search_service.oversight.conftest import (EAST, EXPIRED_SIGNED, EXPIRING_SIGNED,
                                                      LATE, TODAY, WEST, ago)
 

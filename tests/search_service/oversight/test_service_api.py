@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
-from search_service.api.app import create_app
 from search_service.access.policy import DEFAULT_CITY
-from search_service.reading.oversight import LIST_NAMES
+from search_service.api.app import create_app
 from search_service.oversight.followup import add_months
+from search_service.reading.oversight import LIST_NAMES
 from tests.search_service.oversight.conftest import (EAST, EXPIRING_SIGNED, LATE,
                                                      TOTAL_DOCUMENTS, WEST, ago)
 from tests.search_service.oversight.helpers import client_for, log_of, sheet_rows, workbook

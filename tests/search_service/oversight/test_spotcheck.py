@@ -9,9 +9,9 @@ import pytest
 from fastapi import FastAPI
 from pypdf import PdfReader
 
+from search_service.access.policy import DEFAULT_CITY
 from search_service.api.app import create_app
 from search_service.oversight.spotcheck import draw_sample
-from search_service.access.policy import DEFAULT_CITY
 from tests.search_service.oversight.conftest import EAST, WEST, indexed_oversight_archive
 from tests.search_service.oversight.helpers import client_for, log_of
 

@@ -6,8 +6,8 @@ import shutil
 
 
 from indexer.pipeline import run_index
-from tests.search_service.conftest import signed_in
 from tests.factories import make_txt
+from tests.search_service.conftest import signed_in
 
 NEW_FILE = "城东供电所/3301000007_王五/用电检查/用电检查工作单_2024-03-01.txt"
 
@@ -62,8 +62,8 @@ def test_the_first_search_of_a_new_day_refreshes_the_date_driven_facets(own_arch
     from datetime import date
 
     from search_service.engines import open_engine
-    from search_service.engines.projection import PROJECTION_VERSION
     from search_service.engines.pairing import projected_day
+    from search_service.engines.projection import PROJECTION_VERSION
     from tests.searching import catalog_of
 
     settings = own_archive.settings()

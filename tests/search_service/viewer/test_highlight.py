@@ -2,8 +2,8 @@ import pytest
 
 from whoosh.query import And, Phrase, Term
 
-from search_service.viewer.highlight import compile_phrases, mark_all, phrases_of, snippet
 from search_service.access.masking import mask_text
+from search_service.viewer.highlight import compile_phrases, mark_all, phrases_of, snippet
 
 
 def marks(fragment: str) -> list[str]:

@@ -18,8 +18,8 @@ from sqlalchemy import delete, update
 from indexer.catalog.page_lines import LineStore
 from indexer.catalog.tables import page_lines
 from indexer.fonts import cjk_font_path
-from search_service.api.app import create_app
 from search_service.access.masking import sensitive_spans
+from search_service.api.app import create_app
 from search_service.viewer import page_cache, render
 from tests.factories import write_customers
 from tests.scans import page_image, scan_file

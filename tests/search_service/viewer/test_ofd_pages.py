@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from sample_archive.ofd import Run, form_runs
-from search_service.api.app import create_app
 from search_service.access.audit import Filters
+from search_service.api.app import create_app
 from tests.factories import write_customers
 from tests.ofd_files import ofd_file
 from tests.scans import page_image

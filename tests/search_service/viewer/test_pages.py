@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from indexer.fonts import cjk_font_path
-from search_service.api.app import create_app
 from search_service.access.audit import Filters
+from search_service.api.app import create_app
 from tests.factories import write_customers
 from tests.search_service.conftest import IndexedArchive, doc_id
 

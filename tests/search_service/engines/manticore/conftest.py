@@ -12,13 +12,12 @@ from typing import Any, Callable
 import pytest
 
 from indexer.catalog.store import Catalog
+from indexer.sync import rebuild
 from search_service.db import default_url
 from search_service.engines.manticore import ManticoreEngine
 from search_service.engines.manticore.nodes import Topology
-from search_service.engines.manticore.searchd import (
-    Searchd, local_topology, start_cluster, stop_all,
-)
-from indexer.sync import rebuild
+from search_service.engines.manticore.searchd import (Searchd, local_topology, start_cluster,
+                                                      stop_all)
 from tests.search_service.conftest import IndexedArchive
 from tests.searching import catalog_of
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from search_service.engines.base import SearchRequest
 from search_service.access.scope import Scope
+from search_service.engines.base import SearchRequest
 from search_service.engines.manticore import ManticoreEngine
 from search_service.engines.manticore.engine import shard_for
 from search_service.engines.manticore.nodes import shard_index

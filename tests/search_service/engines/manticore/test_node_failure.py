@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from indexer.sync import catch_up
 from search_service.engines.base import SearchRequest
 from search_service.engines.manticore import ManticoreEngine
 from search_service.engines.manticore.engine import shard_for
-from search_service.query.parse import plan_query
-from indexer.sync import catch_up
 from search_service.errors import UnavailableError
+from search_service.query.parse import plan_query
 from tests.search_service.conftest import IndexedArchive
 from tests.searching import catalog_of
 

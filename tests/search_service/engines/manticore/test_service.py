@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from search_service.config import Settings
 from search_service.access.policy import DEFAULT_CITY
+from search_service.config import Settings
 from search_service.engines import open_engine
 from tests.search_service.conftest import IndexedArchive, signed_in
 from tests.search_service.engines.parity import assert_api_alike, rebuilt

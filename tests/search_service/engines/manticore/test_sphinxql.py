@@ -2,12 +2,11 @@
 
 import pytest
 
-from search_service.engines.base import SearchRequest
 from search_service.access.scope import Scope
+from search_service.engines.base import SearchRequest
 from search_service.engines.manticore.projection import scope_key
-from search_service.engines.manticore.sphinxql import (
-    escape_keyword, literal, match_query, quote, values_statements, where_clause,
-)
+from search_service.engines.manticore.sphinxql import (escape_keyword, literal, match_query, quote,
+                                                       values_statements, where_clause)
 from search_service.errors import QueryError
 from search_service.query.parse import plan_query
 from search_service.query.plan import EXACT, Clause, Match, QueryPlan

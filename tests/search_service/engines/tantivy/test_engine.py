@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 from indexer.pipeline import run_index
+from indexer.sync import catch_up
 from search_service.cli.main import main
 from search_service.config import Settings
 from search_service.engines import open_engine, tantivy_home
 from search_service.engines.base import SearchRequest
-from indexer.sync import catch_up
 from search_service.engines.tantivy import TantivyEngine
 from search_service.errors import UnavailableError
-from search_service.reading.search import SearchParams, run_search
 from search_service.query.parse import plan_query
+from search_service.reading.search import SearchParams, run_search
 from tests.factories import build_archive
 from tests.searching import catalog_of
 

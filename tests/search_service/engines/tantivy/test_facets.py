@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from indexer.schema import FACET_FIELDS
-from search_service.engines.base import EngineResult, SearchEngine, SearchRequest
 from indexer.sync import catch_up
+from search_service.engines.base import EngineResult, SearchEngine, SearchRequest
 from search_service.engines.tantivy import TantivyEngine
 from search_service.engines.tantivy.engine import LAYOUT_FILE
 from search_service.engines.tantivy.facets import buckets

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from search_service.engines.base import SearchEngine
 from indexer.sync import rebuild
+from search_service.engines.base import SearchEngine
 from search_service.engines.tantivy import TantivyEngine
 from tests.search_service.conftest import IndexedArchive
 from tests.search_service.engines.parity import CASES, Case, assert_account_first, assert_same

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from search_service.config import Settings
-from search_service.access.policy import DEFAULT_CITY
-from search_service.engines import open_engine
 from indexer.sync import rebuild
+from search_service.access.policy import DEFAULT_CITY
+from search_service.config import Settings
+from search_service.engines import open_engine
 from tests.search_service.conftest import IndexedArchive, signed_in
 from tests.search_service.engines.parity import assert_api_alike, rebuilt
 from tests.searching import catalog_of

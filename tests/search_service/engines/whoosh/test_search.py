@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from indexer.schema import FACET_FIELDS
+from search_service.access.scope import Scope
 from search_service.config import Settings
 from search_service.engines import open_engine
-from search_service.engines.whoosh import collector as whoosh_collector
 from search_service.engines.base import SearchRequest
-from search_service.access.scope import Scope
+from search_service.engines.whoosh import collector as whoosh_collector
 from search_service.engines.whoosh import WhooshEngine
 from search_service.query.parse import plan_query
 
