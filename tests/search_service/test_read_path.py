@@ -66,3 +66,25 @@ def test_a_search_makes_one_thread_hop_for_authentication_and_the_search(
     monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
     assert client.get("/api/search", params={"q": "合同"}).status_code == 200
     assert len(hops) == 1, hops
+
+
+def test_the_signed_in_user_and_the_grants_counter_come_in_one_select(app: FastAPI) -> None:
+    """The token's row brings the loan grants' counter with it: a search reads neither the
+    counter nor the loans in a statement of its own."""
+    client = TestClient(app)
+    client.headers["Authorization"] = f"Bearer {bearer_token(app)}"
+    client.get("/api/search", params={"q": "合同"})  # grants loaded, last_used noted
+    statements: list[str] = []
+
+    def executed(conn, cursor, sql, *rest) -> None:
+        statements.append(" ".join(sql.split()))
+
+    engine = app.state.access.engine
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        assert client.get("/api/search", params={"q": "合同"}).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+    counters = [s for s in statements if "cache_versions" in s]
+    assert len(counters) == 1 and "api_tokens" in counters[0], statements
+    assert not [s for s in statements if "FROM loans" in s], statements
