@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 
 from search_service.app import create_app
 from search_service.audit import records
-from tests.search_service.conftest import IndexedArchive, bearer_token
+from tests.search_service.conftest import IndexedArchive, bearer_token, signed_in
 
 
 @pytest.fixture
@@ -73,11 +73,16 @@ def test_a_search_makes_one_thread_hop_for_authentication_and_the_search(
     assert len(hops) == 1, hops
 
 
-def test_the_signed_in_user_and_the_grants_counter_come_in_one_select(app: FastAPI) -> None:
-    """The token's row brings the loan grants' counter with it: a search reads neither the
-    counter nor the loans in a statement of its own."""
-    client = TestClient(app)
-    client.headers["Authorization"] = f"Bearer {bearer_token(app)}"
+@pytest.mark.parametrize("how", ["api_tokens", "sessions"])
+def test_the_signed_in_user_and_the_grants_counter_come_in_one_select(app: FastAPI,
+                                                                       how: str) -> None:
+    """The token's (or session's) row brings the loan grants' counter with it: a search
+    reads neither the counter nor the loans in a statement of its own."""
+    if how == "sessions":
+        client = signed_in(app)
+    else:
+        client = TestClient(app)
+        client.headers["Authorization"] = f"Bearer {bearer_token(app)}"
     client.get("/api/search", params={"q": "合同"})  # grants loaded, last_used noted
     statements: list[str] = []
 
@@ -91,5 +96,5 @@ def test_the_signed_in_user_and_the_grants_counter_come_in_one_select(app: FastA
     finally:
         event.remove(engine, "before_cursor_execute", executed)
     counters = [s for s in statements if "cache_versions" in s]
-    assert len(counters) == 1 and "api_tokens" in counters[0], statements
+    assert len(counters) == 1 and f"FROM {how}" in counters[0], statements
     assert not [s for s in statements if "FROM loans" in s], statements
