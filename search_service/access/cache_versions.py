@@ -4,9 +4,12 @@ A process may keep what it read from the database (a user's loan grants) for as 
 counter it read it under stands still. Whatever changes that data bumps the counter in the
 same transaction (:func:`bump`), so the change and the bump commit or roll back together,
 and the next read in any process sees the new number: one primary-key ``SELECT`` of one row
-per request instead of the queries the kept value spares.
+per request instead of the queries the kept value spares. A caller that already runs a
+query per request (the signed-in user's) reads the counter in it (:func:`column`) and hands
+it to :meth:`VersionedCache.get`: one round trip for both.
 
     VersionedCache(engine, "grants").get(key, now, load)   # load() -> (value, valid_until)
+    VersionedCache(engine, "grants").get(key, now, load, version=row.grants_version)
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import Column, Engine, Integer, String, Table, insert, select, update
+from sqlalchemy import Column, Engine, Integer, String, Table, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import Label
 
 from search_service.db import Base
 
@@ -47,6 +51,13 @@ def current(engine: Engine, name: str) -> int:
                             .where(versions.c.name == name)).scalar() or 0
 
 
+def column(name: str) -> Label[int]:
+    """``name``'s counter as a column (0 if never bumped) to add to another ``SELECT``,
+    labelled ``<name>_version``."""
+    counter = select(versions.c.version).where(versions.c.name == name).scalar_subquery()
+    return func.coalesce(counter, 0).label(f"{name}_version")
+
+
 @dataclass(frozen=True)
 class _Entry(Generic[Value]):
     version: int
@@ -67,10 +78,14 @@ class VersionedCache(Generic[Value]):
         self._lock = threading.Lock()
 
     def get(self, key: str, now: datetime,
-            load: Callable[[], tuple[Value, datetime | None]]) -> Value:
-        """The value for ``key`` at ``now``; ``load`` reads it (and until when it holds)."""
-        version = current(self.engine, self.name)  # before loading: a change made meanwhile
-        with self._lock:                            # leaves a newer number, so a reload
+            load: Callable[[], tuple[Value, datetime | None]],
+            version: int | None = None) -> Value:
+        """The value for ``key`` at ``now``; ``load`` reads it (and until when it holds).
+        ``version``: the counter as the caller read it earlier in this request (else read
+        here); read before loading, a change made meanwhile leaves a newer number: a reload."""
+        if version is None:
+            version = current(self.engine, self.name)
+        with self._lock:
             entry = self._entries.get(key)
         if (entry is not None and entry.version == version and entry.since <= now
                 and (entry.until is None or now < entry.until)):

@@ -2,7 +2,7 @@
 
 Each caller queues its item and then waits for the leader lock. Whoever holds it takes every
 item queued so far (up to :attr:`GroupCommit.max_group`), writes them in one transaction
-with ``write`` and commits; each caller returns only once the commit holding its item has
+with ``write`` (all of them in one call, its results one per item, in order) and commits; each caller returns only once the commit holding its item has
 succeeded (or raises the commit's error: then none of the group was written). So an answer
 never goes out for a record that is not durable, and a crash mid-group loses only records
 nobody was told of. Alone, a caller becomes the leader at once: the cost is one lock.
@@ -32,7 +32,7 @@ class _Slot(Generic[Item]):
 
 
 class GroupCommit(Generic[Item]):
-    def __init__(self, engine: Engine, write: Callable[[Connection, Item], Any],
+    def __init__(self, engine: Engine, write: Callable[[Connection, list[Item]], list[Any]],
                  max_group: int = 256) -> None:
         self.engine = engine
         self.write = write
@@ -60,7 +60,7 @@ class GroupCommit(Generic[Item]):
     def _commit(self, group: list[_Slot[Item]]) -> None:
         try:
             with serialized(self.engine) as conn:
-                results = [self.write(conn, slot.item) for slot in group]
+                results = self.write(conn, [slot.item for slot in group])
         except BaseException as exc:  # nothing of the group was committed: each caller hears
             for slot in group:
                 slot.error, slot.done = exc, True

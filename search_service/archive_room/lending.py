@@ -224,9 +224,11 @@ class Lending(Procedure):
     def grants_for(self, user: Person, now: datetime | None = None) -> Grants:
         """What ``user``'s approved loans name at ``now`` (default: the clock); loans whose
         period is over are ended first (their records written at the first read after).
-        Kept per borrower (:attr:`grants_cache`): a request reads one counter, not the loans."""
+        Kept per borrower (:attr:`grants_cache`): a request reads one counter, not the loans,
+        and not even that when the user's sign-in check read it (``User.grants_version``)."""
         now = now or self.clock()
-        return self.grants_cache.get(user.name, now, lambda: self._read_grants(user, now))
+        return self.grants_cache.get(user.name, now, lambda: self._read_grants(user, now),
+                                     getattr(user, "grants_version", None))
 
     def _read_grants(self, user: Person, now: datetime) -> tuple[Grants, datetime | None]:
         """``user``'s grants at ``now`` and when they next change by themselves (a loan of

@@ -10,8 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import literal, select
 
-from search_service.access.cache_versions import VersionedCache, bump, current
+from search_service.access.cache_versions import VersionedCache, bump, column, current
 from search_service.db import serialized, utcnow
 from search_service.migrate import make_engine
 
@@ -84,3 +85,24 @@ def test_a_new_counter_starts_at_its_first_bump(db_url: str) -> None:
     with serialized(engine) as conn:
         bump(conn, "roles")
     assert current(engine, "roles") == 2
+
+
+def test_the_counter_read_in_another_select_serves_as_the_version(db_url: str) -> None:
+    """A caller's own query brings the counter (``column``): the kept value follows it."""
+    engine = make_engine(db_url)
+    cache, source, now = VersionedCache(engine, "grants"), Source(), utcnow()
+
+    def counter() -> int:
+        with engine.connect() as conn:
+            return conn.execute(select(column("grants"), literal(1))).scalar_one()
+
+    cache.get("zhangwei", now, source.load, version=counter())
+    cache.get("zhangwei", now, source.load, version=counter())
+    assert source.reads == 1
+    with serialized(engine) as conn:
+        bump(conn, "grants")
+    assert counter() == current(engine, "grants")
+    cache.get("zhangwei", now, source.load, version=counter())
+    assert source.reads == 2
+    with engine.connect() as conn:
+        assert conn.execute(select(column("nothing_yet"))).scalar_one() == 0
