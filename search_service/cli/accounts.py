@@ -39,7 +39,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     token.add_argument("target", help="create、list 时为用户名；revoke 时为令牌编号")
     token.add_argument("--label", default="script", help="令牌用途说明")
     demo = command(actions, "demo", "为每个角色创建演示账户并打印密码（仅限演示模式）",
-                    cmd_user_demo)
+                   cmd_user_demo)
     demo.add_argument("--org", default="", help="营业员所属供电所（默认取索引中的第一个）")
     for parser in actions.choices.values():
         ops.add_db_option(parser)

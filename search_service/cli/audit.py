@@ -15,14 +15,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                               description="访问日志：校验、导出、清理过期记录")
     actions = sub.add_subparsers(dest="audit_command", required=True, metavar="操作")
     command(actions, "verify", "校验整条哈希链，指出第一条被修改、删除或插入的记录",
-             cmd_audit_verify)
+            cmd_audit_verify)
     export = command(actions, "export", "导出访问日志为 CSV（UTF-8 带 BOM，可直接用 Excel 打开）",
-                      cmd_audit_export)
+                     cmd_audit_export)
     export.add_argument("output", type=Path, help="输出文件")
     export.add_argument("--user", default="", help="只导出该用户的记录")
     export.add_argument("--account", default="", help="只导出涉及该户号的记录")
     prune = command(actions, "prune", "清理早于某日的记录（至少保留 180 天；先导出再删除，并记入日志）",
-                     cmd_audit_prune)
+                    cmd_audit_prune)
     prune.add_argument("--before", required=True, help="日期 YYYY-MM-DD（UTC），早于此日的记录被清理")
     prune.add_argument("--export", required=True, type=Path, help="被清理记录的导出文件（须为新文件）")
     for parser in actions.choices.values():

@@ -19,25 +19,21 @@ if TYPE_CHECKING:
     from search_service.access.control import Access
 
 DEFAULT_INDEX = Path(os.environ.get("ARCHIVE_SEARCH_INDEX", "data/index"))
-
-
 EXIT_BAD_INPUT = 2
-
-
 EXIT_INTERRUPTED = 130
-
-
 EXIT_DISK_FULL = 3
 
 
 def command(commands: argparse._SubParsersAction, name: str, help_text: str,
-             func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+            func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    """Register subcommand ``name`` (its help and description ``help_text``) to run ``func``."""
     sub = commands.add_parser(name, help=help_text, description=help_text)
     sub.set_defaults(func=func)
     return sub
 
 
 def access_of(args: argparse.Namespace, check_key: bool = True) -> "Access":
+    """Access control over the database of ``--db`` (the audit key checked unless told not to)."""
     from search_service.access.control import Access
 
     return Access(Settings.from_env(database_url=args.db), check_key=check_key)
@@ -75,7 +71,7 @@ def catalog_of(args: argparse.Namespace) -> "Catalog":
     return Catalog.open(settings.db_url())
 
 
-def check_pairing(settings: Settings, catalog: "Catalog") -> None:
+def ensure_paired(settings: Settings, catalog: "Catalog") -> None:
     """Refuse (exit 2) an index built from another catalog than the configured database's."""
     from search_service.engines import open_engine
     from search_service.engines.pairing import check_pairing

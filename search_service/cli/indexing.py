@@ -22,7 +22,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def add_index(commands: argparse._SubParsersAction) -> None:
     sub = command(commands, "index", "为档案目录建立或更新索引（只处理新增、修改和删除的文件）",
-                   cmd_index)
+                  cmd_index)
     sub.add_argument("root", type=Path, help="档案根目录（含 customers.csv）")
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--workers", type=int, default=None, help="抽取文本的进程数（默认为 CPU 核数）")
@@ -47,7 +47,7 @@ def add_index(commands: argparse._SubParsersAction) -> None:
 
 def add_failures(commands: argparse._SubParsersAction) -> None:
     sub = command(commands, "failures", "列出未能索引的文件及原因（失败和不支持的文件）",
-                   cmd_failures)
+                  cmd_failures)
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
     ops.add_db_option(sub)
@@ -55,7 +55,7 @@ def add_failures(commands: argparse._SubParsersAction) -> None:
 
 def add_reindex(commands: argparse._SubParsersAction) -> None:
     sub = command(commands, "reindex", "由数据库中的档案目录重建检索引擎的索引（不读取任何档案文件）",
-                   cmd_reindex)
+                  cmd_reindex)
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--engine", default=None,
                      help="检索引擎：whoosh、tantivy 或 manticore（默认取 ARCHIVE_SEARCH_ENGINE，未设置则 whoosh）")
@@ -66,7 +66,7 @@ def add_reindex(commands: argparse._SubParsersAction) -> None:
 
 def add_verify(commands: argparse._SubParsersAction) -> None:
     sub = command(commands, "verify", "完整性检测：重新计算哈希，报告变更未重新索引、缺失、"
-                   "无法打开和未索引的文件（有问题时退出码为 1）", cmd_verify)
+                  "无法打开和未索引的文件（有问题时退出码为 1）", cmd_verify)
     sub.add_argument("root", type=Path, help="档案根目录")
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--workers", type=int, default=None, help="进程数（默认为 CPU 核数）")
@@ -76,7 +76,7 @@ def add_verify(commands: argparse._SubParsersAction) -> None:
 
 def add_sample(commands: argparse._SubParsersAction) -> None:
     sub = command(commands, "sample", "生成示例档案（客户清单、单位层级、档案目录，PDF/DOCX/TXT 文件与扫描件）",
-                   cmd_sample)
+                  cmd_sample)
     sub.add_argument("root", type=Path, help="输出目录")
     sub.add_argument("--customers", type=int, default=300, help="客户数（默认 300）")
     sub.add_argument("--seed", type=int, default=0, help="随机种子（相同种子生成相同档案）")

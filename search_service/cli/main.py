@@ -14,7 +14,7 @@ from indexer.errors import ArchiveSearchError, InputError
 from search_service.cli import accounts, audit, indexing, ops, search
 from search_service.cli import archive_room as room_cli
 from search_service.cli.common import (DEFAULT_INDEX, EXIT_BAD_INPUT, EXIT_DISK_FULL,
-                                       EXIT_INTERRUPTED, check_pairing, command)
+                                       EXIT_INTERRUPTED, command, ensure_paired)
 from search_service.cli.oversight import add_report
 from search_service.config import Settings
 from search_service.errors import QueryError
@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_serve(commands: argparse._SubParsersAction) -> None:
     sub = command(commands, "serve", "启动检索服务（网页与 API）；参数也可由 ARCHIVE_SEARCH_* 环境变量设置",
-                   cmd_serve)
+                  cmd_serve)
     sub.add_argument("--index", type=Path, default=None,
                      help="索引目录（ARCHIVE_SEARCH_INDEX，默认 data/index）")
     sub.add_argument("--root", type=Path, default=None,
@@ -100,7 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.database_url or settings.index_dir.is_dir():
         from indexer.catalog.store import Catalog
 
-        check_pairing(settings, Catalog.open(settings.db_url()))
+        ensure_paired(settings, Catalog.open(settings.db_url()))
     os.environ.update(settings.to_env())  # worker processes rebuild the same settings
     print(f"检索服务：http://{settings.host}:{settings.port}/ （索引 {settings.index_dir}，"
           f"按 Ctrl+C 停止）", flush=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from indexer.errors import InputError
 from search_service.cli import ops
-from search_service.cli.common import DEFAULT_INDEX, catalog_of, check_pairing, command
+from search_service.cli.common import DEFAULT_INDEX, catalog_of, command, ensure_paired
 
 if TYPE_CHECKING:
     from search_service.config import Settings
@@ -25,7 +25,7 @@ FILTER_OPTIONS = (  # (option, facet field, help)
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     sub = command(commands, "search", "检索档案：户名、户号或正文中的任意词语"
-                   "（证件号码、手机号码、银行账号遮蔽显示）", cmd_search)
+                  "（证件号码、手机号码、银行账号遮蔽显示）", cmd_search)
     sub.add_argument("query", nargs="?", default="", help="检索词；加英文引号为短语；留空则按筛选条件列出")
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     for option, dest, help_text in FILTER_OPTIONS:
@@ -53,7 +53,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                               _unit_aliases(settings), today_in(settings.time_zone))
     params = SearchParams(q=args.query, filters=filters, page_size=min(args.limit, 100),
                           facets=False, context=context, masked=True)
-    check_pairing(settings, catalog)
+    ensure_paired(settings, catalog)
     result = run_search(open_engine(settings), catalog, params)
     result.hits = [mask_record(h, frozenset({"snippet"})) for h in result.hits]  # as a clerk
     if args.json:
