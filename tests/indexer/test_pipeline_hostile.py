@@ -18,7 +18,7 @@ from indexer.pipeline import process_file, run_index
 from indexer.records import FileFacts
 from indexer.schema import TEXT_SOURCE_LAYER, TEXT_SOURCE_OCR
 from indexer.workers import TaskLimits
-from search_service.cli.main import format_summary
+from search_service.cli.indexing import format_summary
 from search_service.db import default_url
 from search_service.migrate import make_engine
 from search_service.reading.search import SearchParams
