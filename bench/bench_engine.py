@@ -34,6 +34,7 @@ sys.path[:0] = [str(HERE), str(HERE / "bench")]
 
 from bench_engines import status_mb  # noqa: E402
 from bench_search import BRANDS, CITIES, ORGS, TRADES, documents  # noqa: E402
+from trees import LAYOUT, cli_module  # noqa: E402
 
 KINDS = ("户号", "户名", "品牌", "地址", "宽泛词", "宽泛词+供电所")
 CUSTOMER_COLUMNS = ["户号", "户名", "用户分类", "用电类别", "电压等级", "供电单位", "用电地址",
@@ -94,9 +95,9 @@ def run(command: list[str], src: Path, **env: str) -> float:
 def token(src: Path, index_dir: Path, db_url: str) -> str:
     """A bearer token of a new 稽查员 (all units, masked), made by ``src``'s own code."""
     name = f"bench-{time.time_ns()}"
-    code = ("from pathlib import Path; from search_service.access.control import Access; "
-            "from search_service.config import Settings; "
-            "from search_service.access.users import User; "
+    code = (LAYOUT + "from pathlib import Path; from search_service.config import Settings\n"
+            "Access = module('search_service.access.control', 'search_service.access').Access\n"
+            "User = module('search_service.access.users', 'search_service.users').User\n"
             f"a = Access(Settings(index_dir=Path({str(index_dir)!r}), database_url={db_url!r}, "
             "demo=True)); admin = User('bench', 'admin', ''); "
             f"a.accounts.create_user(admin, {name!r}, 'Speed-test-2026', 'inspector', ''); "
@@ -119,7 +120,7 @@ def measure(src: Path, root: Path, index_dir: Path, mix: list[tuple[str, str]],
         port = sock.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(src), "ARCHIVE_SEARCH_DEMO": "1",
            "ARCHIVE_SEARCH_DB": db_url, **(env or {})}
-    server = subprocess.Popen([sys.executable, "-m", "search_service.cli.main", "serve", "--index",
+    server = subprocess.Popen([sys.executable, "-m", cli_module(src), "serve", "--index",
                                str(index_dir), "--root", str(root), "--port", str(port),
                                "--workers", str(workers)],
                               cwd=src, env=env)
@@ -197,11 +198,11 @@ def main() -> int:
         index_dir = corpus / side / "index"
         facts: dict[str, object] = {}
         if not index_dir.exists():
-            seconds = run([sys.executable, "-m", "search_service.cli.main", "index", str(root),
+            seconds = run([sys.executable, "-m", cli_module(src), "index", str(root),
                            "--index", str(index_dir), "--quiet"], src)
             facts["index_docs_per_s"] = args.docs / seconds
         if side == "after" and not args.no_reindex:
-            seconds = run([sys.executable, "-m", "search_service.cli.main", "reindex", "--index",
+            seconds = run([sys.executable, "-m", cli_module(src), "reindex", "--index",
                            str(index_dir), "--quiet"], src)
             facts["reindex_docs_per_s"] = args.docs / seconds
         facts.update(measure(src, root, index_dir, mix, (args.concurrency,), args.workers))

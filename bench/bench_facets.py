@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(HERE), str(HERE / "bench")]
 
 from bench_engine import KINDS, measure, queries  # noqa: E402
+from trees import cli_module  # noqa: E402
 
 BROAD = ("电费", "变压器", "供用电")  # every generated document matches each
 
@@ -114,7 +115,7 @@ def prepared(corpus: Path, work: Path, label: str, reuse: bool) -> tuple[Path, s
 
 
 def reindex(tree: Path, index_dir: Path, env: dict[str, str]) -> str:
-    done = subprocess.run([sys.executable, "-m", "search_service.cli.main", "reindex", "--index",
+    done = subprocess.run([sys.executable, "-m", cli_module(tree), "reindex", "--index",
                            str(index_dir), "--engine", "tantivy", "--quiet"], cwd=tree,
                           check=True, capture_output=True, text=True, env=env)
     return done.stdout.strip()

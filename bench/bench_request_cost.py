@@ -34,6 +34,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from trees import LAYOUT, cli_module  # bench/, beside this script
+
 MIX = [
     ("户号", "/api/search?q={account}"),
     ("户名片段", "/api/search?q=明远"),
@@ -41,11 +43,11 @@ MIX = [
     ("稽查筛选", "/api/search?doc_type=JC03&volt_level=10kV&hazard_status=未整改"),
 ]
 
-TOKEN = """
+TOKEN = LAYOUT + """
 import sys
-from search_service.access.control import Access
 from search_service.config import Settings
-from search_service.access.users import User
+Access = module("search_service.access.control", "search_service.access").Access
+User = module("search_service.access.users", "search_service.users").User
 access = Access(Settings(index_dir=sys.argv[1], database_url=sys.argv[2], demo=True))
 owner = User("bench", "inspector", "")
 access.accounts.create_user(owner, "bench", "Speed-test-2026", "inspector", "")
@@ -132,7 +134,7 @@ def serve(tree: Path, args: argparse.Namespace, url: str, port: int) -> subproce
     env = {**os.environ, "PYTHONPATH": str(tree.resolve()), "ARCHIVE_SEARCH_DEMO": "1",
            "ARCHIVE_SEARCH_DB": url}
     # cwd: ``-m`` and ``-c`` put the working directory first on sys.path, before PYTHONPATH
-    return subprocess.Popen([sys.executable, "-m", "search_service.cli.main", "serve", "--index",
+    return subprocess.Popen([sys.executable, "-m", cli_module(tree), "serve", "--index",
                              str(args.index.resolve()), "--root", str(args.root.resolve()),
                              "--port", str(port)], env=env, cwd=tree.resolve(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -220,21 +222,22 @@ def run_trees(trees: list[list[str]], args: argparse.Namespace, workdir: Path) -
     return results
 
 
-BREAKDOWN = """
+BREAKDOWN = LAYOUT + """
 import asyncio, json, os, statistics, sys, time
 import anyio.to_thread
 from dataclasses import replace
 from pathlib import Path
-from search_service.api.app import create_app
-from search_service.access.audit import Event
 from pydantic import TypeAdapter
 from search_service.api.models import SearchResponse
 from search_service.config import Settings
-from search_service.access.masking import mask_record
 from search_service.query.understand import QueryContext
-from search_service.reading.reader import SNIPPET_KEYS
-from search_service.reading.search import SearchParams, run_search
-from search_service.access.users import User
+create_app = module("search_service.api.app", "search_service.app").create_app
+Event = module("search_service.access.audit", "search_service.audit").Event
+mask_record = module("search_service.access.masking", "search_service.masking").mask_record
+SNIPPET_KEYS = module("search_service.reading.reader", "search_service.reads").SNIPPET_KEYS
+search = module("search_service.reading.search", "search_service.search")
+SearchParams, run_search = search.SearchParams, search.run_search
+User = module("search_service.access.users", "search_service.users").User
 app = create_app(Settings(index_dir=Path(sys.argv[1]), archive_root=Path(sys.argv[2]),
                           database_url=sys.argv[3], demo=True))
 access, reader = app.state.access, app.state.reader
