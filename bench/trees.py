@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# Prepended to a script run with a tree's code: ``module(new, old)`` imports whichever exists.
+# Prepended to a script run with a tree's code and that tree as its working directory:
+# ``module(new, old)`` imports the module's name in the tree's layout (not whichever imports:
+# the environment's editable install may find a newer tree's module under an older tree).
 LAYOUT = """
-import importlib
+import importlib, os
 def module(new, old):
-    try:
-        return importlib.import_module(new)
-    except ModuleNotFoundError:
-        return importlib.import_module(old)
+    rooms = os.path.isdir(os.path.join("search_service", "reading"))
+    return importlib.import_module(new if rooms else old)
 """
 
 
