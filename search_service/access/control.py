@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from indexer.catalog.store import Catalog
 from indexer.errors import InputError
 from search_service.access.accounts import Accounts
-from search_service.access.audit import AlertRules, AuditLog
+from search_service.access.alerts import AlertRules
+from search_service.access.audit import AuditLog
 from search_service.access.policy import Units, load_units
 from search_service.config import Settings
 from search_service.db import utcnow

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
+from search_service.access.alerts import find_alerts
 from search_service.access.audit import ACTIONS, Event, Filters
 from search_service.access.control import Access
 from search_service.access.users import User
@@ -137,5 +138,5 @@ def alerts(user: Auditor, access: AccessControl, reader: Reader,
            until: Annotated[date | datetime | None, Query(description="截止（默认现在）")] = None
            ) -> dict:
     access.audit.append(Event.by(user, "audit_alerts"))
-    found = access.audit.alerts(access.alert_rules, bound(since), bound(until, end=True))
+    found = find_alerts(access.audit, access.alert_rules, bound(since), bound(until, end=True))
     return {"alerts": [a.to_dict() for a in reader.room.lending.overdue_alerts() + found]}

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from search_service.access.alerts import find_alerts
 from search_service.access.audit import ACTIONS
 from search_service.access.policy import ROLES, can_manage_users, can_read_audit
 from search_service.api.audit import FormFilters, events
@@ -64,7 +65,7 @@ def audit_page(request: Request, user: Auditor, filters: FormFilters, access: Ac
     return templates.TemplateResponse(request, "audit.html", {
         "view": view, "filters": filters, "chain": access.audit.verify_recent(),
         "alerts": [a.to_dict() for a in reader.room.lending.overdue_alerts()
-                   + access.audit.alerts(access.alert_rules)],
+                   + find_alerts(access.audit, access.alert_rules)],
         "actions": ACTIONS, "query": urlencode(items),
         "since": request.query_params.get("since", ""),
         "until": request.query_params.get("until", ""),

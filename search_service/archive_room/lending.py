@@ -30,7 +30,8 @@ from typing import Any
 from sqlalchemy import Engine, and_, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from search_service.access.audit import DENIED, Alert, AuditLog, Event, iso
+from search_service.access.alerts import Alert
+from search_service.access.audit import DENIED, AuditLog, Event, iso
 from search_service.access.cache_versions import GRANTS, VersionedCache, bump
 from search_service.access.policy import (DEFAULT_CITY, Person, Units, can_decide_for,
                                           can_keep_archive_room, can_read_audit,

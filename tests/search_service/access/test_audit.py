@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from indexer.errors import InputError
-from search_service.access.audit import (DENIED, AlertRules, AuditLog, Event, Filters, RequestInfo,
+from search_service.access.alerts import AlertRules, find_alerts
+from search_service.access.audit import (DENIED, AuditLog, Event, Filters, RequestInfo,
                                          current_request)
 from search_service.access.users import User
 from search_service.errors import AuditWriteError
@@ -210,11 +211,11 @@ def test_alert_for_many_customers_in_an_hour(db_url: str) -> None:
     for n in range(6):
         clock.advance(minutes=5)
         log.append(Event.by(CLERK, "customer_view", target_account=f"33010000{n:02d}"))
-    alerts = log.alerts(AlertRules(max_customers_per_hour=5), since=clock.now - timedelta(days=1),
+    alerts = find_alerts(log, AlertRules(max_customers_per_hour=5), since=clock.now - timedelta(days=1),
                         until=clock.now + timedelta(seconds=1))
     assert [a.kind for a in alerts] == ["bulk_read"]
     assert alerts[0].user == "zhangwei" and alerts[0].seqs == (1, 2, 3, 4, 5, 6)
-    quiet = log.alerts(AlertRules(max_customers_per_hour=6), since=clock.now - timedelta(days=1),
+    quiet = find_alerts(log, AlertRules(max_customers_per_hour=6), since=clock.now - timedelta(days=1),
                        until=clock.now + timedelta(seconds=1))
     assert quiet == []
 
@@ -227,7 +228,7 @@ def test_alert_for_reads_outside_working_hours(db_url: str) -> None:
     log.append(Event.by(CLERK, "document_view", target_doc="late"))
     clock.advance(days=5)  # Saturday
     log.append(Event.by(CLERK, "search"))
-    alerts = log.alerts(AlertRules(), since=clock.now - timedelta(days=7),
+    alerts = find_alerts(log, AlertRules(), since=clock.now - timedelta(days=7),
                         until=clock.now + timedelta(seconds=1))
     assert sorted((a.kind, a.seqs) for a in alerts) == [("after_hours", (2,)),
                                                         ("after_hours", (3,))]
@@ -240,12 +241,12 @@ def test_alert_for_repeated_denials(db_url: str) -> None:
         clock.advance(minutes=1)
         log.append(Event("login_failed", "wangwu", outcome=DENIED, reason="bad_password"))
     window = {"since": clock.now - timedelta(hours=2), "until": clock.now + timedelta(seconds=1)}
-    assert log.alerts(AlertRules(max_denials=5), **window) == []
+    assert find_alerts(log, AlertRules(max_denials=5), **window) == []
     log.append(Event.by(CLERK, "document_view", outcome=DENIED, reason="out_of_scope"))
     clock.advance(minutes=1)
     log.append(Event("login_failed", "wangwu", outcome=DENIED, reason="locked"))
     window["until"] = clock.now + timedelta(seconds=1)
-    alerts = log.alerts(AlertRules(max_denials=5), **window)
+    alerts = find_alerts(log, AlertRules(max_denials=5), **window)
     assert [(a.kind, a.user, a.count) for a in alerts] == [("denials", "wangwu", 5)]
 
 
