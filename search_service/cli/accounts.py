@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from indexer.errors import ArchiveSearchError, InputError
 from search_service.access.policy import ROLES, needs_unit, role_label
 from search_service.access.users import User
-from search_service.cli import ops
-from search_service.cli.common import access_of, command, console_user, read_password
+from search_service.cli.common import access_of, add_db_option, command, console_user, read_password
 
 if TYPE_CHECKING:
     from search_service.access.control import Access
@@ -42,7 +41,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                    cmd_user_demo)
     demo.add_argument("--org", default="", help="营业员所属供电所（默认取索引中的第一个）")
     for parser in actions.choices.values():
-        ops.add_db_option(parser)
+        add_db_option(parser)
 
 
 def _print_users(users: list) -> None:

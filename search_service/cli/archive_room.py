@@ -15,25 +15,25 @@ from sqlalchemy import or_, select
 
 from indexer.errors import InputError
 from search_service.access.users import User
-from search_service.cli.ops import add_db_option
+from search_service.cli.common import DEFAULT_INDEX, add_db_option, command
 from search_service.config import Settings
 
 
-def add_commands(commands: argparse._SubParsersAction, default_index: Path) -> None:
-    text = "导出移交批次中已接收档案的电子档案封装包（DA/T 48 结构的 XML，每件一个，附清单）"
-    sub = commands.add_parser("export-eep", help=text, description=text)
-    sub.set_defaults(func=cmd_export_eep)
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    sub = command(commands, "export-eep",
+                  "导出移交批次中已接收档案的电子档案封装包（DA/T 48 结构的 XML，每件一个，附清单）",
+                  cmd_export_eep)
     sub.add_argument("batch", help="移交批次号（如 YJ-20250630-0001）或批次编号")
     sub.add_argument("--user", required=True,
                      help="以该账户导出：按其角色和单位确定范围与脱敏（记入访问日志）")
     sub.add_argument("--out", type=Path, default=None,
                      help="输出的 zip 文件（默认 电子档案封装包_<批次号>.zip）")
-    sub.add_argument("--index", type=Path, default=default_index, help="索引目录")
+    sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--root", type=Path, default=None, help="档案根目录（原文件所在）")
     add_db_option(sub)
-    text = "校验电子档案封装包：签名摘要、原文件哈希、清单是否完整（有问题时退出码为 1）"
-    sub = commands.add_parser("verify-eep", help=text, description=text)
-    sub.set_defaults(func=cmd_verify_eep)
+    sub = command(commands, "verify-eep",
+                  "校验电子档案封装包：签名摘要、原文件哈希、清单是否完整（有问题时退出码为 1）",
+                  cmd_verify_eep)
     sub.add_argument("path", type=Path, help="export-eep 导出的 zip 文件，或单个封装包 XML")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
 

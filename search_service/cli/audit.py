@@ -7,8 +7,7 @@ from pathlib import Path
 
 from indexer.errors import InputError
 from search_service.access.audit import Event
-from search_service.cli import ops
-from search_service.cli.common import access_of, command, console_user
+from search_service.cli.common import access_of, add_db_option, command, console_user
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     sub = commands.add_parser("audit", help="访问日志：校验、导出、清理过期记录",
@@ -26,7 +25,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     prune.add_argument("--before", required=True, help="日期 YYYY-MM-DD（UTC），早于此日的记录被清理")
     prune.add_argument("--export", required=True, type=Path, help="被清理记录的导出文件（须为新文件）")
     for parser in actions.choices.values():
-        ops.add_db_option(parser)
+        add_db_option(parser)
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:

@@ -39,11 +39,17 @@ def access_of(args: argparse.Namespace, check_key: bool = True) -> "Access":
     return Access(Settings.from_env(database_url=args.db), check_key=check_key)
 
 
-def console_user() -> User:
-    """Who acts from the command line: the operating-system account, as an administrator."""
+def add_db_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--db", default=None,
+                     help="数据库地址（ARCHIVE_SEARCH_DB，默认为索引目录旁的 archive-search.db）")
+
+
+def console_user(role: str = "admin") -> User:
+    """Who acts from the command line: the operating-system account, in ``role`` (an
+    administrator; the reports read as an inspector), of no unit."""
     import getpass
 
-    return User(name=f"命令行:{getpass.getuser()}", role="admin", org="")
+    return User(name=f"命令行:{getpass.getuser()}", role=role, org="")
 
 
 def read_password(prompt: str = "密码：") -> str:

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from indexer.errors import InputError
 from indexer.pipeline import RunSummary, run_index
-from search_service.cli import ops
-from search_service.cli.common import DEFAULT_INDEX, catalog_of, command
+from search_service.cli.common import DEFAULT_INDEX, add_db_option, catalog_of, command
 from search_service.config import Settings
 
 
@@ -42,7 +41,7 @@ def add_index(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--memory-mb", type=int, default=1024,
                      help="每个处理进程的常驻内存上限 MB，超出则终止该文件的处理并记为失败；"
                           "整个索引运行最多占用 进程数×上限（默认 1024）")
-    ops.add_db_option(sub)
+    add_db_option(sub)
 
 
 def add_failures(commands: argparse._SubParsersAction) -> None:
@@ -50,7 +49,7 @@ def add_failures(commands: argparse._SubParsersAction) -> None:
                   cmd_failures)
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
-    ops.add_db_option(sub)
+    add_db_option(sub)
 
 
 def add_reindex(commands: argparse._SubParsersAction) -> None:
@@ -61,7 +60,7 @@ def add_reindex(commands: argparse._SubParsersAction) -> None:
                      help="检索引擎：whoosh、tantivy 或 manticore（默认取 ARCHIVE_SEARCH_ENGINE，未设置则 whoosh）")
     sub.add_argument("--quiet", action="store_true", help="不显示进度条")
     sub.add_argument("--workers", type=int, help="另开几个进程做分词（默认：多核且不少于 20000 条时 1 个）")
-    ops.add_db_option(sub)
+    add_db_option(sub)
 
 
 def add_verify(commands: argparse._SubParsersAction) -> None:
@@ -71,7 +70,7 @@ def add_verify(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--workers", type=int, default=None, help="进程数（默认为 CPU 核数）")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
-    ops.add_db_option(sub)
+    add_db_option(sub)
 
 
 def add_sample(commands: argparse._SubParsersAction) -> None:

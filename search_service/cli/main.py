@@ -11,11 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from indexer.errors import ArchiveSearchError, InputError
-from search_service.cli import accounts, audit, indexing, ops, search
-from search_service.cli import archive_room as room_cli
-from search_service.cli.common import (DEFAULT_INDEX, EXIT_BAD_INPUT, EXIT_DISK_FULL,
-                                       EXIT_INTERRUPTED, command, ensure_paired)
-from search_service.cli.oversight import add_report
+from search_service.cli import accounts, archive_room, audit, indexing, ops, oversight, search
+from search_service.cli.common import (EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_INTERRUPTED, command,
+                                       ensure_paired)
 from search_service.config import Settings
 from search_service.errors import QueryError
 
@@ -73,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     accounts.add_commands(commands)
     audit.add_commands(commands)
     ops.add_commands(commands)
-    add_report(commands, DEFAULT_INDEX)
-    room_cli.add_commands(commands, DEFAULT_INDEX)
+    oversight.add_commands(commands)
+    archive_room.add_commands(commands)
     return parser
 
 

@@ -10,12 +10,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from search_service.cli.common import add_db_option, command
 from search_service.config import Settings
-
-
-def add_db_option(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--db", default=None,
-                     help="数据库地址（ARCHIVE_SEARCH_DB，默认为索引目录旁的 archive-search.db）")
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -29,8 +25,7 @@ def _add_backup(commands: argparse._SubParsersAction) -> None:
                        "服务可照常运行", cmd_backup, "备份目录（新目录）"),
             ("restore", "校验备份（清单签名、每个文件的 SHA-256、访问日志哈希链）无误后再恢复；"
                         "不符则拒绝，原有数据只改名保留", cmd_restore, "备份目录")):
-        sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.set_defaults(func=func)
+        sub = command(commands, name, help_text, func)
         sub.add_argument("directory", type=Path, help=place)
         sub.add_argument("--index", type=Path, default=None,
                          help="索引目录（ARCHIVE_SEARCH_INDEX，默认 data/index）")
@@ -70,9 +65,7 @@ def _add_db(commands: argparse._SubParsersAction) -> None:
     for name, help_text, func in (("status", "显示数据库结构的当前版本和最新版本", cmd_db_status),
                                   ("upgrade", "将数据库结构升级到最新版本（保留全部数据）",
                                    cmd_db_upgrade)):
-        action = actions.add_parser(name, help=help_text, description=help_text)
-        action.set_defaults(func=func)
-        add_db_option(action)
+        add_db_option(command(actions, name, help_text, func))
 
 
 def _url(args: argparse.Namespace) -> str:

@@ -7,15 +7,14 @@ masked); each report is one access-log record like a page view.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from indexer.errors import InputError
-from search_service.access.users import User
 from search_service.archive_room.rules import load_rules
+from search_service.cli.common import DEFAULT_INDEX, add_db_option, command, console_user
 from search_service.config import Settings
 from search_service.oversight.assessment import NO_DATA, shown
 from search_service.oversight.followup import LISTS
@@ -24,10 +23,8 @@ REPORTS = ("completeness", "followup", "assessment")
 FOLLOWUP_LISTS = ("hazards", "contracts", "inspections", "late")
 
 
-def add_report(commands: argparse._SubParsersAction, default_index: Path) -> None:
-    text = "档案管理报表：资料齐全、跟踪督办清单、单位考核"
-    sub = commands.add_parser("report", help=text, description=text)
-    sub.set_defaults(func=cmd_report)
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    sub = command(commands, "report", "档案管理报表：资料齐全、跟踪督办清单、单位考核", cmd_report)
     sub.add_argument("report", choices=REPORTS,
                      help="completeness（资料齐全）/ followup（跟踪督办）/ assessment（单位考核）")
     sub.add_argument("--org", default="", help="供电单位（含下级单位），默认全部")
@@ -36,13 +33,9 @@ def add_report(commands: argparse._SubParsersAction, default_index: Path) -> Non
     sub.add_argument("--within", type=int, default=None, help="合同到期提醒天数（默认按规则，90 天）")
     sub.add_argument("--xlsx", type=Path, default=None, help="同时导出为 Excel 文件")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
-    sub.add_argument("--index", type=Path, default=default_index, help="索引目录")
+    sub.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录")
     sub.add_argument("--root", type=Path, default=None, help="档案根目录（规则文件 rules.csv 所在）")
-    sub.add_argument("--db", default=None, help="数据库地址（默认为索引目录旁的 archive-search.db）")
-
-
-def console_user() -> User:
-    return User(name=f"命令行:{getpass.getuser()}", role="inspector", org="")
+    add_db_option(sub)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -56,7 +49,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.xlsx is not None and args.xlsx.exists() and args.xlsx.is_dir():
         raise InputError(f"{args.xlsx} 是目录，请给出 Excel 文件名")
     oversight = Oversight(ArchiveReader(settings, Access(settings)))
-    user = console_user()
+    user = console_user("inspector")
     if args.report == "assessment":
         body: Any = oversight.assessment(user, args.period, args.org, with_trend=False)
         if args.xlsx:

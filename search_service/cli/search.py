@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer.errors import InputError
-from search_service.cli import ops
-from search_service.cli.common import DEFAULT_INDEX, catalog_of, command, ensure_paired
+from search_service.cli.common import (DEFAULT_INDEX, add_db_option, catalog_of, command,
+                                       ensure_paired)
 
 if TYPE_CHECKING:
     from search_service.config import Settings
@@ -32,7 +32,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         sub.add_argument(option, dest=dest, action="append", default=[], help=help_text)
     sub.add_argument("--limit", type=int, default=10, help="最多显示条数（默认 10）")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
-    ops.add_db_option(sub)
+    add_db_option(sub)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
