@@ -1,11 +1,12 @@
 """Group commit: appends made at the same moment share one transaction and one fsync.
 
 Each caller queues its item and then waits for the leader lock. Whoever holds it takes every
-item queued so far (up to :attr:`GroupCommit.max_group`), writes them in one transaction
-with ``write`` (all of them in one call, its results one per item, in order) and commits; each caller returns only once the commit holding its item has
-succeeded (or raises the commit's error: then none of the group was written). So an answer
-never goes out for a record that is not durable, and a crash mid-group loses only records
-nobody was told of. Alone, a caller becomes the leader at once: the cost is one lock.
+item queued so far (up to :attr:`GroupCommit.max_group`), writes them in one transaction with
+``write`` (all of them in one call, its results one per item, in order) and commits; each
+caller returns only once the commit holding its item has succeeded (or raises the commit's
+error: then none of the group was written). So an answer never goes out for a record that is
+not durable, and a crash mid-group loses only records nobody was told of. Alone, a caller
+becomes the leader at once: the cost is one lock.
 """
 
 from __future__ import annotations

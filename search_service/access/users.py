@@ -1,8 +1,5 @@
-"""Who is asking: the user every read is made for.
-
-Authentication, roles and unit scopes arrive with the access-control work; until then every
-request is made by an anonymous user who may read everything.
-"""
+"""Who is asking: the user every read is made for (signed in by :mod:`.accounts`, scoped by
+:mod:`.policy`)."""
 
 from __future__ import annotations
 
@@ -20,5 +17,3 @@ class User:
     # this request's sign-in check, so the grants need no query of their own; None: not read.
     grants_version: int | None = field(default=None, compare=False, repr=False)
 
-
-ANONYMOUS = User(name="anonymous", role="admin")
