@@ -90,11 +90,9 @@ def _leaves_root(path: Path, real_root: Path) -> bool:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
+    """The file's SHA-256, hex (read in blocks, whatever its size)."""
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def inside_archive(root: Path, relpath: str) -> Path:

@@ -37,6 +37,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from indexer.errors import InputError
+from indexer.files import sha256_of
 from indexer.ocrcache import FILENAME as OCR_CACHE_FILE
 from search_service.config import Settings
 
@@ -266,11 +267,7 @@ def _existing_parent(path: Path) -> Path:
 # --- helpers ---------------------------------------------------------------------------------
 
 def _file_entry(path: Path) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
+    return {"size": path.stat().st_size, "sha256": sha256_of(path)}
 
 
 def _sign(key: bytes, body: str) -> str:

@@ -16,7 +16,6 @@ viewers once made a worker abort with a double free; docs/security.md, "Renderin
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -28,6 +27,7 @@ from PIL import Image, ImageSequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from indexer.catalog.page_lines import Line, LineStore, PageLines
+from indexer.files import sha256_of
 from indexer.textquality import is_garbled
 
 PDF_TYPES = frozenset({"pdf"})
@@ -210,8 +210,7 @@ def _content_of(path: Path, version: tuple[int, int]) -> str | None:
     with _ocr_lock:
         if key in _hashes:
             return _hashes[key]
-    with path.open("rb") as file:
-        digest = hashlib.file_digest(file, "sha256").hexdigest()
+    digest = sha256_of(path)
     stat = path.stat()
     if (stat.st_mtime_ns, stat.st_size) != version:
         return None

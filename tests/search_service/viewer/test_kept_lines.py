@@ -6,10 +6,8 @@ catalog) is recognised on first view and kept."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from pathlib import Path
 
 import pytest
 from PIL import ImageFont
@@ -17,6 +15,7 @@ from sqlalchemy import delete, update
 
 from indexer.catalog.page_lines import LineStore
 from indexer.catalog.tables import page_lines
+from indexer.files import sha256_of
 from indexer.fonts import cjk_font_path
 from search_service.access.masking import sensitive_spans
 from search_service.api.app import create_app
@@ -74,7 +73,7 @@ def store(app) -> LineStore:
 
 
 def content_of(archive: IndexedArchive, relpath: str) -> str:
-    return hashlib.sha256((archive.root / relpath).read_bytes()).hexdigest()
+    return sha256_of(archive.root / relpath)
 
 
 def first_view(client, relpath: str, page: int = 1):  # noqa: ANN001, ANN201
