@@ -372,9 +372,7 @@ class Accounts:
         now = self.clock()
         key = _hash(token)
         with self.engine.connect() as conn:
-            row = conn.execute(select(sessions, users.c.name, users.c.role, users.c.org,
-                                      users.c.disabled, column(GRANTS)).join(users)
-                               .where(sessions.c.token_hash == key)).first()
+            row = conn.execute(_SESSION_USER, {"token_hash": key}).first()
         if row is None:
             return None
         if row.disabled or now - row.last_seen > self.idle or now - row.created_at > self.max_age:
@@ -419,6 +417,9 @@ class Accounts:
 _TOKEN_USER = (select(tokens.c.id, tokens.c.revoked_at, tokens.c.created_by, tokens.c.last_used,
                       users.c.name, users.c.role, users.c.org, users.c.disabled, column(GRANTS))
                .join(users).where(tokens.c.token_hash == bindparam("token_hash")))
+_SESSION_USER = (select(sessions, users.c.name, users.c.role, users.c.org, users.c.disabled,
+                        column(GRANTS))
+                 .join(users).where(sessions.c.token_hash == bindparam("token_hash")))
 
 
 def _verify(password_hash: str, password: str) -> bool:
