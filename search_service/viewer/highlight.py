@@ -19,12 +19,18 @@ from search_service.access.masking import LONGEST_NUMBER, mask_marked
 _WORD = r"0-9a-z"
 _TOKEN_CHARS = _WORD + r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _GAP = rf"[^{_TOKEN_CHARS}]*?"
+# Full-width letters and digits (Ａ１): folded for matching. Full-width punctuation (the ：
+# of every 户号：) is left alone, as it is no part of any match: translating a text costs a
+# mapping lookup per character (20 µs for a 1 KB document), this scan under 1 µs.
+_FULL_WIDTH_WORD = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
 def fold_text(text: str) -> str:
-    """Lowercase, fold full-width ASCII and traditional characters (萬 → 万, as the analyzer
-    does) without changing the text's length."""
-    folded = fold(text).translate(FULL_WIDTH_TO_ASCII)
+    """Lowercase, fold full-width letters and digits and traditional characters (萬 → 万, as
+    the analyzer does) without changing the text's length."""
+    folded = fold(text)
+    if _FULL_WIDTH_WORD.search(folded):
+        folded = folded.translate(FULL_WIDTH_TO_ASCII)
     lowered = folded.lower()
     return lowered if len(lowered) == len(folded) else "".join(
         c.lower() if len(c.lower()) == 1 else c for c in folded

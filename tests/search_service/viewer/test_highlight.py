@@ -22,6 +22,13 @@ def test_ascii_words_match_whole_words_only() -> None:
     assert marks(snippet(text, pattern)) == ["S11-M-630"]
 
 
+def test_full_width_letters_and_digits_match_as_ascii() -> None:
+    pattern = compile_phrases([("scb13",)])
+    text = "户号：3301000001，变压器型号：ＳＣＢ１３－２０００／１０"
+    assert marks(snippet(text, pattern)) == ["ＳＣＢ１３"]
+    assert marks(snippet("型号：scb13－2000", pattern)) == ["scb13"]
+
+
 def test_everything_else_is_escaped() -> None:
     pattern = compile_phrases([("明远",)])
     assert snippet("<b>明远</b> & co", pattern) == "&lt;b&gt;<mark>明远</mark>&lt;/b&gt; &amp; co"
