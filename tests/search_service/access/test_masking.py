@@ -1,5 +1,8 @@
+import random
+
 import pytest
 
+from search_service.access import masking
 from search_service.access.masking import (canonical_numbers, mask_html, mask_record, mask_text,
                                            personal_numbers)
 
@@ -107,3 +110,20 @@ def test_document_ids_and_digests_are_no_numbers() -> None:
         assert mask_text(identifier) == identifier
     assert mask_html('<a href="/documents/13912345678f0a2b">13912345678</a>') == \
         '<a href="/documents/13912345678f0a2b">139****5678</a>'
+
+
+
+def test_the_cheap_scans_hold_every_number_the_exact_patterns_find() -> None:
+    """find_numbers looks only where a cheap scan found something: that must never hide a
+    number (texts of digits, separators, letters, Han, of every length)."""
+    draw = random.Random(20).choice
+    alphabet = "0123456789" * 4 + "  --xXafMAK户号：+"
+    for _ in range(3000):
+        text = "".join(draw(alphabet) for _ in range(draw(range(5, 60))))
+        candidates = [c.span() for c in masking._DIGITS_AND_SEPARATORS.finditer(text)]
+        for run in masking._DIGIT_RUN.finditer(text):
+            assert any(s <= run.start() and run.end() <= e for s, e in candidates), text
+        if masking._USCC.search(text):
+            assert masking._USCC_CHARS.search(text), text
+        if masking._HEX_ID.search(text):
+            assert masking._HEX_CHARS.search(text), text
