@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, delete, func, insert, or_, select, update
@@ -14,6 +15,7 @@ from indexer.catalog.tables import RECORD_COLUMNS, catalog_meta, customers, docu
 from indexer.customers import Customer
 from indexer.schema import STATUS_DISPOSED, STATUS_OK
 from search_service.db import utcnow
+from search_service.dbapi import Compiled
 from search_service.migrate import make_engine
 
 
@@ -68,6 +70,25 @@ class Catalog:
             for start in range(0, len(ids), 500):
                 query = select(documents).where(documents.c.doc_id.in_(ids[start:start + 500]))
                 found.update((r.doc_id, dict(r._mapping)) for r in conn.execute(query))
+        return found
+
+    def searchable_rows(self, doc_ids: Sequence[str], columns: Sequence[str]
+                        ) -> dict[str, dict[str, Any]]:
+        """``doc_id`` and ``columns`` (text and integer columns) of the searchable documents
+        among ``doc_ids`` (extracted, still in the archive), by id: a page of hits, read on
+        every search with a statement compiled once (a third of the CPU of building it)."""
+        keys = ("doc_id", *columns)
+        found: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(doc_ids), 512):
+                batch = list(doc_ids[start:start + 512])
+                size = 1 << (len(batch) - 1).bit_length()  # a few statements serve any page
+                batch += batch[-1:] * (size - len(batch))  # an id twice in IN (...) is harmless
+                statement = _searchable_rows(tuple(columns), size)
+                for *row, status, present in statement.execute(
+                        conn, {f"id{i}": v for i, v in enumerate(batch)}):
+                    if status == STATUS_OK and present:
+                        found[row[0]] = dict(zip(keys, row))
         return found
 
     def rows(self, paths: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -227,3 +248,14 @@ class Catalog:
             if not conn.execute(update(catalog_meta).where(catalog_meta.c.key == key)
                                 .values(value=value)).rowcount:
                 conn.execute(insert(catalog_meta).values(key=key, value=value))
+
+
+@lru_cache(maxsize=64)
+def _searchable_rows(columns: tuple[str, ...], size: int) -> Compiled:
+    """The statement reading ``columns`` of up to ``size`` documents, with whether each is
+    searchable (decided here, not in ``WHERE``: SQLite would then pick the status index over
+    the primary key and read every extracted document)."""
+    cols = documents.c
+    return Compiled(select(cols.doc_id, *(cols[name] for name in columns), cols.status,
+                           cols.removed_at.is_(None))
+                    .where(cols.doc_id.in_([bindparam(f"id{i}") for i in range(size)])))

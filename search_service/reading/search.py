@@ -19,7 +19,6 @@ from indexer.catalog.store import Catalog
 from indexer.schema import FACET_FIELDS, SNIPPET_FIELDS
 from search_service.access.scope import Scope
 from search_service.engines.base import EngineResult, SearchEngine, SearchRequest
-from search_service.engines.projection import searchable
 from search_service.errors import QueryError
 from search_service.query.closest import MAX_CLOSEST, closest
 from search_service.query.parse import word_clause
@@ -36,6 +35,7 @@ HIT_FIELDS = (
     "doc_id", "title", "path", "account_no", "customer_name", "doc_type", "doc_type_name",
     "org", "customer_class", "volt_level", "doc_date", "file_type", "pages", "hazard_status",
 )
+_HIT_COLUMNS = (*HIT_FIELDS[1:], "content")  # what a hit is made of: its fields, the text
 
 
 @dataclass(frozen=True)
@@ -175,12 +175,12 @@ def hits_of(catalog: Catalog, found: EngineResult, plan: QueryPlan,
             masked: bool = False) -> list[dict[str, Any]]:
     """The page's hits from their catalog rows, snippets marked from the catalog's text
     (masked whole before the snippet is cut, if ``masked``)."""
-    rows = catalog.records(h.doc_id for h in found.hits)
+    rows = catalog.searchable_rows([h.doc_id for h in found.hits], _HIT_COLUMNS)
     pattern = compile_phrases(plan.highlight_phrases(SNIPPET_FIELDS))
     hits = []
     for hit in found.hits:
         row = rows.get(hit.doc_id)
-        if row is not None and searchable(row):  # not yet dropped by the engine: skipped
+        if row is not None:  # else removed or failed, not yet dropped by the engine: skipped
             item = {name: row.get(name) or ("" if name != "pages" else 0) for name in HIT_FIELDS}
             item["score"] = round(hit.score, 3) if hit.score is not None else None
             item["snippet"] = snippet(row.get("content") or "", pattern, masked=masked)

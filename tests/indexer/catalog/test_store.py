@@ -37,3 +37,22 @@ def test_removed_file_keeps_its_row_and_moves_to_a_new_batch(tmp_path: Path) -> 
     assert CONTRACT not in catalog.known_files()
     assert catalog.get(doc_id)["removed_at"] is not None
     assert [r["doc_id"] for r in catalog.changed_since(first)] == [doc_id]
+
+
+def test_searchable_rows_read_only_the_columns_of_searchable_documents(tmp_path: Path) -> None:
+    root = build_archive(tmp_path / "a")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    catalog = catalog_of(tmp_path / "ix")
+    ids = {path: known.doc_id for path, known in catalog.known_files().items()}
+    (root / CONTRACT).unlink()
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    removed, kept = ids.pop(CONTRACT), sorted(ids.values())
+    rows = catalog.searchable_rows([removed, *kept, "unknown"], ("title", "pages"))
+    assert sorted(rows) == kept  # the removed file's row is no hit any more
+    row = rows[kept[0]]
+    assert set(row) == {"doc_id", "title", "pages"} and isinstance(row["pages"], int)
+    assert row["title"] == catalog.get(kept[0])["title"]
+    many = [*kept * 120, "unknown"]  # more than one statement's worth, repeats, any length
+    assert sorted(catalog.searchable_rows(many, ("title",))) == kept
+    assert catalog.searchable_rows(kept[:3], ("title",)).keys() == set(kept[:3])
+    assert catalog.searchable_rows([], ("title",)) == {}
