@@ -39,6 +39,14 @@ def test_customer_name_finds_its_documents_with_marked_snippets(client):
     assert body["partial"] is False and body["missing_shards"] == []
 
 
+def test_the_answer_says_how_long_the_search_and_its_engine_took(client):
+    response = client.get("/api/search", params={"q": "明远 合同"})
+    timings = dict(part.split(";dur=") for part in response.headers["Server-Timing"].split(", "))
+    search_ms, engine_ms = float(timings["search"]), float(timings["engine"])
+    assert set(timings) == {"search", "engine"} and 0 < engine_ms <= search_ms + 0.1
+    assert search_ms == response.json()["took_ms"]
+
+
 def test_account_number_as_query(client):
     body = search(client, q="3301000005")
     assert body["total"] >= 5
