@@ -17,6 +17,7 @@ from indexer import doctypes
 from indexer.analysis import fold
 from indexer.catalog.store import Catalog
 from indexer.schema import FACET_FIELDS, SNIPPET_FIELDS
+from search_service.access.masking import mask_record
 from search_service.access.scope import Scope
 from search_service.engines.base import EngineResult, SearchEngine, SearchRequest
 from search_service.errors import QueryError
@@ -192,8 +193,9 @@ def search_request(plan: QueryPlan, params: SearchParams) -> SearchRequest:
 
 def hits_of(catalog: Catalog, found: EngineResult, plan: QueryPlan,
             masked: bool = False) -> list[dict[str, Any]]:
-    """The page's hits from their catalog rows, snippets marked from the catalog's text
-    (masked whole before the snippet is cut, if ``masked``)."""
+    """The page's hits from their catalog rows, snippets marked from the catalog's text;
+    ``masked``: every field masked, and the text masked before its snippet is cut (once:
+    that equals cutting the text masked whole, and nothing is left for another pass)."""
     rows = catalog.searchable_rows([h.doc_id for h in found.hits], _HIT_COLUMNS)
     pattern = compile_phrases(plan.highlight_phrases(SNIPPET_FIELDS))
     hits = []
@@ -201,6 +203,8 @@ def hits_of(catalog: Catalog, found: EngineResult, plan: QueryPlan,
         row = rows.get(hit.doc_id)
         if row is not None:  # else removed or failed, not yet dropped by the engine: skipped
             item = {name: row.get(name) or ("" if name != "pages" else 0) for name in HIT_FIELDS}
+            if masked:
+                item = mask_record(item)
             item["score"] = round(hit.score, 3) if hit.score is not None else None
             item["snippet"] = snippet(row.get("content") or "", pattern, masked=masked)
             hits.append(item)
