@@ -6,9 +6,10 @@ inspector's bearer token with that tree's code, starts ``archive-search serve`` 
 tree and sends each query of the mix ``--rounds`` times, one at a time, to every tree's
 server in turn (so a change of the machine's load falls on all alike). For every request:
 the HTTP time at the client, the search's own time as the answer reports it (``took_ms``:
-query plan, engine, catalog rows and snippets), and the difference — the request's cost
-outside search (uvicorn, thread hops, authentication, scope, the access-log record with its
-commit, masking, JSON). Then ``--users`` clients at once (where group commit of the log
+query plan, engine, catalog rows and snippets), the engine's share of it (``Server-Timing``,
+where a tree says it), and the differences: HTTP − engine is what issue 20 bounds, HTTP −
+search the request's cost outside search (uvicorn, thread hops, authentication, scope, the
+access-log record with its commit, masking, JSON). Then ``--users`` clients at once (where group commit of the log
 records shows). Medians, trees side by side, one run; the machine may be shared.
 
     .venv/bin/python bench/bench_request_cost.py --index IDX --root ARCHIVE \\
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import shutil
 import socket
@@ -71,15 +73,17 @@ KEEP_ALIVE = True  # as browsers and API clients do; ``--new-connections`` opens
 _connections = threading.local()
 
 
-def get(url: str, token: str) -> tuple[float, dict]:
-    """(HTTP ms at the client, answer) of one GET with the bearer token."""
+def get(url: str, token: str) -> tuple[float, dict, float | None]:
+    """(HTTP ms at the client, answer, the engine's ms as Server-Timing says or None) of one
+    GET with the bearer token."""
     quoted = urllib.parse.quote(url, safe=":/?=&")
     headers = {"Authorization": f"Bearer {token}"}
     if not KEEP_ALIVE:
         began = time.perf_counter()
         with urllib.request.urlopen(urllib.request.Request(quoted, headers=headers)) as response:
             body = response.read()
-        return (time.perf_counter() - began) * 1000, json.loads(body)
+        return ((time.perf_counter() - began) * 1000, json.loads(body),
+                engine_ms(response.headers.get("Server-Timing")))
     parts = urllib.parse.urlsplit(quoted)
     target = f"{parts.path}?{parts.query}" if parts.query else parts.path
     pool = _connections.__dict__.setdefault("pool", {})
@@ -89,15 +93,24 @@ def get(url: str, token: str) -> tuple[float, dict]:
         began = time.perf_counter()
         try:
             connection.request("GET", target, headers=headers)
-            body = connection.getresponse().read()
+            response = connection.getresponse()
+            body = response.read()
         except (http.client.RemoteDisconnected, ConnectionError):
             connection.close()
             del pool[parts.netloc]
             if attempt == 2:
                 raise
             continue
-        return (time.perf_counter() - began) * 1000, json.loads(body)
+        return ((time.perf_counter() - began) * 1000, json.loads(body),
+                engine_ms(response.getheader("Server-Timing")))
     raise AssertionError("unreachable")
+
+
+def engine_ms(timing: str | None) -> float | None:
+    """The engine's share of a search from its Server-Timing header (None: a tree that
+    does not say it)."""
+    parts = dict(p.strip().split(";dur=") for p in (timing or "").split(",") if ";dur=" in p)
+    return float(parts["engine"]) if "engine" in parts else None
 
 
 def tree_head(tree: Path) -> str:
@@ -141,24 +154,27 @@ def serve(tree: Path, args: argparse.Namespace, url: str, port: int) -> subproce
 
 
 def sequential(servers: dict[str, tuple[str, str, list[tuple[str, str]]]],
-               rounds: int) -> dict[str, dict[str, tuple[float, float, float]]]:
-    """Per tree and query: median HTTP ms, median took_ms, median of (HTTP - took) per
-    request; the trees' servers asked in turn, request by request, so a change of the
-    machine's load falls on every tree alike."""
+               rounds: int) -> dict[str, dict[str, tuple[float, ...]]]:
+    """Per tree and query: medians of the HTTP ms, took_ms, the engine's ms, and per request
+    of HTTP - took and HTTP - engine (NaN where a tree does not say the engine's time); the
+    trees' servers asked in turn, request by request, so a change of the machine's load falls
+    on every tree alike."""
     samples: dict[str, dict[str, list]] = {label: {} for label in servers}
     for n in range(len(MIX)):
         for _ in range(rounds):
             for label, (base, token, paths) in servers.items():
                 name, path = paths[n]
                 samples[label].setdefault(name, []).append(get(base + path, token))
-    found: dict[str, dict[str, tuple[float, float, float]]] = {}
+    found: dict[str, dict[str, tuple[float, ...]]] = {}
     for label, queries in samples.items():
         for name, taken in queries.items():
-            http = [ms for ms, _ in taken]
-            took = [body["took_ms"] for _, body in taken]
+            http = [ms for ms, _, _ in taken]
+            took = [body["took_ms"] for _, body, _ in taken]
+            engine = [e if e is not None else math.nan for _, _, e in taken]
             found.setdefault(label, {})[name] = (
-                statistics.median(http), statistics.median(took),
-                statistics.median(h - t for h, t in zip(http, took)))
+                statistics.median(http), statistics.median(took), statistics.median(engine),
+                statistics.median(h - t for h, t in zip(http, took)),
+                statistics.median(h - e for h, e in zip(http, engine)))
     return found
 
 
@@ -170,7 +186,7 @@ def concurrent(base: str, token: str, paths: list[tuple[str, str]], users: int,
 
     def client(n: int) -> None:
         for i in range(each):
-            ms, body = get(base + paths[(n + i) % len(paths)][1], token)
+            ms, body, _ = get(base + paths[(n + i) % len(paths)][1], token)
             with lock:
                 overheads.append(ms - body["took_ms"])
 
@@ -196,7 +212,7 @@ def start(tree: Path, args: argparse.Namespace, workdir: Path
             break
         except OSError:
             time.sleep(0.1)
-    _, first = get(f"{base}/api/search?page_size=20", token)
+    _, first, _ = get(f"{base}/api/search?page_size=20", token)
     account = next(h["account_no"] for h in first["hits"] if h["account_no"])
     paths = [(name, path.format(account=account)) for name, path in MIX]
     settle = time.perf_counter() + 5  # the server loads its OCR models in the background
@@ -234,7 +250,10 @@ from search_service.query.understand import QueryContext
 create_app = module("search_service.api.app", "search_service.app").create_app
 Event = module("search_service.access.audit", "search_service.audit").Event
 mask_record = module("search_service.access.masking", "search_service.masking").mask_record
-SNIPPET_KEYS = module("search_service.reading.reader", "search_service.reads").SNIPPET_KEYS
+# Older trees (with reader.SNIPPET_KEYS) masked the hits' fields after the search and their
+# snippets a second time; newer ones mask the fields as hits are made (snippets once).
+SNIPPET_KEYS = getattr(module("search_service.reading.reader", "search_service.reads"),
+                       "SNIPPET_KEYS", None)
 search = module("search_service.reading.search", "search_service.search")
 SearchParams, run_search = search.SearchParams, search.run_search
 User = module("search_service.access.users", "search_service.users").User
@@ -272,7 +291,9 @@ parts = {
     "access-log record (one fsync'd commit)": lambda: access.audit.append(Event.by(user, "search")),
     "the disk alone: 36 KB written + fdatasync": flush,
     "one thread-pool hop (in a running loop)": None,  # per_hop, measured above
-    "masking 20 hits": lambda: [mask_record(h, SNIPPET_KEYS) for h in result.hits],
+    "masking 20 hits after the search (fields; before: snippets again)": lambda: [
+        mask_record(h, SNIPPET_KEYS) if SNIPPET_KEYS else
+        mask_record({k: v for k, v in h.items() if k != "snippet"}) for h in result.hits],
     "response model + JSON (as FastAPI: validated, then pydantic's JSON)": lambda:
         response.dump_json(response.validate_python(result.to_dict())),
     "run_search (plan, engine, catalog rows, snippets)": lambda: run_search(
@@ -300,11 +321,12 @@ def report(results: dict[str, dict], args: argparse.Namespace) -> None:
           f"{args.rounds} requests. ms, medians, "
           f"{'a new connection per request' if not KEEP_ALIVE else 'one kept-alive connection per client'}. Trees: {', '.join(labels)}. Load average "
           f"at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print("| query | " + " | ".join(f"{t} HTTP / search / HTTP−search" for t in labels) + " |")
+    print("| query | " + " | ".join(f"{t}: HTTP / search / engine / HTTP−search / **HTTP−engine**"
+                                     for t in labels) + " |")
     print("|---|" + "---|" * len(labels))
     for query, _ in MIX:
-        cells = ["{:.1f} / {:.1f} / **{:.1f}**".format(*results[t]["sequential"][query])
-                 for t in labels]
+        cells = ["{:.1f} / {:.1f} / {:.2f} / {:.1f} / **{:.1f}**".format(
+                     *results[t]["sequential"][query]).replace("nan", "—") for t in labels]
         print(f"| {query} | " + " | ".join(cells) + " |")
     cells = ["{:.1f} req/s, HTTP−search {:.1f}".format(*results[t]["concurrent"]) for t in labels]
     print(f"| {args.users} clients | " + " | ".join(cells) + " |")
