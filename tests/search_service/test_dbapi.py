@@ -51,3 +51,26 @@ def test_the_drivers_errors_come_out_as_sqlalchemys(db_url: str) -> None:
             ADD.execute_many(conn, [{"name": "a", "version": 1}, {"name": "a", "version": 2}])
     assert isinstance(raised.value, SQLAlchemyError)
     assert count(engine) == 1  # the seeded counter only: the group rolled back whole
+
+
+def test_a_selected_row_comes_converted_as_through_sqlalchemy(db_url: str) -> None:
+    from datetime import datetime, timezone
+
+    from search_service.access.accounts import users
+
+    engine = make_engine(db_url)
+    made = datetime(2026, 12, 4, 9, 30, 15, 123456, tzinfo=timezone.utc)
+    with serialized(engine) as conn:
+        conn.execute(insert(users).values(name="dbapi-first", role="clerk", org="城东供电所",
+                                          password_hash="x", disabled=True, created_at=made,
+                                          password_changed_at=made))
+    one = Compiled(select(users.c.name, users.c.disabled, users.c.locked_until,
+                          users.c.created_at, func.coalesce(users.c.failed_logins, 7)
+                          .label("failed")).where(users.c.name == bindparam("name")))
+    with engine.connect() as conn:
+        row = one.first(conn, {"name": "dbapi-first"})
+        expected = conn.execute(one.statement, {"name": "dbapi-first"}).one()._asdict()
+        assert one.first(conn, {"name": "nobody"}) is None
+    assert row == expected
+    assert row["created_at"] == made and row["created_at"].tzinfo is not None
+    assert row["disabled"] is True and row["locked_until"] is None and row["failed"] == 0
