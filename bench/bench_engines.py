@@ -41,6 +41,7 @@ from indexer.catalog.tables import RECORD_COLUMNS
 from indexer.catalog.tables import documents as catalog_documents
 from indexer.customers import Customer
 from indexer.schema import FACET_FIELDS
+from search_service.access.masking import numbers_record
 from search_service.access.scope import Scope
 from search_service.db import utcnow
 from search_service.engines.base import SearchEngine, SearchRequest
@@ -73,7 +74,8 @@ def fill_catalog(catalog: Catalog, count: int, on_batch: Callable[[int], None] =
             str(doc["account_no"]), str(doc["customer_name"]), str(doc["customer_class"]),
             str(doc["elec_type"]), str(doc["volt_level"]), str(doc["org"]), str(doc["address"]), "", ""))
         batch.append({**{k: doc[k] for k in RECORD_COLUMNS if k in doc}, "cataloged_at": now,
-                      "updated_at": now, "batch": n // 5000 + 1, "extraction_version": 0})
+                      "updated_at": now, "batch": n // 5000 + 1, "extraction_version": 0,
+                      "numbers": numbers_record(str(doc.get("content") or ""))})
         if len(batch) == 5000:
             flush()
     if batch:

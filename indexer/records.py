@@ -18,6 +18,7 @@ from indexer.schema import (
     TEXT_SOURCE_OCR,
     TEXT_SOURCE_OCR_LOW,
 )
+from search_service.access.masking import numbers_record
 
 
 # Changes whenever the rules inferring a record from its text and path change (1: 户号 after a
@@ -125,6 +126,7 @@ def document_record(
     record.update(
         title=(entry and entry.title) or infer.title_line(text) or facts.path.rsplit("/", 1)[-1],
         content=text,
+        numbers=numbers_record(text),
         pages=pages,
         text_source=text_source,
         ocr_confidence=-1.0 if ocr_confidence is None else ocr_confidence,

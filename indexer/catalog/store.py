@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, not_, or_, select, update
 
 from indexer.catalog.tables import RECORD_COLUMNS, catalog_meta, customers, documents
 from indexer.customers import Customer
@@ -174,6 +174,32 @@ class Catalog:
                              .values(removed_at=now, updated_at=now, batch=batch))
         return batch
 
+    def fill_numbers(self, record_of: Callable[[str], str], current: str,
+                     on_batch: Callable[[int, int], None] = lambda done, total: None) -> int:
+        """Give every extracted document whose ``numbers`` was not made under the current
+        rules (its record does not start with ``current``) the record ``record_of`` makes
+        of its text, a thousand at a time; how many. Nothing an engine holds changes."""
+        cols = documents.c
+        stale = and_(cols.status == STATUS_OK, cols.removed_at.is_(None),
+                     not_(cols.numbers.startswith(current, autoescape=True)))
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).where(stale)).scalar_one()
+        done, after = 0, ""
+        while done < total:
+            with self.engine.begin() as conn:
+                rows = conn.execute(select(cols.doc_id, cols.content)
+                                    .where(stale, cols.doc_id > after)
+                                    .order_by(cols.doc_id).limit(1000)).all()
+                if not rows:
+                    break
+                conn.execute(update(documents).where(cols.doc_id == bindparam("_doc_id"))
+                             .values(numbers=bindparam("numbers")),
+                             [{"_doc_id": r.doc_id, "numbers": record_of(r.content)}
+                              for r in rows])
+            done, after = done + len(rows), rows[-1].doc_id
+            on_batch(done, total)
+        return done
+
     def dispose(self, doc_ids: Iterable[str], conn: Any = None) -> int:
         """Mark documents destroyed after appraisal, as a new batch (engines then drop them);
         ``conn``: inside the caller's transaction. Returns the batch."""
@@ -195,7 +221,7 @@ class Catalog:
     @staticmethod
     def _row(record: Mapping[str, Any], extraction_version: int, now: Any,
              batch: int) -> dict[str, Any]:
-        values = {k: record[k] for k in RECORD_COLUMNS if k in record}
+        values = {k: record[k] for k in (*RECORD_COLUMNS, "numbers") if k in record}
         if (values.get("ocr_confidence") or 0) < 0:
             values["ocr_confidence"] = None  # the index's "not OCR'd"
         values.update(extraction_version=extraction_version, updated_at=now, removed_at=None,

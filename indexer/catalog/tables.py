@@ -32,6 +32,8 @@ documents = Table(
     Column("ocr_confidence", Float, nullable=True),
     Column("title", Text, nullable=False, default=""),
     Column("content", Text, nullable=False, default=""),
+    # Where the content's personal numbers stand (masking.numbers_record: positions, no digit).
+    Column("numbers", Text, nullable=False, default="", server_default=""),
     Column("account_no", String(32), nullable=False, default="", index=True),
     Column("customer_name", String(256), nullable=False, default=""),
     Column("address", Text, nullable=False, default=""),
@@ -88,4 +90,4 @@ catalog_meta = Table(
 # The record fields a documents row stores (every column but the bookkeeping ones).
 RECORD_COLUMNS = tuple(c.name for c in documents.columns
                        if c.name not in ("extraction_version", "cataloged_at", "updated_at",
-                                         "removed_at", "batch"))
+                                         "removed_at", "batch", "numbers"))

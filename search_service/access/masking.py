@@ -23,6 +23,7 @@ finds the complete numbers in a query (the personal-number lookup rule, ``docs/s
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -99,10 +100,15 @@ _RULES = (
 )
 
 
+# The rules' edition: positions found under another one (kept in the catalog) are found again.
+RULES_VERSION = 1
+
+
 @dataclass(frozen=True)
 class Found:
     """One personal number in a text: where it stands (with any +86 before it), the
-    positions of the characters a mask hides, and its bare digits."""
+    positions of the characters a mask hides, and its bare digits ("" when read back from
+    :func:`numbers_record`, which keeps no digit)."""
 
     start: int
     end: int
@@ -143,6 +149,36 @@ def find_numbers(text: str) -> list[Found]:
     return sorted(found, key=lambda f: f.start)
 
 
+def numbers_record(text: str) -> str:
+    """Where ``text``'s personal numbers stand and which of their characters a mask hides —
+    positions only, no digit — for the catalog to keep beside the text, so a snippet of it
+    is masked without looking for numbers again (:func:`numbers_in`)."""
+    found = [[f.start, f.end, _runs(f.hidden)] for f in find_numbers(text)]
+    return f"{RULES_VERSION}:{len(text)}:{json.dumps(found, separators=(',', ':'))}"
+
+
+def numbers_in(text: str, record: str) -> list[Found] | None:
+    """The personal numbers of ``text`` from its :func:`numbers_record`; None if the record
+    is missing or was made under other rules or for another text (then look again)."""
+    version, _, rest = record.partition(":")
+    length, _, found = rest.partition(":")
+    if version != str(RULES_VERSION) or length != str(len(text)):
+        return None
+    return [Found(start, end, tuple(i for a, b in runs for i in range(a, b)), "")
+            for start, end, runs in json.loads(found)]
+
+
+def _runs(positions: tuple[int, ...]) -> list[list[int]]:
+    """``positions`` (ascending) as ``[start, end)`` runs."""
+    runs: list[list[int]] = []
+    for i in positions:
+        if runs and runs[-1][1] == i:
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1])
+    return runs
+
+
 def _hidden(number: str, bare: str, start: int, rule: _Rule) -> tuple[int, ...]:
     """Positions (in the text) of the characters of ``number`` (at ``start``) that ``rule``
     hides: all but its first and last few letters or digits; separators stay."""
@@ -179,13 +215,13 @@ def _masked(text: str, found: list[Found]) -> str:
     return "".join(out) + text[cursor:] if out else text
 
 
-def mask_marked(text: str, marks: list[tuple[int, int]]
+def mask_marked(text: str, marks: list[tuple[int, int]], found: list[Found] | None = None
                 ) -> tuple[str, list[tuple[int, int]]]:
     """``text`` masked whole, and the ``marks`` (matches to highlight) that may be shown on
     it: a mark on part of a number would tell what its hidden digits are (a birth date typed
     as a query marks exactly them), so it is dropped; one covering the whole number tells
-    nothing the reader did not type."""
-    found = find_numbers(text)
+    nothing the reader did not type. ``found``: the text's numbers, if known."""
+    found = find_numbers(text) if found is None else found
     if not found:
         return text, marks
     kept = [(s, e) for s, e in marks

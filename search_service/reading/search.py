@@ -36,7 +36,8 @@ HIT_FIELDS = (
     "doc_id", "title", "path", "account_no", "customer_name", "doc_type", "doc_type_name",
     "org", "customer_class", "volt_level", "doc_date", "file_type", "pages", "hazard_status",
 )
-_HIT_COLUMNS = (*HIT_FIELDS[1:], "content")  # what a hit is made of: its fields, the text
+# What a hit is made of: its fields, the text and where the text's personal numbers stand.
+_HIT_COLUMNS = (*HIT_FIELDS[1:], "content", "numbers")
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,8 @@ def hits_of(catalog: Catalog, found: EngineResult, plan: QueryPlan,
             if masked:
                 item = mask_record(item)
             item["score"] = round(hit.score, 3) if hit.score is not None else None
-            item["snippet"] = snippet(row.get("content") or "", pattern, masked=masked)
+            item["snippet"] = snippet(row.get("content") or "", pattern, masked=masked,
+                                      numbers=row.get("numbers") or "")
             hits.append(item)
     return hits
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from whoosh import query as wq
 
 from indexer.analysis import FULL_WIDTH_TO_ASCII, fold, is_han, raw_tokens
-from search_service.access.masking import LONGEST_NUMBER, mask_marked
+from search_service.access.masking import LONGEST_NUMBER, mask_marked, numbers_in
 
 _WORD = r"0-9a-z"
 _TOKEN_CHARS = _WORD + r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -107,18 +107,22 @@ def match_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, i
 
 
 def snippet(text: str, pattern: re.Pattern[str] | None, width: int = 120,
-            masked: bool = False) -> str:
+            masked: bool = False, numbers: str = "") -> str:
     """An HTML fragment of about ``width`` characters around the densest matches.
 
     Matches are wrapped in ``<mark>``; everything else is HTML-escaped. ``masked``: the whole
     text is masked before the window is cut, so a window starting or ending inside a
-    number cannot keep digits the mask hides.
+    number cannot keep digits the mask hides; ``numbers``: the text's
+    :func:`~search_service.access.masking.numbers_record` from the catalog, if it has one
+    (else the window's surroundings are searched for numbers).
     """
     spans = match_spans(text, pattern)
     start = _window_start(spans, width)
     end = min(len(text), start + width)
     if masked:
-        text, spans = _masked_window(text, spans, start, end)
+        found = numbers_in(text, numbers) if numbers else None
+        text, spans = (_masked_window(text, spans, start, end) if found is None else
+                       mask_marked(text, spans, found))  # exactly the text masked whole
     inside = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
     out: list[str] = ["…" if start > 0 else ""]
     cursor = start

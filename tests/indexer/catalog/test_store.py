@@ -56,3 +56,33 @@ def test_searchable_rows_read_only_the_columns_of_searchable_documents(tmp_path:
     assert sorted(catalog.searchable_rows(many, ("title",))) == kept
     assert catalog.searchable_rows(kept[:3], ("title",)).keys() == set(kept[:3])
     assert catalog.searchable_rows([], ("title",)) == {}
+
+
+def test_indexing_keeps_where_the_numbers_stand_and_fills_in_stale_records(
+        tmp_path: Path) -> None:
+    from sqlalchemy import select, update
+
+    from indexer.catalog.tables import documents
+    from search_service.access.masking import RULES_VERSION, numbers_record
+
+    root = build_archive(tmp_path / "a")
+    run_index(root, tmp_path / "ix", workers=1, progress=False)
+    catalog = catalog_of(tmp_path / "ix")
+    cols = documents.c
+    with catalog.engine.connect() as conn:
+        rows = conn.execute(select(cols.doc_id, cols.content, cols.numbers, cols.batch)
+                            .where(cols.status == "ok")).all()
+    assert rows and all(r.numbers == numbers_record(r.content) for r in rows)
+    stale, old = rows[0].doc_id, rows[1].doc_id
+    with catalog.engine.begin() as conn:  # written before the column, and under older rules
+        conn.execute(update(documents).where(cols.doc_id == stale).values(numbers=""))
+        conn.execute(update(documents).where(cols.doc_id == old).values(
+            numbers=f"{RULES_VERSION - 1}:0:[]"))
+    assert catalog.fill_numbers(numbers_record, f"{RULES_VERSION}:") == 2
+    run_index(root, tmp_path / "ix", workers=1, progress=False)  # nothing left to fill
+    with catalog.engine.connect() as conn:
+        after = {r.doc_id: r for r in conn.execute(
+            select(cols.doc_id, cols.content, cols.numbers, cols.batch))}
+    assert all(after[r.doc_id].numbers == numbers_record(r.content) for r in rows)
+    assert after[stale].batch == rows[0].batch  # the engines have nothing to redo
+    assert catalog.fill_numbers(numbers_record, f"{RULES_VERSION}:") == 0

@@ -3,8 +3,9 @@ import random
 import pytest
 
 from search_service.access import masking
-from search_service.access.masking import (canonical_numbers, mask_html, mask_record, mask_text,
-                                           personal_numbers)
+from search_service.access.masking import (RULES_VERSION, canonical_numbers, find_numbers,
+                                           mask_html, mask_record, mask_text, numbers_in,
+                                           numbers_record, personal_numbers)
 
 
 @pytest.mark.parametrize("raw, masked", [
@@ -127,3 +128,24 @@ def test_the_cheap_scans_hold_every_number_the_exact_patterns_find() -> None:
             assert masking._USCC_CHARS.search(text), text
         if masking._HEX_ID.search(text):
             assert masking._HEX_CHARS.search(text), text
+
+
+NUMBERED = ("证件 330102 19650318 123x，电话 +86 137 5862 9034，"
+            "卡号 6217 8563 9042 7715 208，代码 91330110MA2B3C4D5E，户号 3301000101")
+
+
+def test_the_catalogs_record_of_numbers_reads_back_as_found() -> None:
+    record = numbers_record(NUMBERED)
+    for kept in ("19650318", "5862", "9042", "MA2B3C"):  # positions only, no digit of them
+        assert kept not in record
+    back = numbers_in(NUMBERED, record)
+    assert [(f.start, f.end, f.hidden) for f in back] == \
+        [(f.start, f.end, f.hidden) for f in find_numbers(NUMBERED)] and len(back) == 4
+    assert numbers_in("无号码", numbers_record("无号码")) == []
+
+
+def test_a_record_made_under_other_rules_or_for_another_text_is_not_used() -> None:
+    record = numbers_record(NUMBERED)
+    assert numbers_in(NUMBERED, f"{RULES_VERSION + 1}:" + record.split(":", 1)[1]) is None
+    assert numbers_in(NUMBERED + "。", record) is None
+    assert numbers_in(NUMBERED, "") is None
