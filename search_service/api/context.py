@@ -28,7 +28,7 @@ def client_address(peer: str, forwarded_for: str, proxies: tuple[Network, ...]) 
     """The client's address: the peer, unless the peer is a trusted proxy; then walk
     ``X-Forwarded-For`` from the right past trusted proxies (a client may write anything on
     the left of what the proxies appended)."""
-    if not _trusted(peer, proxies) or not forwarded_for:
+    if not proxies or not forwarded_for or not _trusted(peer, proxies):
         return peer
     chain = [hop.strip() for hop in forwarded_for.split(",")]
     for hop in reversed(chain):

@@ -104,6 +104,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f"按 Ctrl+C 停止）", flush=True)
     uvicorn.run("search_service.api.app:app_from_env", factory=True, host=settings.host,
                 port=settings.port, workers=settings.workers, log_level="warning",
+                access_log=False,  # every read is in the access log; no console line per request
                 proxy_headers=False)  # forwarded headers: only ARCHIVE_SEARCH_TRUSTED_PROXIES
     return 0
 

@@ -180,8 +180,11 @@ def _window_start(spans: list[tuple[int, int]], width: int) -> int:
     return max(0, best - 20)
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _plain(text: str) -> str:
-    return html.escape(re.sub(r"\s+", " ", text))
+    return html.escape(_WHITESPACE.sub(" ", text))
 
 
 def terminal_marks(fragment: str) -> str:

@@ -117,8 +117,11 @@ class WhooshEngine(BuildWriter):
             return searcher.doc_count()
 
     def generation(self) -> str:
+        """The build this thread's searcher reads (the name of its directory: no read of
+        ``current.json``, which the open already did) and its commit."""
         with self.searcher() as searcher:
-            return f"{self.builds.state().get('build', '')}:{searcher.reader().generation()}"
+            build = Path(self._local.held[0].storage.folder).name
+            return f"{build}:{searcher.reader().generation()}"
 
     def close(self) -> None:
         held = getattr(self._local, "held", None)
