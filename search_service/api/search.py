@@ -15,13 +15,14 @@ from starlette.concurrency import run_in_threadpool
 
 from search_service.api.deps import Credentials, Reader, current_user
 from search_service.api.models import SearchResponse, SuggestResponse
-from search_service.api.params import SearchQuery
+from search_service.api.params import SEARCH_PARAMETERS, SearchQuery
 from search_service.reading.search import SearchResult
 
 router = APIRouter()
 
 
-@router.get("/api/search", response_model=SearchResponse, summary="检索档案")
+@router.get("/api/search", response_model=SearchResponse, summary="检索档案",
+            openapi_extra={"parameters": SEARCH_PARAMETERS})
 async def search(params: SearchQuery, request: Credentials, reader: Reader,
                  response: Response) -> dict:
     result = await run_in_threadpool(lambda: reader.search(current_user(request), params))

@@ -47,6 +47,20 @@ def test_the_answer_says_how_long_the_search_and_its_engine_took(client):
     assert search_ms == response.json()["took_ms"]
 
 
+def test_openapi_documents_every_search_parameter(client):
+    operation = client.get("/openapi.json").json()["paths"]["/api/search"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert set(parameters) >= {"q", *FILTERS, "text_source", "complete", "missing_types",
+                               "hazard_overdue", "contract_state", "handover_status",
+                               "date_from", "date_to", "account_no", "without", "sort",
+                               "page", "page_size"}
+    assert all(p["in"] == "query" and not p["required"] for p in parameters.values())
+    assert parameters["doc_type"]["schema"]["type"] == "array"
+    assert "可重复" in parameters["doc_type"]["description"]
+    assert parameters["page_size"]["schema"]["maximum"] == 100
+    assert parameters["sort"]["schema"]["enum"] == ["relevance", "date_desc", "date_asc"]
+
+
 def test_account_number_as_query(client):
     body = search(client, q="3301000005")
     assert body["total"] >= 5
