@@ -58,6 +58,7 @@ class TantivyEngine(BuildWriter):
         self.schema = build_schema()
         self._lock = threading.Lock()
         self._opened: tuple[tuple, tuple, tantivy.Index] | None = None
+        self._build: tuple[tuple, Path] = ((), Path())  # current.json's stamp, its build
         self._counts = CountCache()
         self._writer: Any = None
         self._building: tuple[str, tantivy.Index] | None = None
@@ -84,7 +85,10 @@ class TantivyEngine(BuildWriter):
         searcher's snapshot."""
         try:
             state = _stamp(self.builds.state_file)
-            build = self.builds.current()
+            known, build = self._build
+            if known != state:  # current.json is read again only when it changed
+                build = self.builds.current()
+                self._build = (state, build)
             meta = _stamp(build / META_FILE)
         except OSError as exc:
             raise UnavailableError("检索服务暂不可用：索引尚未建立，请先运行 archive-search index "
@@ -136,9 +140,8 @@ class TantivyEngine(BuildWriter):
         return self._index().searcher().num_docs
 
     def generation(self) -> str:
-        self._index()
-        assert self._opened is not None
-        return f"{self.builds.state().get('build', '')}:{self._opened[1][1]}"
+        _, meta, _, _ = self._reader()
+        return f"{self._build[1].name}:{meta[1]}"
 
     def close(self) -> None:
         self._discard_writer()
