@@ -29,7 +29,7 @@ import hashlib
 import math
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -143,8 +143,9 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _user(row: Any, grants_version: int | None = None) -> User:
-    return User(name=row.name, role=row.role, org=row.org, grants_version=grants_version)
+def _user(row: Mapping[str, Any], grants_version: int | None = None) -> User:
+    return User(name=row["name"], role=row["role"], org=row["org"],
+                grants_version=grants_version)
 
 
 class Accounts:
@@ -364,7 +365,7 @@ class Accounts:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         conn.execute(insert(sessions).values(token_hash=_hash(token), user_id=row.id,
                                              csrf_token=csrf, created_at=now, last_seen=now))
-        return Session(token, csrf, _user(row))
+        return Session(token, csrf, _user(row._mapping))
 
     def session(self, token: str) -> Session | None:
         """The live session for a cookie value, touched; None if unknown, idle or disabled."""
@@ -385,8 +386,7 @@ class Accounts:
             with self.engine.begin() as conn:
                 conn.execute(update(sessions).where(sessions.c.token_hash == key)
                              .values(last_seen=now))
-        return Session(token, row["csrf_token"], User(row["name"], row["role"], row["org"],
-                                                      grants_version=row["grants_version"]))
+        return Session(token, row["csrf_token"], _user(row, row["grants_version"]))
 
     def logout(self, session: Session) -> None:
         with serialized(self.engine) as conn:
