@@ -254,8 +254,8 @@ def personal_numbers(text: str) -> list[str]:
     return [f.bare for f in find_numbers(text)]
 
 
-_TAG_OR_ENTITY = re.compile(r"(<[^>]*>)|(&#?[0-9A-Za-z]+;)")
 _TAG = re.compile(r"<[^>]*>")
+_TAG_OR_ENTITY = re.compile(rf"({_TAG.pattern})|(&#?[0-9A-Za-z]+;)")
 
 
 def mask_html(fragment: str) -> str:
