@@ -31,6 +31,10 @@ class KnownFile:
     extraction_version: int
 
 
+# catalog_meta: the rules' prefix every extracted document's ``numbers`` was filled under.
+NUMBERS_FILLED = "numbers_filled"
+
+
 def filing_timestamp(day: str) -> datetime:
     """A filing day (YYYY-MM-DD) as the catalog's timestamp: 09:00 Beijing time that day."""
     return datetime.fromisoformat(day).replace(hour=1, tzinfo=timezone.utc)
@@ -178,7 +182,13 @@ class Catalog:
                      on_batch: Callable[[int, int], None] = lambda done, total: None) -> int:
         """Give every extracted document whose ``numbers`` was not made under the current
         rules (its record does not start with ``current``) the record ``record_of`` makes
-        of its text, a thousand at a time; how many. Nothing an engine holds changes."""
+        of its text, a thousand at a time; how many. Nothing an engine holds changes.
+
+        Once done under ``current``, the catalog says so (``catalog_meta``) and later calls
+        return at once: rows written since carry their record, and counting the stale ones
+        reads the whole table (0.5 s at 1,000,000 documents, on every indexing run)."""
+        if self.meta(NUMBERS_FILLED) == current:
+            return 0
         cols = documents.c
         stale = and_(cols.status == STATUS_OK, cols.removed_at.is_(None),
                      not_(cols.numbers.startswith(current, autoescape=True)))
@@ -198,6 +208,7 @@ class Catalog:
                               for r in rows])
             done, after = done + len(rows), rows[-1].doc_id
             on_batch(done, total)
+        self.set_meta(NUMBERS_FILLED, current)
         return done
 
     def dispose(self, doc_ids: Iterable[str], conn: Any = None) -> int:

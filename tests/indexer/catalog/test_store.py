@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from indexer.catalog.store import Catalog
+from indexer.catalog.store import NUMBERS_FILLED, Catalog
 from indexer.pipeline import run_index
 from search_service.db import default_url
 from tests.factories import build_archive
@@ -60,9 +60,9 @@ def test_searchable_rows_read_only_the_columns_of_searchable_documents(tmp_path:
 
 def test_indexing_keeps_where_the_numbers_stand_and_fills_in_stale_records(
         tmp_path: Path) -> None:
-    from sqlalchemy import select, update
+    from sqlalchemy import delete, select, update
 
-    from indexer.catalog.tables import documents
+    from indexer.catalog.tables import catalog_meta, documents
     from search_service.access.masking import RULES_VERSION, numbers_record
 
     root = build_archive(tmp_path / "a")
@@ -78,6 +78,10 @@ def test_indexing_keeps_where_the_numbers_stand_and_fills_in_stale_records(
         conn.execute(update(documents).where(cols.doc_id == stale).values(numbers=""))
         conn.execute(update(documents).where(cols.doc_id == old).values(
             numbers=f"{RULES_VERSION - 1}:0:[]"))
+    # The catalog says every row was filled under these rules: no scan of the table.
+    assert catalog.fill_numbers(numbers_record, f"{RULES_VERSION}:") == 0
+    with catalog.engine.begin() as conn:  # as the migration leaves it: nothing filled yet
+        conn.execute(delete(catalog_meta).where(catalog_meta.c.key == NUMBERS_FILLED))
     assert catalog.fill_numbers(numbers_record, f"{RULES_VERSION}:") == 2
     run_index(root, tmp_path / "ix", workers=1, progress=False)  # nothing left to fill
     with catalog.engine.connect() as conn:
